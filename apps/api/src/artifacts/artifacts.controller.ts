@@ -1,0 +1,48 @@
+import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
+import { ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { ArtifactEntity } from '@app/database';
+import { ArtifactResponseDto } from './dto/artifact.dto';
+import { ArtifactsService } from './artifacts.service';
+
+const toDto = (a: ArtifactEntity): ArtifactResponseDto => ({
+  id: a.id,
+  runId: a.runId,
+  kind: a.kind,
+  key: a.key,
+  contentType: a.contentType,
+  sizeBytes: a.sizeBytes,
+  benchmark: a.benchmark,
+  shardId: a.shardId,
+  downloadUrl: `/v1/artifacts/${a.id}/download`,
+  createdAt: a.createdAt.toISOString(),
+});
+
+@ApiTags('artifacts')
+@Controller('v1')
+export class ArtifactsController {
+  constructor(private readonly artifacts: ArtifactsService) {}
+
+  @Get('runs/:id/artifacts')
+  @ApiOkResponse({ type: [ArtifactResponseDto] })
+  async list(@Param('id', ParseUUIDPipe) runId: string): Promise<ArtifactResponseDto[]> {
+    return (await this.artifacts.listForRun(runId)).map(toDto);
+  }
+
+  /** Streams the stored object byte for byte (gzip artifacts are sent as stored, not re-encoded). */
+  @Get('artifacts/:id/download')
+  @ApiProduces('application/octet-stream')
+  @ApiQuery({ name: 'presign', required: false, description: 'redirect to a short-lived presigned URL instead' })
+  async download(@Param('id', ParseUUIDPipe) id: string, @Query('presign') presign: string | undefined, @Res() res: Response): Promise<void> {
+    if (presign === 'true' || presign === '1') {
+      res.redirect(302, await this.artifacts.presign(id, 300));
+      return;
+    }
+    const { artifact, object } = await this.artifacts.open(id);
+    res.setHeader('Content-Type', artifact.contentType);
+    res.setHeader('Content-Length', String(object.sizeBytes));
+    res.setHeader('Content-Disposition', `attachment; filename="${artifact.key.split('/').pop()}"`);
+    await pipeline(object.body, res);
+  }
+}

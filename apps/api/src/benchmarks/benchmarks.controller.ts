@@ -1,0 +1,43 @@
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { invalidInput, notFound } from '@app/contracts';
+import { BenchmarkCatalog } from './benchmark-catalog.service';
+
+@ApiTags('benchmarks')
+@Controller('v1/benchmarks')
+export class BenchmarksController {
+  constructor(private readonly catalog: BenchmarkCatalog) {}
+
+  /** Every task and group with its settings: dataset, splits, few-shot, metrics, filters, version, hash. */
+  @Get()
+  list(): ReturnType<BenchmarkCatalog['registry']['describe']> {
+    return this.catalog.registry.describe();
+  }
+
+  @Get(':name')
+  async get(@Param('name') name: string): Promise<unknown> {
+    await this.catalog.ensureKnown([name]);
+    const all = this.catalog.registry.describe();
+    const found = [...all.tasks, ...all.groups].find((t) => t.name === name);
+    if (!found) throw notFound('benchmark', name);
+    return found;
+  }
+
+  /**
+   * Registers an lm-evaluation-harness style YAML task (or group). The YAML is validated, its data
+   * loaded and its first documents rendered before it is accepted; errors name the task, the field
+   * and the line.
+   */
+  @Post()
+  @HttpCode(201)
+  @ApiConsumes('application/yaml', 'text/yaml', 'text/plain')
+  @ApiBody({ schema: { type: 'string', example: 'task: my_task\ndataset_path: json\n…' } })
+  @ApiQuery({ name: 'replace', required: false, description: 'replace a custom task of the same name' })
+  @ApiOkResponse({ description: 'the tasks and groups defined' })
+  async register(@Body() body: unknown, @Headers('content-type') type: string | undefined, @Query('replace') replace?: string) {
+    if (typeof body !== 'string' || body.trim() === '') {
+      throw invalidInput(`send the task as YAML text (Content-Type: application/yaml), got ${type ?? 'no content type'}`);
+    }
+    return this.catalog.register(body, replace === 'true' || replace === '1');
+  }
+}

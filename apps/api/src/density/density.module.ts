@@ -1,0 +1,43 @@
+import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { text } from 'express';
+import {
+  DensityFitVersionEntity, DensityImportEntity, DensityReferenceEntity, DensityReferenceMemberEntity, DensityReportEntity,
+} from '@app/database';
+import { ModelsModule } from '../models/models.module';
+import { DensityJobsService } from './density-jobs.service';
+import { ImportsController } from './imports/imports.controller';
+import { ImportsService } from './imports/imports.service';
+import { LeaderboardController } from './leaderboard/leaderboard.controller';
+import { LeaderboardService } from './leaderboard/leaderboard.service';
+import { TrendService } from './leaderboard/trend.service';
+import { FitDataService } from './references/fit-data.service';
+import { ReferenceFitService } from './references/reference-fit.service';
+import { ReferencesController } from './references/references.controller';
+import { ReferencesService } from './references/references.service';
+import { ChartRendererService } from './reports/chart-renderer.service';
+import { ReportsController } from './reports/reports.controller';
+import { ReportsService } from './reports/reports.service';
+
+/**
+ * Density: reference families and their fit versions, imports of existing results, the leaderboard, the
+ * Densing Law trend and reports. Densities themselves are computed by the results service (run end and the
+ * recompute-densities job); this module fits, stores inputs, reads and renders.
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forFeature([DensityReferenceEntity, DensityReferenceMemberEntity, DensityFitVersionEntity, DensityImportEntity, DensityReportEntity]),
+    ModelsModule,
+  ],
+  controllers: [ReferencesController, ImportsController, LeaderboardController, ReportsController],
+  providers: [
+    ReferencesService, FitDataService, ReferenceFitService, DensityJobsService, ImportsService, LeaderboardService, TrendService,
+    ChartRendererService, ReportsService,
+  ],
+})
+export class DensityModule implements NestModule {
+  /** CSV tables of published scores arrive as text/csv, which the global JSON parser leaves alone. */
+  configure(consumer: MiddlewareConsumer): void {
+    consumer.apply(text({ type: 'text/csv', limit: '10mb' })).forRoutes({ path: 'v1/density/imports', method: RequestMethod.POST });
+  }
+}

@@ -1,0 +1,48 @@
+import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Query, UseFilters } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { DensityImportEntity } from '@app/database';
+import { DensityExceptionFilter } from '../density-exception.filter';
+import { ImportListResponseDto, ImportQueryDto, ImportResponseDto, ImportedModelDto, ListImportsQueryDto } from './dto/import.dto';
+import { ImportsService } from './imports.service';
+
+const toDto = (r: DensityImportEntity, models?: ImportedModelDto[], recomputeJobIds?: string[]): ImportResponseDto => ({
+  id: r.id,
+  format: r.format,
+  fileName: r.fileName,
+  source: r.source,
+  importedAt: r.importedAt.toISOString(),
+  provenance: r.provenance,
+  ...(models ? { models } : {}),
+  ...(recomputeJobIds ? { recomputeJobIds } : {}),
+});
+
+@ApiTags('density')
+@UseFilters(DensityExceptionFilter)
+@Controller('v1/density/imports')
+export class ImportsController {
+  constructor(private readonly imports: ImportsService) {}
+
+  /** The body is validated by the lm-eval / CSV parsers (errors name the field or the CSV line and column). */
+  @Post()
+  @ApiConsumes('application/json', 'text/csv')
+  @ApiBody({ description: 'an lm-evaluation-harness results_*.json (or { file, model, fileName, source }), or a CSV of published scores' })
+  @ApiCreatedResponse({ type: ImportResponseDto })
+  async create(@Body() body: unknown, @Headers('content-type') contentType: string | undefined, @Query() q: ImportQueryDto): Promise<ImportResponseDto> {
+    const { record, models, recomputeJobIds } = await this.imports.import(body, contentType, q);
+    return toDto(record, models, recomputeJobIds);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ImportListResponseDto })
+  async list(@Query() q: ListImportsQueryDto): Promise<ImportListResponseDto> {
+    const [items, total] = await this.imports.list(q.limit, q.offset);
+    return { items: items.map((r) => toDto(r)), total };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ImportResponseDto })
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<ImportResponseDto> {
+    const { record, models } = await this.imports.get(id);
+    return toDto(record, models);
+  }
+}

@@ -1,0 +1,42 @@
+import { Controller, Get, Query, UseFilters } from '@nestjs/common';
+import { ApiExtraModels, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { DensityExceptionFilter } from '../density-exception.filter';
+import { DensityCellDto, LeaderboardQueryDto, LeaderboardResponseDto } from './dto/leaderboard.dto';
+import { TrendQueryDto, TrendResponseDto } from './dto/trend.dto';
+import { LeaderboardService } from './leaderboard.service';
+import { TrendService } from './trend.service';
+import { trendView } from './trend-view';
+
+@ApiTags('density')
+@ApiExtraModels(DensityCellDto)
+@UseFilters(DensityExceptionFilter)
+@Controller('v1/density')
+export class LeaderboardController {
+  constructor(
+    private readonly leaderboard: LeaderboardService,
+    private readonly trends: TrendService,
+  ) {}
+
+  @Get('leaderboard')
+  @ApiOkResponse({ type: LeaderboardResponseDto })
+  async get(@Query() q: LeaderboardQueryDto): Promise<LeaderboardResponseDto> {
+    const { reference, version, rows, total } = await this.leaderboard.query(q);
+    return {
+      reference: { id: reference.id, name: reference.name, d0Tokens: reference.d0Tokens },
+      fitVersion: { id: version.id, version: version.version, createdAt: version.createdAt.toISOString() },
+      sort: q.sort,
+      order: q.order,
+      total,
+      limit: q.limit,
+      offset: q.offset,
+      items: rows,
+    };
+  }
+
+  @Get('trend')
+  @ApiOkResponse({ type: TrendResponseDto })
+  @ApiUnprocessableEntityResponse({ description: 'fewer than two frontier points, or a single release date' })
+  async trend(@Query() q: TrendQueryDto): Promise<TrendResponseDto> {
+    return trendView(await this.trends.trend(q));
+  }
+}

@@ -1,0 +1,47 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+
+export class ReferenceMemberResponseDto {
+  @ApiProperty() modelId!: string;
+  @ApiProperty() model!: string;
+  @ApiProperty() params!: number;
+  @ApiPropertyOptional({ nullable: true }) trainingTokens!: number | null;
+  @ApiProperty() role!: string;
+  @ApiProperty({ type: 'object', additionalProperties: true }) measurements!: Record<string, { score?: number; loss?: number }>;
+}
+
+export class FitVersionSummaryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() version!: number;
+  @ApiProperty() d0Tokens!: number;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) metrics!: Record<string, string>;
+  @ApiProperty({ description: 'benchmark (and AVERAGE) → quality of the loss and performance fits', type: 'object', additionalProperties: true })
+  quality!: Record<string, unknown>;
+  @ApiProperty({ type: [String] }) warnings!: string[];
+  @ApiProperty() createdAt!: string;
+}
+
+export class FitVersionResponseDto extends FitVersionSummaryDto {
+  @ApiProperty() referenceId!: string;
+  @ApiProperty({ description: 'the library\'s ReferenceCalibration: per-benchmark and AVERAGE curves with params, standard errors, quality', type: 'object', additionalProperties: true })
+  calibration!: Record<string, unknown>;
+  @ApiProperty({ description: 'the data points the fit used, with their sources', type: 'array', items: { type: 'object' } })
+  dataPoints!: Array<Record<string, unknown>>;
+  @ApiProperty({ type: 'object', additionalProperties: true }) library!: Record<string, unknown>;
+  @ApiPropertyOptional({ nullable: true, description: 'the recompute-densities job enqueued for this version' }) recomputeJobId?: string | null;
+}
+
+export class ReferenceResponseDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiPropertyOptional({ nullable: true }) description!: string | null;
+  @ApiProperty() d0Tokens!: number;
+  @ApiProperty() frontier!: string;
+  @ApiPropertyOptional({ type: [String], nullable: true }) benchmarks!: string[] | null;
+  @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) metrics!: Record<string, string>;
+  @ApiProperty() isDefault!: boolean;
+  @ApiProperty() atRunEnd!: boolean;
+  @ApiProperty() createdAt!: string;
+  @ApiPropertyOptional({ nullable: true, description: 'latest fit version number' }) latestVersion!: number | null;
+  @ApiPropertyOptional({ type: [ReferenceMemberResponseDto] }) members?: ReferenceMemberResponseDto[];
+  @ApiPropertyOptional({ type: [FitVersionSummaryDto] }) versions?: FitVersionSummaryDto[];
+}

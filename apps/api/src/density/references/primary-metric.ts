@@ -1,0 +1,18 @@
+/**
+ * The metric a benchmark is fitted in when the reference family does not name one: the first of these keys
+ * the members' runs report (lm-evaluation-harness's usual primary metrics, strict GSM8K match first).
+ * Same rule as the results service's run-end efficiency figures (apps/results/src/density/primary-metric.ts).
+ */
+export const PRIMARY_METRIC_PREFERENCE = ['acc_norm', 'acc', 'exact_match,strict-match', 'exact_match', 'pass@1', 'mc2', 'mc1'];
+
+export function primaryMetricKey(available: readonly string[]): string | null {
+  for (const name of PRIMARY_METRIC_PREFERENCE) {
+    if (available.includes(name)) return name;
+    const filtered = available.filter((k) => k.startsWith(`${name},`)).sort();
+    if (filtered.length > 0) return filtered[0];
+  }
+  return null;
+}
+
+/** The run metric holding the conditional loss −log P(answer | prompt) per token (see the results service). */
+export const CONDITIONAL_LOSS_METRIC = 'cond_nll_per_token';

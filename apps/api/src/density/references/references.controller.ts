@@ -1,0 +1,53 @@
+import { Body, Controller, Get, Param, ParseIntPipe, ParseUUIDPipe, Post, UseFilters } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { DensityExceptionFilter } from '../density-exception.filter';
+import { CreateReferenceRequestDto } from './dto/create-reference.dto';
+import { FitVersionResponseDto, ReferenceResponseDto } from './dto/reference-response.dto';
+import { ReferenceFitService } from './reference-fit.service';
+import { referenceView } from './reference-view';
+import { ReferencesService } from './references.service';
+
+@ApiTags('density')
+@UseFilters(DensityExceptionFilter)
+@Controller('v1/density/references')
+export class ReferencesController {
+  constructor(
+    private readonly references: ReferencesService,
+    private readonly fits: ReferenceFitService,
+  ) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: ReferenceResponseDto })
+  async create(@Body() dto: CreateReferenceRequestDto): Promise<ReferenceResponseDto> {
+    const { reference, members, versions } = await this.references.create(dto);
+    return referenceView.reference(reference, null, members, versions);
+  }
+
+  @Get()
+  @ApiOkResponse({ type: [ReferenceResponseDto] })
+  async list(): Promise<ReferenceResponseDto[]> {
+    return (await this.references.list()).map((r) => referenceView.reference(r, r.latestVersion));
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ReferenceResponseDto, description: 'the family with its members and its fit versions (newest first)' })
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<ReferenceResponseDto> {
+    const { reference, members, versions } = await this.references.details(id);
+    return referenceView.reference(reference, versions[0]?.version ?? null, members, versions);
+  }
+
+  @Get(':id/versions/:version')
+  @ApiOkResponse({ type: FitVersionResponseDto })
+  async version(@Param('id', ParseUUIDPipe) id: string, @Param('version', ParseIntPipe) version: number): Promise<FitVersionResponseDto> {
+    return referenceView.version(await this.references.version(id, version));
+  }
+
+  /** Fits the family and stores a new version; densities are then recomputed in the background. */
+  @Post(':id/fit')
+  @ApiCreatedResponse({ type: FitVersionResponseDto })
+  @ApiUnprocessableEntityResponse({ description: 'too few, degenerate or non-monotone data points (DENSITY_* error codes)' })
+  async fit(@Param('id', ParseUUIDPipe) id: string): Promise<FitVersionResponseDto> {
+    const { version, recomputeJobId } = await this.fits.fit(id);
+    return referenceView.version(version, recomputeJobId);
+  }
+}

@@ -1,0 +1,170 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import { DomainException, ErrorCode, invalidInput, notFound } from '@app/contracts';
+import { DensityFitVersionEntity, DensityReferenceEntity, DensityReferenceMemberEntity, ModelEntity } from '@app/database';
+import { ModelsService } from '../../models/models.service';
+import { CreateReferenceRequestDto } from './dto/create-reference.dto';
+
+const PG_UNIQUE_VIOLATION = '23505';
+const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
+
+export type MemberWithModel = DensityReferenceMemberEntity & { model: ModelEntity };
+export interface ReferenceDetails {
+  reference: DensityReferenceEntity;
+  members: MemberWithModel[];
+  versions: DensityFitVersionEntity[];
+}
+
+/** Reference families: creation, lookup (by id or name, or the default one) and their fit versions. */
+@Injectable()
+export class ReferencesService {
+  constructor(
+    @InjectRepository(DensityReferenceEntity) private readonly references: Repository<DensityReferenceEntity>,
+    @InjectRepository(DensityReferenceMemberEntity) private readonly members: Repository<DensityReferenceMemberEntity>,
+    @InjectRepository(DensityFitVersionEntity) private readonly versions: Repository<DensityFitVersionEntity>,
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly models: ModelsService,
+  ) {}
+
+  async create(dto: CreateReferenceRequestDto): Promise<ReferenceDetails> {
+    validateMaps(dto);
+    const ids = dto.members.map((m) => m.modelId);
+    const dup = ids.find((id, i) => ids.indexOf(id) !== i);
+    if (dup) throw invalidInput(`model ${dup} is listed twice in members`);
+    for (const m of dto.members) {
+      const model = await this.models.get(m.modelId);
+      if (m.role !== 'performance' && !(model.trainingTokens && model.trainingTokens > 0)) {
+        throw invalidInput(`model "${model.name}" has no trainingTokens (D): the loss family (role ${m.role}) needs N and D`, { modelId: model.id });
+      }
+    }
+    let id: string;
+    try {
+      id = await this.db.transaction(async (tx) => {
+        if (dto.isDefault) await tx.update(DensityReferenceEntity, { isDefault: true }, { isDefault: false });
+        const reference = await tx.save(
+          tx.create(DensityReferenceEntity, {
+            name: dto.name,
+            description: dto.description ?? null,
+            d0Tokens: dto.d0Tokens,
+            frontierRule: dto.frontier,
+            benchmarks: dto.benchmarks ?? null,
+            metrics: dto.metrics ?? {},
+            isDefault: dto.isDefault,
+            atRunEnd: dto.atRunEnd,
+          }),
+        );
+        await tx.insert(
+          DensityReferenceMemberEntity,
+          dto.members.map((m) => ({ referenceId: reference.id, modelId: m.modelId, role: m.role, measurements: m.measurements ?? {} })),
+        );
+        return reference.id;
+      });
+    } catch (err) {
+      if (err instanceof QueryFailedError && (err as { code?: string }).code === PG_UNIQUE_VIOLATION) {
+        throw new DomainException(ErrorCode.Conflict, `a reference family named "${dto.name}" already exists`, { name: dto.name });
+      }
+      throw err;
+    }
+    return this.details(id);
+  }
+
+  async list(): Promise<Array<DensityReferenceEntity & { latestVersion: number | null }>> {
+    const rows = await this.references.find({ order: { createdAt: 'DESC' } });
+    const latest = await this.latestVersionNumbers(rows.map((r) => r.id));
+    return rows.map((r) => Object.assign(r, { latestVersion: latest.get(r.id) ?? null }));
+  }
+
+  async get(id: string): Promise<DensityReferenceEntity> {
+    const reference = await this.references.findOneBy({ id });
+    if (!reference) throw notFound('reference family', id);
+    return reference;
+  }
+
+  async details(id: string): Promise<ReferenceDetails> {
+    const reference = await this.get(id);
+    const [members, versions] = await Promise.all([this.membersOf(id), this.versionsOf(id)]);
+    return { reference, members, versions };
+  }
+
+  /** By id or by name; without either, the default family, else the most recently fitted one. */
+  async resolve(ref?: string): Promise<DensityReferenceEntity> {
+    if (ref) {
+      const found = await this.references.findOneBy(UUID.test(ref) ? { id: ref } : { name: ref });
+      if (!found) throw notFound('reference family', ref);
+      return found;
+    }
+    const byDefault = await this.references.findOneBy({ isDefault: true });
+    if (byDefault) return byDefault;
+    const [latest] = await this.db.query(
+      `SELECT reference_id AS id FROM density_fit_versions ORDER BY created_at DESC LIMIT 1`,
+    );
+    if (!latest) throw new DomainException(ErrorCode.NotFound, 'no reference family has been fitted yet: create one and POST /v1/density/references/:id/fit');
+    return this.get(latest.id);
+  }
+
+  async membersOf(referenceId: string): Promise<MemberWithModel[]> {
+    return (await this.members.find({ where: { referenceId }, relations: { model: true }, order: { id: 'ASC' } })) as MemberWithModel[];
+  }
+
+  async versionsOf(referenceId: string): Promise<DensityFitVersionEntity[]> {
+    return this.versions.find({
+      where: { referenceId },
+      order: { version: 'DESC' },
+      select: { id: true, referenceId: true, version: true, d0Tokens: true, metrics: true, quality: true, warnings: true, createdAt: true },
+    });
+  }
+
+  async version(referenceId: string, version: number): Promise<DensityFitVersionEntity> {
+    const found = await this.versions.findOneBy({ referenceId, version });
+    if (!found) throw notFound(`fit version ${version} of reference family`, referenceId);
+    return found;
+  }
+
+  /** The version densities are read from: the latest one. */
+  async latestVersion(reference: DensityReferenceEntity): Promise<DensityFitVersionEntity> {
+    const [found] = await this.versions.find({ where: { referenceId: reference.id }, order: { version: 'DESC' }, take: 1 });
+    if (!found) {
+      throw new DomainException(ErrorCode.Conflict, `reference family "${reference.name}" has no fit yet: POST /v1/density/references/${reference.id}/fit`);
+    }
+    return found;
+  }
+
+  /** The latest version of every family (what an import must be measured against). */
+  async latestVersionIds(): Promise<string[]> {
+    const rows: Array<{ id: string }> = await this.db.query(
+      `SELECT DISTINCT ON (reference_id) id FROM density_fit_versions ORDER BY reference_id, version DESC`,
+    );
+    return rows.map((r) => r.id);
+  }
+
+  private async latestVersionNumbers(ids: string[]): Promise<Map<string, number>> {
+    if (ids.length === 0) return new Map();
+    const rows: Array<{ id: string; version: number }> = await this.db.query(
+      `SELECT reference_id AS id, max(version)::int AS version FROM density_fit_versions WHERE reference_id = ANY($1) GROUP BY reference_id`,
+      [ids],
+    );
+    return new Map(rows.map((r) => [r.id, r.version]));
+  }
+}
+
+/** The two free-form maps of the request: metric names and given measurements. */
+function validateMaps(dto: CreateReferenceRequestDto): void {
+  for (const [benchmark, metric] of Object.entries(dto.metrics ?? {})) {
+    if (typeof metric !== 'string' || metric.length === 0 || metric.length > 200) {
+      throw invalidInput(`metrics.${benchmark} must be a metric key such as acc or acc_norm`);
+    }
+  }
+  dto.members.forEach((m, i) => {
+    for (const [benchmark, given] of Object.entries(m.measurements ?? {})) {
+      const at = `members[${i}].measurements.${benchmark}`;
+      if (typeof given !== 'object' || given === null || Array.isArray(given)) throw invalidInput(`${at} must be an object { score?, loss? }`);
+      const extra = Object.keys(given).filter((k) => k !== 'score' && k !== 'loss');
+      if (extra.length) throw invalidInput(`${at}: unknown field(s) ${extra.join(', ')} (expected score, loss)`);
+      if (given.score !== undefined && !(typeof given.score === 'number' && Number.isFinite(given.score))) throw invalidInput(`${at}.score must be a number`);
+      if (given.loss !== undefined && !(typeof given.loss === 'number' && given.loss > 0 && Number.isFinite(given.loss))) {
+        throw invalidInput(`${at}.loss must be a positive number (conditional loss per token)`);
+      }
+    }
+  });
+}

@@ -1,0 +1,57 @@
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
+import { pipeline } from 'node:stream/promises';
+import { DensityReportEntity } from '@app/database';
+import { PaginationQueryDto } from '../../common/pagination.dto';
+import { DensityExceptionFilter } from '../density-exception.filter';
+import { CreateReportRequestDto, ReportListResponseDto, ReportResponseDto } from './dto/report.dto';
+import { ReportsService } from './reports.service';
+
+const toDto = (r: DensityReportEntity): ReportResponseDto => ({
+  id: r.id,
+  title: r.title,
+  referenceId: r.referenceId,
+  fitVersionId: r.fitVersionId,
+  query: r.query,
+  files: r.files.map((f) => ({ name: f.name, contentType: f.contentType, sizeBytes: f.sizeBytes, downloadUrl: `/v1/density/reports/${r.id}/files/${f.name}` })),
+  summary: r.summary,
+  createdAt: r.createdAt.toISOString(),
+});
+
+@ApiTags('density')
+@UseFilters(DensityExceptionFilter)
+@Controller('v1/density/reports')
+export class ReportsController {
+  constructor(private readonly reports: ReportsService) {}
+
+  @Post()
+  @ApiCreatedResponse({ type: ReportResponseDto, description: 'JSON, CSV, score-vs-params and density-vs-date (SVG + PNG), stored in S3' })
+  async create(@Body() dto: CreateReportRequestDto): Promise<ReportResponseDto> {
+    return toDto(await this.reports.create(dto));
+  }
+
+  @Get()
+  @ApiOkResponse({ type: ReportListResponseDto })
+  async list(@Query() q: PaginationQueryDto): Promise<ReportListResponseDto> {
+    const [items, total] = await this.reports.list(q.limit, q.offset);
+    return { items: items.map(toDto), total };
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: ReportResponseDto })
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<ReportResponseDto> {
+    return toDto(await this.reports.get(id));
+  }
+
+  /** Streams a stored report file byte for byte. */
+  @Get(':id/files/:name')
+  @ApiProduces('application/json', 'text/csv', 'image/svg+xml', 'image/png')
+  async download(@Param('id', ParseUUIDPipe) id: string, @Param('name') name: string, @Res() res: Response): Promise<void> {
+    const { file, object } = await this.reports.open(id, name);
+    res.setHeader('Content-Type', file.contentType);
+    res.setHeader('Content-Length', String(object.sizeBytes));
+    res.setHeader('Content-Disposition', `attachment; filename="${file.name}"`);
+    await pipeline(object.body, res);
+  }
+}

@@ -1,0 +1,107 @@
+import { Injectable } from '@nestjs/common';
+import { InjectRepository } from '@nestjs/typeorm';
+import { randomUUID } from 'node:crypto';
+import { Repository } from 'typeorm';
+import { DomainException, ErrorCode, notFound } from '@app/contracts';
+import { DensityReportEntity, DensityReportFile } from '@app/database';
+import { DensityException, DensityTrend, ReferenceCalibration } from '@app/density';
+import { ArtifactStore, ObjectStream } from '@app/storage';
+import { LeaderboardService } from '../leaderboard/leaderboard.service';
+import { TrendPoint, TrendService } from '../leaderboard/trend.service';
+import { readCalibration } from '../read-calibration';
+import { ChartRendererService } from './chart-renderer.service';
+import { CreateReportRequestDto } from './dto/report.dto';
+import { leaderboardCsv, reportJson, scoreChartSpec, trendChartSpec } from './report-files';
+
+const reportKey = (id: string, name: string) => `density/reports/${id}/${name}`;
+
+/**
+ * Builds a report for a leaderboard query — JSON, CSV, score-vs-params and density-vs-release-date plots (SVG and
+ * PNG, log axes, trend line) — stores the files in S3 and records them. A plot that cannot be drawn (no scores,
+ * too few points for a trend) is left out and the summary says why; nothing is made up.
+ */
+@Injectable()
+export class ReportsService {
+  constructor(
+    @InjectRepository(DensityReportEntity) private readonly reports: Repository<DensityReportEntity>,
+    private readonly leaderboard: LeaderboardService,
+    private readonly trends: TrendService,
+    private readonly charts: ChartRendererService,
+    private readonly store: ArtifactStore,
+  ) {}
+
+  async create(dto: CreateReportRequestDto): Promise<DensityReportEntity> {
+    const board = await this.leaderboard.query(dto);
+    const calibration: ReferenceCalibration = readCalibration(board.version.calibration);
+    const skipped: Record<string, string> = {};
+    let trend: DensityTrend | null = null;
+    let points: TrendPoint[] = [];
+    try {
+      const t = await this.trends.trend({ reference: board.reference.id, from: dto.from, to: dto.to, frontier: dto.frontier });
+      ({ trend, points } = t);
+    } catch (err) {
+      if (!(err instanceof DensityException)) throw err;
+      skipped['density-vs-date'] = `no trend: ${err.message}`;
+    }
+    const specs: Array<{ name: string; spec: object }> = [];
+    const scoreSpec = scoreChartSpec(board.rows, calibration, board.version.dataPoints, dto.title);
+    if (scoreSpec) specs.push({ name: 'score-vs-params', spec: scoreSpec });
+    else skipped['score-vs-params'] = 'no model in the query has a score';
+    if (trend) specs.push({ name: 'density-vs-date', spec: trendChartSpec(points, trend) });
+    const rendered = await this.charts.render(specs.map((s) => s.spec));
+
+    const id = randomUUID();
+    const generatedAt = new Date();
+    const query = { ...dto } as Record<string, unknown>;
+    const bodies: Array<{ name: string; body: Buffer | string; contentType: string }> = [
+      {
+        name: 'leaderboard.json',
+        contentType: 'application/json',
+        body: reportJson({
+          id, generatedAt, title: dto.title ?? null, query,
+          reference: { id: board.reference.id, name: board.reference.name, d0Tokens: board.reference.d0Tokens },
+          fitVersion: { id: board.version.id, version: board.version.version },
+          total: board.total, rows: board.rows, trend, skipped,
+        }),
+      },
+      { name: 'leaderboard.csv', contentType: 'text/csv', body: leaderboardCsv(board.rows) },
+      ...specs.flatMap((s, i) => [
+        { name: `${s.name}.svg`, contentType: 'image/svg+xml', body: rendered[i].svg },
+        { name: `${s.name}.png`, contentType: 'image/png', body: rendered[i].png },
+      ]),
+    ];
+    const files: DensityReportFile[] = [];
+    for (const f of bodies) {
+      const stored = await this.store.putBuffer(reportKey(id, f.name), f.body, f.contentType);
+      files.push({ name: f.name, key: stored.key, contentType: f.contentType, sizeBytes: stored.sizeBytes });
+    }
+    const summary = {
+      rows: board.rows.length,
+      total: board.total,
+      trend: trend ? { doublingTimeDays: trend.doublingTimeDays, doublingTimeMonths: trend.doublingTimeMonths, rSquared: trend.quality.rSquared, frontierRule: trend.frontierRule } : null,
+      skipped,
+    };
+    return this.reports.save(
+      this.reports.create({ id, referenceId: board.reference.id, fitVersionId: board.version.id, title: dto.title ?? null, query, files, summary }),
+    );
+  }
+
+  async list(limit: number, offset: number): Promise<[DensityReportEntity[], number]> {
+    return this.reports.findAndCount({ order: { createdAt: 'DESC' }, take: limit, skip: offset });
+  }
+
+  async get(id: string): Promise<DensityReportEntity> {
+    const report = await this.reports.findOneBy({ id });
+    if (!report) throw notFound('report', id);
+    return report;
+  }
+
+  async open(id: string, name: string): Promise<{ file: DensityReportFile; object: ObjectStream }> {
+    const report = await this.get(id);
+    const file = report.files.find((f) => f.name === name);
+    if (!file) throw new DomainException(ErrorCode.NotFound, `report ${id} has no file "${name}" (it has ${report.files.map((f) => f.name).join(', ')})`);
+    const object = await this.store.getStream(file.key);
+    if (!object) throw new DomainException(ErrorCode.MissingResource, `report ${id}: ${name} is recorded but its object ${file.key} is missing from storage`);
+    return { file, object };
+  }
+}

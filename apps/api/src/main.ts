@@ -1,0 +1,18 @@
+import 'reflect-metadata';
+import { Logger } from '@nestjs/common';
+import { NestFactory } from '@nestjs/core';
+import { apiConfigFrom, loadEnv } from '@app/config';
+import { AppModule } from './app.module';
+import { configureApp } from './bootstrap';
+
+async function main(): Promise<void> {
+  const cfg = apiConfigFrom(loadEnv());
+  const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: false }));
+  await app.listen(cfg.port, cfg.host);
+  new Logger('api').log(`listening on http://${cfg.host}:${cfg.port} (OpenAPI at /docs)`);
+}
+
+main().catch((err) => {
+  new Logger('api').error(err instanceof Error ? err.stack : err);
+  process.exit(1);
+});

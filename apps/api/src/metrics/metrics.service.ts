@@ -1,0 +1,73 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { Queue } from 'bullmq';
+import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
+import { DataSource } from 'typeorm';
+import { PoolQueues, QueueName } from '@app/queue';
+
+const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'waiting-children'] as const;
+
+/**
+ * Prometheus metrics, gathered when scraped: queue depth per pool (what autoscalers read), runs and
+ * workers by status, and the process's own metrics.
+ */
+@Injectable()
+export class MetricsService {
+  readonly registry = new Registry();
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly pools: PoolQueues,
+    @InjectQueue(QueueName.Results) private readonly results: Queue,
+  ) {
+    collectDefaultMetrics({ register: this.registry, prefix: 'densebench_api_' });
+    const self = this;
+    new Gauge({
+      name: 'densebench_queue_jobs',
+      help: 'BullMQ jobs per shard pool (summed over backends; _results for the results queue) and state',
+      labelNames: ['pool', 'state'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const { pool, backend } of await self.knownQueues()) {
+          const counts = await self.pools.get(pool, backend).getJobCounts(...JOB_STATES);
+          for (const s of JOB_STATES) this.inc({ pool, state: s }, counts[s] ?? 0);
+        }
+        const r = await self.results.getJobCounts(...JOB_STATES);
+        for (const s of JOB_STATES) this.set({ pool: '_results', state: s }, r[s] ?? 0);
+      },
+    });
+    new Gauge({
+      name: 'densebench_runs',
+      help: 'Runs by status',
+      labelNames: ['status'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        for (const row of await self.db.query(`SELECT status, count(*)::int AS n FROM runs GROUP BY status`)) this.set({ status: row.status }, row.n);
+      },
+    });
+    new Gauge({
+      name: 'densebench_workers',
+      help: 'Registered workers by status and pool',
+      labelNames: ['status', 'pool'],
+      registers: [this.registry],
+      async collect() {
+        this.reset();
+        const rows = await self.db.query(`SELECT status, unnest(pools) AS pool, count(*)::int AS n FROM workers GROUP BY 1, 2`);
+        for (const row of rows) this.set({ status: row.status, pool: row.pool }, row.n);
+      },
+    });
+  }
+
+  /** Shard queues (pool × backend) with workers or with unfinished runs. */
+  private async knownQueues(): Promise<Array<{ pool: string; backend: string }>> {
+    return this.db.query(
+      `SELECT DISTINCT r.pool, m.backend->>'kind' AS backend FROM runs r JOIN models m ON m.id = r.model_id
+        WHERE r.status IN ('queued', 'running')
+       UNION SELECT DISTINCT p.pool, b.backend FROM workers w, unnest(w.pools) p(pool), unnest(w.backends) b(backend)
+        WHERE w.status <> 'removed'`,
+    );
+  }
+}

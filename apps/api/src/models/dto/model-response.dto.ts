@@ -1,0 +1,36 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import type { BackendSpec } from '@app/contracts';
+import { ModelEntity } from '@app/database';
+
+export class ModelResponseDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiProperty() paramsTotal!: number;
+  @ApiProperty() paramsActive!: number;
+  @ApiPropertyOptional({ nullable: true }) releaseDate!: string | null;
+  @ApiPropertyOptional({ nullable: true }) trainingTokens!: number | null;
+  @ApiPropertyOptional({ nullable: true }) priceInputPerM!: number | null;
+  @ApiPropertyOptional({ nullable: true }) priceOutputPerM!: number | null;
+  @ApiProperty({ type: Object }) backend!: BackendSpec;
+  @ApiProperty() createdAt!: string;
+
+  static from(m: ModelEntity): ModelResponseDto {
+    return {
+      id: m.id,
+      name: m.name,
+      paramsTotal: m.paramsTotal,
+      paramsActive: m.paramsActive ?? m.paramsTotal,
+      releaseDate: m.releaseDate,
+      trainingTokens: m.trainingTokens,
+      priceInputPerM: m.priceInputPerM,
+      priceOutputPerM: m.priceOutputPerM,
+      backend: m.backend,
+      createdAt: m.createdAt.toISOString(),
+    };
+  }
+}
+
+export class ModelListResponseDto {
+  @ApiProperty({ type: [ModelResponseDto] }) items!: ModelResponseDto[];
+  @ApiProperty() total!: number;
+}

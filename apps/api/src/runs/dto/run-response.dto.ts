@@ -1,0 +1,76 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { RunStatus } from '@app/contracts';
+import { RunDensityDto } from '../../density/run-density/dto/run-density.dto';
+
+export class MetricValueDto {
+  @ApiProperty() value!: number;
+  @ApiPropertyOptional({ nullable: true }) stderr!: number | null;
+  @ApiProperty() n!: number;
+}
+
+export class BenchmarkProgressDto {
+  @ApiProperty() name!: string;
+  @ApiProperty({ description: 'a group (e.g. mmlu): its metrics aggregate its subtasks\' (micro-averaged where the task says so)' })
+  isGroup!: boolean;
+  @ApiProperty() total!: number;
+  @ApiProperty() done!: number;
+  @ApiPropertyOptional({ nullable: true }) numFewshot!: number | null;
+  @ApiPropertyOptional({ description: 'metric → value, stderr, n (when finished)', nullable: true })
+  metrics!: Record<string, MetricValueDto> | null;
+}
+
+export class ShardCountsDto {
+  @ApiProperty() pending!: number;
+  @ApiProperty() running!: number;
+  @ApiProperty() done!: number;
+  @ApiProperty() failed!: number;
+  @ApiProperty() cancelled!: number;
+}
+
+export class RunResponseDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() modelId!: string;
+  @ApiProperty() modelName!: string;
+  @ApiProperty({ enum: RunStatus }) status!: RunStatus;
+  @ApiProperty() pool!: string;
+  @ApiProperty() priority!: number;
+  @ApiProperty() shardSize!: number;
+  @ApiProperty() seed!: number;
+  @ApiPropertyOptional({ nullable: true }) error!: string | null;
+  @ApiProperty({ description: 'samples done / total over all benchmarks' }) progress!: { done: number; total: number };
+  @ApiProperty({ type: [BenchmarkProgressDto] }) benchmarks!: BenchmarkProgressDto[];
+  @ApiProperty({ type: ShardCountsDto }) shards!: ShardCountsDto;
+  @ApiProperty() tokens!: { input: number; output: number };
+  @ApiPropertyOptional({ nullable: true, description: 'wall time from first shard start to finalization' }) wallMs!: number | null;
+  @ApiPropertyOptional({ nullable: true }) envelope!: Record<string, unknown> | null;
+  @ApiPropertyOptional({ type: RunDensityDto, nullable: true, description: 'density figures stored when the run finalized (null before)' })
+  density!: RunDensityDto | null;
+  @ApiProperty() createdAt!: string;
+  @ApiPropertyOptional({ nullable: true }) startedAt!: string | null;
+  @ApiPropertyOptional({ nullable: true }) finishedAt!: string | null;
+}
+
+export class RunSummaryDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() modelId!: string;
+  @ApiProperty({ enum: RunStatus }) status!: RunStatus;
+  @ApiProperty() pool!: string;
+  @ApiProperty({ type: [String] }) benchmarks!: string[];
+  @ApiPropertyOptional({ nullable: true }) error!: string | null;
+  @ApiProperty() createdAt!: string;
+  @ApiPropertyOptional({ nullable: true }) finishedAt!: string | null;
+}
+
+export class RunListResponseDto {
+  @ApiProperty({ type: [RunSummaryDto] }) items!: RunSummaryDto[];
+  @ApiProperty() total!: number;
+  @ApiProperty() limit!: number;
+  @ApiProperty() offset!: number;
+}
+
+export class CreateRunResponseDto {
+  @ApiProperty() id!: string;
+  @ApiProperty({ enum: RunStatus }) status!: RunStatus;
+  @ApiProperty() shards!: number;
+  @ApiProperty() samples!: number;
+}

@@ -1,0 +1,74 @@
+import { Injectable } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { ShardStatus } from '@app/contracts';
+import { RunEntity } from '@app/database';
+import { RunDensityViewService } from '../density/run-density/run-density-view.service';
+import { BenchmarkProgressDto, RunResponseDto, RunSummaryDto, ShardCountsDto } from './dto/run-response.dto';
+
+/** Builds the API's view of a run: progress per benchmark (samples done/total) and shard counts. */
+@Injectable()
+export class RunViewService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly density: RunDensityViewService,
+  ) {}
+
+  async view(run: RunEntity & { model?: { name: string } }): Promise<RunResponseDto> {
+    const [benchmarks, shardRows, density] = await Promise.all([
+      this.db.query(
+        `SELECT rb.name, rb.is_group AS "isGroup", rb.total_samples AS total, rb.num_fewshot AS "numFewshot", rb.metrics,
+                rb.task_info->'leaves' AS leaves, coalesce(sum(s.done_samples), 0)::int AS done
+           FROM run_benchmarks rb LEFT JOIN shards s ON s.run_benchmark_id = rb.id
+          WHERE rb.run_id = $1 GROUP BY rb.id ORDER BY rb.name`,
+        [run.id],
+      ) as Promise<Array<BenchmarkProgressDto & { leaves: string[] | null }>>,
+      this.db.query(`SELECT status, count(*)::int AS n FROM shards WHERE run_id = $1 GROUP BY status`, [run.id]) as Promise<
+        Array<{ status: ShardStatus; n: number }>
+      >,
+      this.density.forRun(run.id),
+    ]);
+    const shards: ShardCountsDto = { pending: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
+    for (const r of shardRows) shards[r.status] = r.n;
+    // A group's progress is its subtasks'; the run's progress counts tasks only.
+    const doneOf = new Map(benchmarks.filter((b) => !b.isGroup).map((b) => [b.name, Math.min(b.done, b.total)]));
+    for (const b of benchmarks) if (b.isGroup) b.done = (b.leaves ?? []).reduce((a, l) => a + (doneOf.get(l) ?? 0), 0);
+    const tasks = benchmarks.filter((b) => !b.isGroup);
+    const total = tasks.reduce((a, b) => a + b.total, 0);
+    const done = tasks.reduce((a, b) => a + Math.min(b.done, b.total), 0);
+    return {
+      id: run.id,
+      modelId: run.modelId,
+      modelName: run.model?.name ?? '',
+      status: run.status,
+      pool: run.pool,
+      priority: run.priority,
+      shardSize: run.shardSize,
+      seed: run.seed,
+      error: run.error,
+      progress: { done, total },
+      benchmarks: benchmarks.map(({ leaves, ...b }) => b),
+      shards,
+      tokens: { input: run.inputTokens, output: run.outputTokens },
+      wallMs: run.wallMs,
+      envelope: run.envelope,
+      density,
+      createdAt: run.createdAt.toISOString(),
+      startedAt: run.startedAt?.toISOString() ?? null,
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+    };
+  }
+
+  summary(run: RunEntity): RunSummaryDto {
+    return {
+      id: run.id,
+      modelId: run.modelId,
+      status: run.status,
+      pool: run.pool,
+      benchmarks: run.benchmarks.map((b) => b.name),
+      error: run.error,
+      createdAt: run.createdAt.toISOString(),
+      finishedAt: run.finishedAt?.toISOString() ?? null,
+    };
+  }
+}

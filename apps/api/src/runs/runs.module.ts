@@ -1,0 +1,21 @@
+import { Module } from '@nestjs/common';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { RunBenchmarkEntity, RunEntity, ShardEntity } from '@app/database';
+import { BenchmarksApiModule } from '../benchmarks/benchmarks.module';
+import { RunDensityModule } from '../density/run-density/run-density.module';
+import { ModelsModule } from '../models/models.module';
+import { WorkersModule } from '../workers/workers.module';
+import { RunQueueService } from './run-queue.service';
+import { RunViewService } from './run-view.service';
+import { RunsController } from './runs.controller';
+import { RunsService } from './runs.service';
+import { ShardsController } from './shards.controller';
+import { ShardsService } from './shards.service';
+
+@Module({
+  imports: [TypeOrmModule.forFeature([RunEntity, RunBenchmarkEntity, ShardEntity]), ModelsModule, WorkersModule, RunDensityModule, BenchmarksApiModule],
+  controllers: [RunsController, ShardsController],
+  providers: [RunsService, RunViewService, RunQueueService, ShardsService],
+  exports: [RunsService],
+})
+export class RunsModule {}

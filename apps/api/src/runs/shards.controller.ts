@@ -1,0 +1,44 @@
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import type { ShardSpec } from '@app/contracts';
+import { WorkerEntity } from '@app/database';
+import { CurrentWorker } from '../workers/current-worker.decorator';
+import { WorkerAuthGuard } from '../workers/worker-auth.guard';
+import { ShardControlResponseDto, ShardProgressRequestDto, ShardStartRequestDto } from './dto/shard.dto';
+import { ShardsService } from './shards.service';
+
+/** Called by worker agents with their credential. */
+@ApiTags('shards (workers)')
+@ApiBearerAuth()
+@UseGuards(WorkerAuthGuard)
+@Controller('v1/shards')
+export class ShardsController {
+  constructor(private readonly shards: ShardsService) {}
+
+  @Get(':id')
+  async spec(@Param('id', ParseUUIDPipe) id: string): Promise<ShardSpec> {
+    return this.shards.spec(id);
+  }
+
+  @Post(':id/start')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ShardControlResponseDto })
+  async start(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentWorker() worker: WorkerEntity,
+    @Body() dto: ShardStartRequestDto,
+  ): Promise<ShardControlResponseDto> {
+    return this.shards.start(id, worker, dto.envelope ?? null);
+  }
+
+  @Post(':id/progress')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ShardControlResponseDto })
+  async progress(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentWorker() worker: WorkerEntity,
+    @Body() dto: ShardProgressRequestDto,
+  ): Promise<ShardControlResponseDto> {
+    return this.shards.progress(id, worker, dto.done);
+  }
+}

@@ -1,0 +1,62 @@
+import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { WorkerStatus } from '@app/contracts';
+
+export class RegisterWorkerRequestDto {
+  @ApiProperty({ description: 'the enrollment token configured on the API (ENROLLMENT_TOKEN)' })
+  @IsString() @Length(8, 512)
+  enrollmentToken!: string;
+
+  @ApiProperty({ example: 'gpu-node-17' })
+  @IsString() @Length(1, 200)
+  name!: string;
+
+  @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 255) hostname?: string;
+
+  @ApiProperty({ type: [String], example: ['cpu'] })
+  @IsArray() @ArrayMinSize(1) @ArrayMaxSize(32)
+  @Matches(/^[a-z0-9][a-z0-9_-]{0,62}$/, { each: true, message: 'each pool must be lowercase letters, digits, - or _' })
+  pools!: string[];
+
+  @ApiProperty({ type: [String], example: ['llama-cpp'] })
+  @IsArray() @ArrayMinSize(1) @IsString({ each: true })
+  backends!: string[];
+
+  @ApiPropertyOptional({ description: 'USD per hour of this machine, for cost density' })
+  @IsOptional() @IsNumber() @Min(0)
+  costPerHour?: number;
+
+  @ApiPropertyOptional({ description: 'hardware: GPUs, CPU, RAM …' })
+  @IsOptional() @IsObject()
+  info?: Record<string, unknown>;
+}
+
+export class RegisterWorkerResponseDto {
+  @ApiProperty() workerId!: string;
+  @ApiProperty({ description: 'send as "Authorization: Bearer <credential>"; shown once' }) credential!: string;
+}
+
+export class HeartbeatRequestDto {
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() currentShardId?: string | null;
+  @ApiPropertyOptional({ description: 'live figures: loaded model, tokens/s, GPU utilisation …' })
+  @IsOptional() @IsObject()
+  info?: Record<string, unknown>;
+}
+
+export class HeartbeatResponseDto {
+  @ApiProperty({ enum: WorkerStatus, description: 'draining: finish the current shard and take no more' }) status!: WorkerStatus;
+}
+
+export class WorkerResponseDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() name!: string;
+  @ApiPropertyOptional({ nullable: true }) hostname!: string | null;
+  @ApiProperty({ type: [String] }) pools!: string[];
+  @ApiProperty({ type: [String] }) backends!: string[];
+  @ApiProperty({ enum: WorkerStatus }) status!: WorkerStatus;
+  @ApiPropertyOptional({ nullable: true }) costPerHour!: number | null;
+  @ApiProperty() info!: Record<string, unknown>;
+  @ApiPropertyOptional({ nullable: true }) currentShardId!: string | null;
+  @ApiPropertyOptional({ nullable: true }) lastHeartbeatAt!: string | null;
+  @ApiProperty() registeredAt!: string;
+}

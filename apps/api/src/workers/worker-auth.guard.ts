@@ -1,0 +1,15 @@
+import { CanActivate, ExecutionContext, Injectable } from '@nestjs/common';
+import type { Request } from 'express';
+import { WorkersService } from './workers.service';
+
+/** Admits requests carrying a registered worker's credential; puts the worker on request.worker. */
+@Injectable()
+export class WorkerAuthGuard implements CanActivate {
+  constructor(private readonly workers: WorkersService) {}
+
+  async canActivate(ctx: ExecutionContext): Promise<boolean> {
+    const req = ctx.switchToHttp().getRequest<Request & { worker?: unknown }>();
+    req.worker = await this.workers.authenticate(req.headers.authorization);
+    return true;
+  }
+}

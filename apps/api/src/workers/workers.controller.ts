@@ -1,0 +1,83 @@
+import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { WorkerStatus } from '@app/contracts';
+import { WorkerEntity } from '@app/database';
+import { CurrentWorker } from './current-worker.decorator';
+import {
+  HeartbeatRequestDto,
+  HeartbeatResponseDto,
+  RegisterWorkerRequestDto,
+  RegisterWorkerResponseDto,
+  WorkerResponseDto,
+} from './dto/register-worker.dto';
+import { WorkerAuthGuard } from './worker-auth.guard';
+import { WorkersService } from './workers.service';
+
+const toDto = (w: WorkerEntity): WorkerResponseDto => ({
+  id: w.id,
+  name: w.name,
+  hostname: w.hostname,
+  pools: w.pools,
+  backends: w.backends,
+  status: w.status,
+  costPerHour: w.costPerHour,
+  info: w.info,
+  currentShardId: w.currentShardId,
+  lastHeartbeatAt: w.lastHeartbeatAt?.toISOString() ?? null,
+  registeredAt: w.registeredAt.toISOString(),
+});
+
+@ApiTags('workers')
+@Controller('v1/workers')
+export class WorkersController {
+  constructor(private readonly workers: WorkersService) {}
+
+  @Post('register')
+  @ApiOkResponse({ type: RegisterWorkerResponseDto })
+  async register(@Body() dto: RegisterWorkerRequestDto): Promise<RegisterWorkerResponseDto> {
+    const { worker, credential } = await this.workers.register(dto);
+    return { workerId: worker.id, credential };
+  }
+
+  @Post(':id/heartbeat')
+  @HttpCode(200)
+  @UseGuards(WorkerAuthGuard)
+  @ApiBearerAuth()
+  @ApiOkResponse({ type: HeartbeatResponseDto })
+  async heartbeat(
+    @Param('id', ParseUUIDPipe) id: string,
+    @CurrentWorker() worker: WorkerEntity,
+    @Body() dto: HeartbeatRequestDto,
+  ): Promise<HeartbeatResponseDto> {
+    if (worker.id !== id) throw new ForbiddenException('a worker may only heartbeat for itself');
+    return { status: await this.workers.heartbeat(worker, dto) };
+  }
+
+  @Get()
+  @ApiQuery({ name: 'status', enum: WorkerStatus, isArray: true, required: false })
+  @ApiOkResponse({ type: [WorkerResponseDto] })
+  async list(@Query('status') status?: WorkerStatus | WorkerStatus[]): Promise<WorkerResponseDto[]> {
+    const filter = status === undefined ? undefined : Array.isArray(status) ? status : [status];
+    return (await this.workers.list(filter)).map(toDto);
+  }
+
+  @Get(':id')
+  @ApiOkResponse({ type: WorkerResponseDto })
+  async get(@Param('id', ParseUUIDPipe) id: string): Promise<WorkerResponseDto> {
+    return toDto(await this.workers.get(id));
+  }
+
+  @Post(':id/drain')
+  @HttpCode(200)
+  @ApiOkResponse({ type: WorkerResponseDto })
+  async drain(@Param('id', ParseUUIDPipe) id: string): Promise<WorkerResponseDto> {
+    return toDto(await this.workers.setStatus(id, WorkerStatus.Draining));
+  }
+
+  /** Removes a worker (operators), or deregisters itself (a worker with its own credential, at shutdown). */
+  @Delete(':id')
+  @ApiOkResponse({ type: WorkerResponseDto })
+  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<WorkerResponseDto> {
+    return toDto(await this.workers.setStatus(id, WorkerStatus.Removed));
+  }
+}

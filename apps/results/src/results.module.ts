@@ -1,0 +1,19 @@
+import { Module } from '@nestjs/common';
+import { BenchmarksModule } from '@app/benchmarks';
+import { AppConfigModule } from '@app/config';
+import { DatabaseModule } from '@app/database';
+import { QueueModule } from '@app/queue';
+import { StorageModule } from '@app/storage';
+import { DensityModule } from './density/density.module';
+import { FinalizeRunService } from './finalize/finalize-run.service';
+import { RunMetricsService } from './finalize/run-metrics.service';
+import { IngestShardService } from './ingest/ingest-shard.service';
+import { ResultsProcessor } from './results.processor';
+import { SweepScheduler } from './sweep/sweep-scheduler';
+import { SweepWorkersService } from './sweep/sweep-workers.service';
+
+@Module({
+  imports: [AppConfigModule.forRoot(), DatabaseModule, QueueModule.forRoot(), StorageModule, BenchmarksModule, DensityModule],
+  providers: [ResultsProcessor, IngestShardService, FinalizeRunService, RunMetricsService, SweepWorkersService, SweepScheduler],
+})
+export class ResultsModule {}

@@ -1,0 +1,70 @@
+import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
+import { Logger } from '@nestjs/common';
+import { Job, UnrecoverableError } from 'bullmq';
+import { DomainException } from '@app/contracts';
+import { JobName, JobPayloadMap, QueueName, RESULTS_WORKER_CONFIG } from '@app/queue';
+import { RecomputeDensitiesService } from './density/recompute-densities.service';
+import { FinalizeRunService } from './finalize/finalize-run.service';
+import { IngestShardService } from './ingest/ingest-shard.service';
+import { SweepWorkersService } from './sweep/sweep-workers.service';
+
+/** The results queue: shard ingestion, run finalization, the lost-worker sweep and density recomputation. */
+@Processor(QueueName.Results, {
+  concurrency: RESULTS_WORKER_CONFIG.concurrency,
+  lockDuration: RESULTS_WORKER_CONFIG.lockDuration,
+  stalledInterval: RESULTS_WORKER_CONFIG.stalledInterval,
+  maxStalledCount: RESULTS_WORKER_CONFIG.maxStalledCount,
+})
+export class ResultsProcessor extends WorkerHost {
+  private readonly logger = new Logger(ResultsProcessor.name);
+
+  constructor(
+    private readonly ingest: IngestShardService,
+    private readonly finalizer: FinalizeRunService,
+    private readonly sweeper: SweepWorkersService,
+    private readonly densities: RecomputeDensitiesService,
+  ) {
+    super();
+  }
+
+  async process(job: Job): Promise<unknown> {
+    try {
+      switch (job.name as JobName) {
+        case JobName.IngestShard:
+          return await this.ingest.ingest((job.data as JobPayloadMap[JobName.IngestShard]).shardId);
+        case JobName.FinalizeRun:
+          return await this.finalizer.finalize((job.data as JobPayloadMap[JobName.FinalizeRun]).runId, await shardFailures(job));
+        case JobName.SweepWorkers:
+          return await this.sweeper.sweep();
+        case JobName.RecomputeDensities:
+          return await this.densities.recompute((job.data as JobPayloadMap[JobName.RecomputeDensities]).fitVersionId);
+        default:
+          throw new UnrecoverableError(`unknown job ${job.name} on the results queue`);
+      }
+    } catch (err) {
+      if (err instanceof DomainException && !err.retryable) throw new UnrecoverableError(err.message);
+      throw err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  @OnWorkerEvent('failed')
+  onFailed(job: Job | undefined, err: Error): void {
+    this.logger.error(`${job?.name} ${job?.id} failed (attempt ${job?.attemptsMade}, run ${job?.data?.runId ?? '-'}): ${err.message}`);
+  }
+
+  @OnWorkerEvent('stalled')
+  onStalled(jobId: string): void {
+    this.logger.warn(`results job ${jobId} stalled`);
+  }
+}
+
+/** Shard id → reason, for the flow children that failed for good (their ids are "shard-<uuid>"). */
+async function shardFailures(job: Job): Promise<Map<string, string>> {
+  const failures = await job.getIgnoredChildrenFailures();
+  const out = new Map<string, string>();
+  for (const [key, reason] of Object.entries(failures)) {
+    const m = /shard-([0-9a-f-]{36})$/.exec(key);
+    if (m) out.set(m[1], String(reason));
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdown } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { hostname } from 'node:os';
+import { workerConfig } from '@app/config';
+import { AgentState } from './agent-state';
+import { ApiClient } from './api-client';
+import { machineInfo, probeGpus } from './machine-info';
+
+/**
+ * Registers this machine with the API (enrollment token → worker id + credential), then heartbeats.
+ * The heartbeat answer carries operator decisions: "draining" stops taking new shards.
+ */
+@Injectable()
+export class AgentService implements OnApplicationBootstrap, OnApplicationShutdown {
+  private readonly logger = new Logger(AgentService.name);
+  private timer: NodeJS.Timeout | null = null;
+  private onDrain: (() => void) | null = null;
+  private markRegistered!: () => void;
+  /** Resolves once this worker holds its credential; nothing may call the API before. */
+  readonly registered = new Promise<void>((resolve) => (this.markRegistered = resolve));
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly state: AgentState,
+    @Inject(workerConfig.KEY) private readonly cfg: ConfigType<typeof workerConfig>,
+  ) {}
+
+  async onApplicationBootstrap(): Promise<void> {
+    if (!this.cfg.enrollmentToken) throw new Error('ENROLLMENT_TOKEN is not set: the worker cannot register with the API');
+    const info = await machineInfo();
+    const { workerId, credential } = await this.api.register({
+      enrollmentToken: this.cfg.enrollmentToken,
+      name: this.cfg.name ?? `${hostname()}-${process.pid}`,
+      hostname: hostname(),
+      pools: this.cfg.pools,
+      backends: this.cfg.backends,
+      costPerHour: this.cfg.costPerHour,
+      info,
+    });
+    this.api.setCredential(workerId, credential);
+    this.markRegistered();
+    this.logger.log(`registered as worker ${workerId} (pools: ${this.cfg.pools.join(', ')}; backends: ${this.cfg.backends.join(', ')})`);
+    this.timer = setInterval(() => void this.beat(), this.cfg.heartbeatMs);
+    this.timer.unref();
+  }
+
+  /** Called once when the API says an operator drained this worker. */
+  whenDrained(cb: () => void): void {
+    this.onDrain = cb;
+  }
+
+  get workerId(): string | null {
+    return this.api.workerId;
+  }
+
+  private async beat(): Promise<void> {
+    try {
+      const gpus = await probeGpus();
+      const maxLoopDelayMs = this.state.takeMaxLoopDelayMs();
+      if (maxLoopDelayMs > 1000) this.logger.warn(`the event loop was blocked for ${maxLoopDelayMs} ms (shard locks are renewed from it)`);
+      const res = await this.api.heartbeat({
+        currentShardId: this.state.currentShardId,
+        info: { gpus, loadedModel: this.state.loadedModel, tokensPerSecond: this.state.tokensPerSecond, shardsDone: this.state.shardsDone, maxLoopDelayMs },
+      });
+      if (res.status === 'draining' && !this.state.draining) {
+        this.state.draining = true;
+        this.logger.log('drained by an operator: finishing the current shard and taking no more');
+        this.onDrain?.();
+      }
+    } catch (err) {
+      this.logger.warn(`heartbeat failed: ${(err as Error).message}`);
+    }
+  }
+
+  async onApplicationShutdown(): Promise<void> {
+    if (this.timer) clearInterval(this.timer);
+    if (!this.api.workerId) return;
+    try {
+      await this.api.deregister();
+      this.logger.log(`deregistered worker ${this.api.workerId}`);
+    } catch (err) {
+      this.logger.warn(`could not deregister: ${(err as Error).message}`);
+    }
+  }
+}

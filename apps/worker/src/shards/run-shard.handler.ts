@@ -1,0 +1,151 @@
+import { InjectQueue } from '@nestjs/bullmq';
+import { Injectable, Logger } from '@nestjs/common';
+import { Job, Queue } from 'bullmq';
+import { scoreSample, TaskRegistry } from '@app/benchmarks';
+import { DomainException, ErrorCode, ShardOutcome, ShardSpec } from '@app/contracts';
+import { InferenceBackend } from '@app/inference';
+import { JobName, JobPayloadMap, jobIds, QueueName, resultsJobOptions } from '@app/queue';
+import { ArtifactStore } from '@app/storage';
+import { AgentState } from '../agent/agent-state';
+import { ApiClient } from '../agent/api-client';
+import { machineInfo } from '../agent/machine-info';
+import { ModelManager } from '../models/model-manager.service';
+import { CodeSandboxProvider } from './code-sandbox.provider';
+import { answerRequests } from './request-dispatch';
+import { SampleArtifactWriter } from './sample-artifact-writer';
+import { sampleTiming } from './sample-timing';
+
+/** Documents scored per backend call: enough to fill the engine's batches, small enough for steady progress. */
+const DOCS_PER_BATCH = 32;
+const PROGRESS_EVERY_MS = 2_000;
+
+/**
+ * Runs one shard: skip if its artifact already validates; otherwise score its documents through the
+ * model backend in batches, stream per-sample records to S3, report progress (which also tells us
+ * when the run was cancelled), then hand the artifact to the results service for ingestion.
+ */
+@Injectable()
+export class RunShardHandler {
+  private readonly logger = new Logger(RunShardHandler.name);
+  private readonly machine = machineInfo();
+  /** Custom task name → the YAML it was registered from. */
+  private readonly customTasks = new Map<string, string>();
+
+  constructor(
+    private readonly api: ApiClient,
+    private readonly store: ArtifactStore,
+    private readonly registry: TaskRegistry,
+    private readonly models: ModelManager,
+    private readonly state: AgentState,
+    private readonly sandbox: CodeSandboxProvider,
+    @InjectQueue(QueueName.Results) private readonly results: Queue,
+  ) {}
+
+  async run(data: JobPayloadMap[JobName.RunShard], ctx: { job: Job; signal?: AbortSignal }): Promise<ShardOutcome | { cancelled: string }> {
+    const spec = await this.api.shardSpec(data.shardId);
+    const expected = spec.docEnd - spec.docStart;
+    const existing = await this.store.head(spec.artifactKey);
+    if (existing && existing.metadata.samples === String(expected) && existing.metadata['shard-id'] === spec.shardId) {
+      await this.enqueueIngest(spec);
+      return { shardId: spec.shardId, artifactKey: spec.artifactKey, samples: expected, skipped: true };
+    }
+    if (spec.taskYaml && this.customTasks.get(spec.benchmark) !== spec.taskYaml) {
+      // A task registered through the API: the same definition on every worker (data is checked at registration).
+      await this.registry.registerYaml(spec.taskYaml, { source: `run ${spec.runId}`, replace: true, checkData: false });
+      this.customTasks.set(spec.benchmark, spec.taskYaml);
+    }
+    const backend = await this.models.acquire(spec.model);
+    let start: { proceed: boolean; reason?: string };
+    try {
+      start = await this.api.startShard(spec.shardId, await this.envelope(spec, backend));
+    } catch (err) {
+      this.models.release(backend);
+      throw err;
+    }
+    if (!start.proceed) {
+      this.models.release(backend);
+      return { cancelled: start.reason ?? 'refused by the API' };
+    }
+    this.state.currentShardId = spec.shardId;
+    try {
+      const outcome = await this.score(spec, backend, ctx);
+      if ('cancelled' in outcome) return outcome;
+      await this.enqueueIngest(spec);
+      this.state.shardsDone++;
+      return outcome;
+    } finally {
+      this.models.release(backend);
+      this.state.currentShardId = null;
+    }
+  }
+
+  private async score(spec: ShardSpec, backend: InferenceBackend, ctx: { job: Job; signal?: AbortSignal }) {
+    const task = this.registry.get(spec.benchmark);
+    const executor = task.unsafeCode ? this.sandbox.require(task.name) : undefined;
+    const prepared = await this.registry.prepare(spec.benchmark, spec.docStart, spec.docEnd, {
+      numFewshot: spec.numFewshot ?? undefined,
+      seed: spec.seed,
+    });
+    const writer = new SampleArtifactWriter(this.store, spec.artifactKey, {
+      'run-id': spec.runId,
+      'shard-id': spec.shardId,
+      benchmark: spec.benchmark,
+      samples: String(prepared.length),
+      'worker-id': this.api.workerId ?? '',
+    });
+    let done = 0;
+    let lastReport = Date.now();
+    let tokens = 0;
+    const t0 = Date.now();
+    try {
+      for (let i = 0; i < prepared.length; i += DOCS_PER_BATCH) {
+        if (ctx.signal?.aborted) throw new DomainException(ErrorCode.Cancelled, `shard ${spec.shardId} aborted: ${String(ctx.signal.reason)}`);
+        const batch = prepared.slice(i, i + DOCS_PER_BATCH);
+        const bt0 = performance.now();
+        const responses = await answerRequests(backend, batch, { signal: ctx.signal });
+        const perDocMs = (performance.now() - bt0) / batch.length;
+        for (let j = 0; j < batch.length; j++) {
+          const record = await scoreSample(task, batch[j], responses[j], sampleTiming(perDocMs, responses[j]), { executor });
+          tokens += record.tokens.input + record.tokens.output;
+          await writer.write(record);
+        }
+        done += batch.length;
+        if (Date.now() - lastReport >= PROGRESS_EVERY_MS || done === prepared.length) {
+          lastReport = Date.now();
+          this.state.tokensPerSecond = tokens / Math.max(0.001, (Date.now() - t0) / 1000);
+          await ctx.job.updateProgress({ done, total: prepared.length });
+          const control = await this.api.shardProgress(spec.shardId, done);
+          if (!control.proceed) {
+            writer.abort(new Error('cancelled'));
+            this.logger.log(`shard ${spec.shardId} stopped: ${control.reason}`);
+            return { cancelled: control.reason ?? 'stopped by the API' };
+          }
+        }
+      }
+      const stored = await writer.finish();
+      this.logger.log(`shard ${spec.shardId} (${spec.benchmark} ${spec.docStart}-${spec.docEnd}): ${done} samples, ${stored.sizeBytes} bytes`);
+      return { shardId: spec.shardId, artifactKey: spec.artifactKey, samples: done, skipped: false };
+    } catch (err) {
+      writer.abort(err as Error);
+      throw err;
+    }
+  }
+
+  /** What produced this shard's numbers (stored with the shard, merged into the run's envelope). */
+  private async envelope(spec: ShardSpec, backend: InferenceBackend): Promise<Record<string, unknown>> {
+    return {
+      backend: backend.info,
+      task: await this.registry.envelope(spec.benchmark, { numFewshot: spec.numFewshot ?? undefined, seed: spec.seed }),
+      batch: { docsPerBatch: DOCS_PER_BATCH, contextSize: backend.info.contextSize, batchSize: backend.info.batchSize },
+      worker: { id: this.api.workerId, machine: await this.machine },
+    };
+  }
+
+  private async enqueueIngest(spec: ShardSpec): Promise<void> {
+    await this.results.add(
+      JobName.IngestShard,
+      { runId: spec.runId, shardId: spec.shardId },
+      { ...resultsJobOptions, jobId: jobIds.ingest(spec.shardId) },
+    );
+  }
+}

@@ -1,0 +1,94 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * Whole service vs engine: HellaSwag items through the API (POST /v1/runs), the BullMQ queue, one
+ * worker process (llama-cpp backend, stories260K) and ingestion into Postgres until the run is
+ * finalized, against the same backend alone in this process on the same items (one
+ * loglikelihood() call over every request, i.e. inference and tokenization only).
+ *
+ *   npm run build && npm run bench:service -- [--items 2000] [--reps 3] [--shard-size N] [--threads N]
+ *
+ * Runs alternate (service, backend, service, …); the medians and their ratio are printed, and the
+ * service's acc / acc_norm are checked against the scores of the backend-alone run.
+ */
+const path = require('node:path');
+const { MODELS_DIR, DATA_DIR, arg, header, dist, median, fmt } = require('../lib/common');
+const { startBenchStack } = require('../lib/stack');
+
+const items = arg('items', 2000);
+const reps = arg('reps', 3);
+const shardSize = arg('shard-size', 0);
+const threads = arg('threads', 0);
+const modelFile = 'stories260K.gguf';
+
+async function main() {
+  header(`whole service vs engine: ${items} HellaSwag items, ${modelFile}, 1 worker`);
+  const { LlamaCppBackend } = dist('libs/inference/src/index');
+  const { fileSha256 } = dist('libs/inference/src/model-files');
+  const { TaskRegistry, scoreSampleSync } = dist('libs/benchmarks/src/index');
+
+  const registry = new TaskRegistry(DATA_DIR);
+  const prepared = await registry.prepare('hellaswag', 0, items, { seed: 1234 });
+  const requests = prepared.flatMap((s) => s.requests.map((r) => ({ context: r.context, continuation: r.continuation })));
+  const modelPath = path.join(MODELS_DIR, modelFile);
+  const backend = await LlamaCppBackend.load({ path: modelPath, sha256: await fileSha256(modelPath, require('node:os').tmpdir()) }, { threads: threads || undefined });
+  await backend.loglikelihood(requests.slice(0, 64));
+  console.log(`backend: ${JSON.stringify({ contextSize: backend.info.contextSize, batchSize: backend.info.batchSize, sequences: backend.info.details.sequences, threads: backend.info.details.threads })}`);
+
+  const engineAlone = async () => {
+    const t0 = performance.now();
+    const res = await backend.loglikelihood(requests);
+    const sec = (performance.now() - t0) / 1000;
+    let k = 0;
+    let acc = 0;
+    let accNorm = 0;
+    for (const s of prepared) {
+      const r = scoreSampleSync(registry.get('hellaswag'), s, res.slice(k, k + s.requests.length), { latencyMs: 0 });
+      k += s.requests.length;
+      acc += r.metrics.acc;
+      accNorm += r.metrics.acc_norm;
+    }
+    return { sec, itemsPerSec: items / sec, acc: acc / items, accNorm: accNorm / items };
+  };
+
+  const env = { WORKER_BACKENDS: 'llama-cpp', LOG_LEVEL: 'warn', ...(threads ? { WORKER_THREADS: String(threads) } : {}) };
+  const bench = await startBenchStack({ name: 'service', workers: 1, env });
+  try {
+    const modelId = await bench.api.model('stories260K', modelFile, 292800);
+    const service = async () => {
+      const t0 = performance.now();
+      const body = { modelId, benchmarks: [{ name: 'hellaswag', limit: items }], pool: 'cpu', ...(shardSize ? { shardSize } : {}) };
+      const created = await bench.api.post('/v1/runs', body);
+      const run = await bench.api.waitRun(created.id, { pollMs: 50 });
+      const sec = (performance.now() - t0) / 1000;
+      if (run.status !== 'succeeded') throw new Error(`run ${run.id} ${run.status}: ${run.error}`);
+      const m = run.benchmarks[0].metrics;
+      return { sec, itemsPerSec: items / sec, shards: created.shards, acc: m.acc.value, accNorm: m.acc_norm.value };
+    };
+    const svc = [];
+    const eng = [];
+    for (let r = 0; r < reps; r++) {
+      for (const which of r % 2 ? ['engine', 'service'] : ['service', 'engine']) {
+        const res = which === 'service' ? await service() : await engineAlone();
+        (which === 'service' ? svc : eng).push(res);
+        console.log(`  rep ${r + 1} ${which.padEnd(8)} ${fmt(res.itemsPerSec, 1).padStart(8)} items/s (${res.sec.toFixed(2)} s${res.shards ? `, ${res.shards} shards` : ''}) acc ${res.acc.toFixed(4)} acc_norm ${res.accNorm.toFixed(4)}`);
+      }
+    }
+    const s = median(svc.map((x) => x.itemsPerSec));
+    const e = median(eng.map((x) => x.itemsPerSec));
+    const same = svc.every((x) => Math.abs(x.acc - eng[0].acc) < 1e-12 && Math.abs(x.accNorm - eng[0].accNorm) < 1e-12);
+    console.log('\nresults (medians):');
+    console.log(`  service (API → queue → worker → ingestion → finalized) ${fmt(s, 1)} items/s`);
+    console.log(`  backend alone (one loglikelihood call)                 ${fmt(e, 1)} items/s`);
+    console.log(`  ratio service / backend ${(s / e).toFixed(3)}  (target >= 0.9)`);
+    console.log(`  scores identical: ${same ? 'yes' : 'NO'} (acc ${eng[0].acc.toFixed(4)}, acc_norm ${eng[0].accNorm.toFixed(4)})`);
+  } finally {
+    await bench.stop();
+    await backend.dispose();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});

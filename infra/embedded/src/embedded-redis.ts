@@ -1,0 +1,61 @@
+import { ChildProcess, spawn, spawnSync } from 'node:child_process';
+import { mkdir } from 'node:fs/promises';
+import { createConnection } from 'node:net';
+import { freePort } from './free-port';
+
+export interface EmbeddedRedis {
+  url: string;
+  stop(): Promise<void>;
+}
+
+export function redisServerAvailable(bin = 'redis-server'): boolean {
+  const r = spawnSync(bin, ['--version'], { stdio: 'ignore' });
+  return !r.error && r.status === 0;
+}
+
+/** A redis-server child process on a free port, keeping nothing on disk. */
+export async function startEmbeddedRedis(dir: string, bin = 'redis-server'): Promise<EmbeddedRedis> {
+  if (!redisServerAvailable(bin)) {
+    throw new Error(
+      'redis-server was not found on PATH. Install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) ' +
+        'or point densebench at an existing Redis with REDIS_URL=redis://host:6379.',
+    );
+  }
+  await mkdir(dir, { recursive: true });
+  const port = await freePort();
+  const child: ChildProcess = spawn(
+    bin,
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+    { stdio: ['ignore', 'ignore', 'pipe'] },
+  );
+  let stderr = '';
+  child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
+  await waitForPort(port, 10_000, () => (child.exitCode !== null ? `redis-server exited: ${stderr.trim()}` : null));
+  return {
+    url: `redis://127.0.0.1:${port}`,
+    stop: () =>
+      new Promise<void>((resolve) => {
+        if (child.exitCode !== null) return resolve();
+        child.once('exit', () => resolve());
+        child.kill('SIGTERM');
+      }),
+  };
+}
+
+export async function waitForPort(port: number, timeoutMs: number, failed: () => string | null = () => null): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  for (;;) {
+    const why = failed();
+    if (why) throw new Error(why);
+    const ok = await new Promise<boolean>((resolve) => {
+      const s = createConnection({ port, host: '127.0.0.1' }, () => {
+        s.end();
+        resolve(true);
+      });
+      s.on('error', () => resolve(false));
+    });
+    if (ok) return;
+    if (Date.now() > deadline) throw new Error(`nothing listens on port ${port} after ${timeoutMs} ms`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}

@@ -1,0 +1,34 @@
+import { mkdir } from 'node:fs/promises';
+import { freePort } from './free-port';
+
+// s3rver has no type declarations.
+// eslint-disable-next-line @typescript-eslint/no-var-requires
+const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => {
+  run(): Promise<{ port: number }>;
+  close(): Promise<void>;
+};
+
+export interface EmbeddedS3 {
+  endpoint: string;
+  accessKeyId: string;
+  secretAccessKey: string;
+  stop(): Promise<void>;
+}
+
+/**
+ * An S3-protocol server storing into a local folder (s3rver). The services reach it with the same
+ * @aws-sdk/client-s3 code as AWS S3 or MinIO (path-style addressing).
+ */
+export async function startEmbeddedS3(directory: string, port?: number): Promise<EmbeddedS3> {
+  await mkdir(directory, { recursive: true });
+  const p = port ?? (await freePort());
+  const server = new S3rver({ address: '127.0.0.1', port: p, directory, silent: true, resetOnClose: false });
+  await server.run();
+  return {
+    endpoint: `http://127.0.0.1:${p}`,
+    // s3rver accepts these fixed credentials.
+    accessKeyId: 'S3RVER',
+    secretAccessKey: 'S3RVER',
+    stop: () => server.close(),
+  };
+}

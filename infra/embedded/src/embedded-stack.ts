@@ -1,0 +1,154 @@
+import { ChildProcess, spawn } from 'node:child_process';
+import { randomBytes } from 'node:crypto';
+import { createWriteStream, mkdirSync, WriteStream } from 'node:fs';
+import { join, resolve } from 'node:path';
+import { childEnv, EnvVars, loadEnv, pathsConfigFrom } from '@app/config';
+import { runMigrations } from '@app/database';
+import { startEmbeddedPostgres } from './embedded-postgres';
+import { startEmbeddedRedis, waitForPort } from './embedded-redis';
+import { startEmbeddedS3 } from './embedded-s3';
+import { freePort } from './free-port';
+
+export interface StackOptions {
+  workers: number;
+  pools: string[];
+  apiPort?: number;
+  /** Where logs, the embedded database and the embedded bucket live (default DENSEBENCH_HOME). */
+  home?: string;
+  /** Send service logs to the console instead of files under <home>/logs. */
+  verbose?: boolean;
+  say?: (line: string) => void;
+}
+
+export interface Stack {
+  apiUrl: string;
+  enrollmentToken: string;
+  logsDir: string;
+  env: Record<string, string>;
+  /** The service processes started (api, results, worker-N), for monitoring. */
+  processes: Array<{ name: string; pid: number }>;
+  stop(): Promise<void>;
+}
+
+/** dist/ root: this file compiles to dist/infra/embedded/src/embedded-stack.js. */
+const DIST = resolve(__dirname, '..', '..', '..');
+const entry = (app: string) => join(DIST, 'apps', app, 'src', 'main.js');
+
+/**
+ * The whole service on one machine: Postgres, Redis and S3 (each embedded unless DATABASE_URL,
+ * REDIS_URL or S3_ENDPOINT points at a real one), then the api, results and worker processes,
+ * exactly as they run in production.
+ */
+export async function startStack(opts: StackOptions): Promise<Stack> {
+  const say = opts.say ?? (() => undefined);
+  const env: EnvVars = loadEnv();
+  const paths = pathsConfigFrom(env);
+  const home = resolve(opts.home ?? paths.home);
+  const logsDir = join(home, 'logs');
+  mkdirSync(logsDir, { recursive: true });
+  const stops: Array<() => Promise<void>> = [];
+  const children: ChildProcess[] = [];
+  const processes: Array<{ name: string; pid: number }> = [];
+  const stop = async () => {
+    for (const c of children.reverse()) await stopChild(c);
+    for (const s of stops.reverse()) await s().catch(() => undefined);
+  };
+
+  try {
+    let databaseUrl = env.DATABASE_URL;
+    if (!databaseUrl) {
+      say('starting embedded PostgreSQL …');
+      const pg = await startEmbeddedPostgres(join(home, 'postgres'), (m) => logLine(logsDir, 'postgres', m));
+      stops.push(pg.stop);
+      databaseUrl = pg.url;
+    }
+    let redisUrl = env.REDIS_URL;
+    if (!redisUrl) {
+      say('starting redis-server …');
+      const redis = await startEmbeddedRedis(join(home, 'redis'));
+      stops.push(redis.stop);
+      redisUrl = redis.url;
+    }
+    const s3: Record<string, string> = {};
+    if (!env.S3_ENDPOINT && !env.S3_ACCESS_KEY_ID) {
+      say('starting embedded S3 server …');
+      const srv = await startEmbeddedS3(join(home, 's3'));
+      stops.push(srv.stop);
+      Object.assign(s3, { S3_ENDPOINT: srv.endpoint, S3_ACCESS_KEY_ID: srv.accessKeyId, S3_SECRET_ACCESS_KEY: srv.secretAccessKey, S3_FORCE_PATH_STYLE: 'true' });
+    }
+    say('migrating the database …');
+    await runMigrations(databaseUrl);
+
+    const apiPort = opts.apiPort ?? (await freePort());
+    const enrollmentToken = env.ENROLLMENT_TOKEN ?? randomBytes(24).toString('base64url');
+    const shared: Record<string, string> = {
+      DATABASE_URL: databaseUrl,
+      DB_SKIP_MIGRATIONS: 'true',
+      REDIS_URL: redisUrl,
+      ...s3,
+      ENROLLMENT_TOKEN: enrollmentToken,
+      API_PORT: String(apiPort),
+      API_HOST: '127.0.0.1',
+      API_URL: `http://127.0.0.1:${apiPort}`,
+      DENSEBENCH_DATA_DIR: paths.dataDir,
+      DENSEBENCH_MODELS_DIR: paths.modelsDir,
+      DENSEBENCH_HOME: home,
+    };
+    const launch = (name: string, app: string, extra: Record<string, string> = {}) => {
+      const child = spawn(process.execPath, [entry(app)], {
+        env: childEnv({ ...shared, ...extra }),
+        stdio: ['ignore', 'pipe', 'pipe'],
+      });
+      pipeLogs(child, name, logsDir, opts.verbose ?? false);
+      children.push(child);
+      if (child.pid !== undefined) processes.push({ name, pid: child.pid });
+      return child;
+    };
+    say('starting api, results and workers …');
+    const api = launch('api', 'api');
+    await waitForPort(apiPort, 60_000, () => (api.exitCode !== null ? `the api exited (code ${api.exitCode}); see ${join(logsDir, 'api.log')}` : null));
+    launch('results', 'results');
+    for (let i = 0; i < opts.workers; i++) {
+      launch(`worker-${i + 1}`, 'worker', { WORKER_NAME: `local-worker-${i + 1}`, WORKER_POOLS: opts.pools.join(',') });
+    }
+    return { apiUrl: `http://127.0.0.1:${apiPort}`, enrollmentToken, logsDir, env: shared, processes, stop };
+  } catch (err) {
+    await stop();
+    throw err;
+  }
+}
+
+const logFiles = new Map<string, WriteStream>();
+
+function logLine(dir: string, name: string, line: string): void {
+  let f = logFiles.get(name);
+  if (!f) {
+    f = createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
+    logFiles.set(name, f);
+  }
+  f.write(`${line}\n`);
+}
+
+function pipeLogs(child: ChildProcess, name: string, dir: string, verbose: boolean): void {
+  const onData = (d: Buffer) => {
+    for (const line of d.toString().split('\n')) {
+      if (!line) continue;
+      if (verbose) process.stdout.write(`[${name}] ${line}\n`);
+      logLine(dir, name, line);
+    }
+  };
+  child.stdout?.on('data', onData);
+  child.stderr?.on('data', onData);
+}
+
+function stopChild(child: ChildProcess, timeoutMs = 40_000): Promise<void> {
+  return new Promise((resolve) => {
+    if (child.exitCode !== null || child.signalCode !== null) return resolve();
+    const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
+    child.once('exit', () => {
+      clearTimeout(timer);
+      resolve();
+    });
+    child.kill('SIGTERM');
+  });
+}

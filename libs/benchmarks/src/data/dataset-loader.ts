@@ -1,0 +1,109 @@
+import { DomainException, ErrorCode } from '@app/contracts';
+import { sha256 } from '../hashing';
+import type { DatasetFormat, DatasetKwargs, Doc, TaskConfig } from '../types';
+import { decodeDocs, inferFormat } from './formats';
+import { fetchFile, SourceOptions } from './sources';
+
+/** Generic builders lm-eval passes to datasets.load_dataset; anything else is a Hub dataset id. */
+const BUILDERS = new Set(['json', 'jsonl', 'csv', 'parquet', 'text', 'hellaswag_text']);
+
+export interface LoadedFile {
+  uri: string;
+  location: string;
+  sha256: string;
+  bytes: number;
+  fromCache: boolean;
+}
+
+/** One split's documents (before process_docs) and the content hash of the files they came from. */
+export interface LoadedSplit {
+  split: string;
+  docs: Doc[];
+  /** sha256 of the file's bytes; with several files, sha256 over their hashes in order. */
+  sha256: string;
+  files: LoadedFile[];
+}
+
+/** The files a task's split is read from (lm-eval's dataset_path / dataset_name / data_files). */
+export function splitFiles(config: TaskConfig, split: string): string[] {
+  const files = config.dataset_kwargs?.data_files;
+  if (files !== undefined) {
+    if (typeof files === 'string' || Array.isArray(files)) {
+      if (split !== 'train') throw missingSplit(config, split, ['train']);
+      return typeof files === 'string' ? [files] : files;
+    }
+    const f = files[split];
+    if (f === undefined) throw missingSplit(config, split, Object.keys(files));
+    return typeof f === 'string' ? [f] : f;
+  }
+  const path = config.dataset_path;
+  if (!path || BUILDERS.has(path)) {
+    throw new DomainException(ErrorCode.InvalidInput, `task "${config.task}": dataset_kwargs.data_files must name the file(s) of split "${split}"`, {
+      task: config.task,
+      field: 'dataset_kwargs.data_files',
+    });
+  }
+  // A Hub dataset without data_files: its auto-converted Parquet (first shard of the split).
+  const [owner, name] = path.includes('/') ? path.split('/', 2) : [path, ''];
+  const repo = name ? `${owner}/${name}` : owner;
+  const subset = config.dataset_name ?? 'default';
+  return [`https://huggingface.co/datasets/${repo}/resolve/refs%2Fconvert%2Fparquet/${encodeURIComponent(subset)}/${encodeURIComponent(split)}/0000.parquet`];
+}
+
+function missingSplit(config: TaskConfig, split: string, known: string[]): DomainException {
+  return new DomainException(
+    ErrorCode.InvalidInput,
+    `task "${config.task}": dataset_kwargs.data_files has no split "${split}" (it has: ${known.join(', ') || 'none'})`,
+    { task: config.task, field: 'dataset_kwargs.data_files', split },
+  );
+}
+
+function pinFor(kwargs: DatasetKwargs | undefined, split: string, nFiles: number): string | undefined {
+  const pin = kwargs?.sha256;
+  if (pin === undefined) return undefined;
+  if (typeof pin === 'string') return nFiles === 1 ? pin : undefined;
+  return nFiles === 1 ? pin[split] : undefined;
+}
+
+/**
+ * Loads dataset splits from local files, S3, HTTP(S) or the Hugging Face Hub, memoizing by file and
+ * format. Every split reports the sha256 of its content (to record with the run and to key the
+ * dataset cache).
+ */
+export class DatasetLoader {
+  private readonly memo = new Map<string, Promise<{ docs: Doc[]; file: LoadedFile }>>();
+
+  constructor(readonly options: SourceOptions) {}
+
+  async loadSplit(config: TaskConfig, split: string): Promise<LoadedSplit> {
+    const uris = splitFiles(config, split);
+    const kwargs = config.dataset_kwargs ?? {};
+    const explicit: DatasetFormat | undefined = kwargs.format ?? (config.dataset_path === 'hellaswag_text' ? 'hellaswag-txt' : undefined);
+    const pin = pinFor(kwargs, split, uris.length);
+    const parts = await Promise.all(uris.map((uri) => this.loadFile(uri, config.dataset_path, explicit, kwargs, pin)));
+    const docs = parts.flatMap((p) => p.docs);
+    const files = parts.map((p) => p.file);
+    return {
+      split,
+      docs,
+      files,
+      sha256: files.length === 1 ? files[0].sha256 : sha256(files.map((f) => f.sha256).join('\n')),
+    };
+  }
+
+  private loadFile(uri: string, datasetPath: string | undefined, explicit: DatasetFormat | undefined, kwargs: DatasetKwargs, pin?: string) {
+    const format = inferFormat(uri, datasetPath, explicit);
+    const key = JSON.stringify([uri, format, kwargs.field, kwargs.infer_types, kwargs.delimiter, kwargs.sample_by, kwargs.separator]);
+    let p = this.memo.get(key);
+    if (!p) {
+      p = (async () => {
+        const f = await fetchFile(uri, this.options, { sha256: pin, revision: kwargs.revision });
+        const docs = await decodeDocs(f.bytes, f.location, format, kwargs);
+        return { docs, file: { uri, location: f.location, sha256: f.sha256, bytes: f.bytes.length, fromCache: f.fromCache } };
+      })();
+      p.catch(() => this.memo.delete(key));
+      this.memo.set(key, p);
+    }
+    return p;
+  }
+}

@@ -1,0 +1,355 @@
+import { DomainException, ErrorCode } from '@app/contracts';
+import { compileGroup, compileTask } from './config/compile-task';
+import { validateGroupConfig, validateTaskConfig } from './config/validate';
+import { parseTaskYaml } from './config/yaml';
+import { DatasetLoader } from './data/dataset-loader';
+import { DatasetCache, OpenS3 } from './data/sources';
+import { labeledExample } from './engine/context';
+import { FewshotSampler } from './engine/fewshot';
+import { prepareSample } from './engine/prepare';
+import type { PrepareOptions, PreparedSample } from './engine/requests';
+import { closest, docError, taskError } from './errors';
+import { FunctionRegistry } from './functions';
+import { GroupSummary, ReproEnvelope, summarizeGroup, summarizeTask, TaskSummary } from './listing';
+import { loadTaskDataset, TaskDataset } from './task-data';
+import { registerBuiltinFunctions } from './tasks/builtin-functions';
+import { BUILTIN_GROUPS, BUILTIN_TASKS } from './tasks/builtin';
+import { Doc, GroupConfig, GroupDefinition, TaskConfig, TaskDefinition } from './types';
+
+export interface TaskRegistryOptions {
+  openS3?: OpenS3;
+  cache?: DatasetCache;
+  fetch?: typeof fetch;
+  /** Named functions for YAML tasks; the built-in ones are always registered. */
+  functions?: FunctionRegistry;
+  /** Register the standard suite (default true). */
+  builtins?: boolean;
+}
+
+export interface RegisterOptions {
+  source?: string;
+  lines?: Map<string, number>;
+  /** Replace a task or group registered from YAML with the same name. */
+  replace?: boolean;
+}
+
+export interface RegisterYamlOptions {
+  source?: string;
+  replace?: boolean;
+  /** Load each task's data and render its first documents (default true). */
+  checkData?: boolean;
+  /** Documents rendered by the data check (default 100; fewer if the split is smaller). */
+  checkDocs?: number;
+}
+
+type Origin = 'builtin' | 'yaml';
+
+/**
+ * The tasks and groups this process knows, their documents (loaded once per process) and the
+ * few-shot state needed to prepare any slice of a task exactly as lm-evaluation-harness would.
+ */
+export class TaskRegistry {
+  readonly functions: FunctionRegistry;
+  private readonly tasks = new Map<string, { def: TaskDefinition; origin: Origin }>();
+  private readonly groups = new Map<string, { def: GroupDefinition; origin: Origin }>();
+  private readonly data = new Map<string, Promise<TaskDataset>>();
+  private readonly samplers = new Map<string, FewshotSampler>();
+  private readonly loader: DatasetLoader;
+
+  constructor(
+    readonly dataDir: string,
+    opts: TaskRegistryOptions = {},
+  ) {
+    this.functions = registerBuiltinFunctions(opts.functions ?? new FunctionRegistry());
+    this.loader = new DatasetLoader({ dataDir, openS3: opts.openS3, cache: opts.cache, fetch: opts.fetch });
+    if (opts.builtins !== false) {
+      for (const c of BUILTIN_TASKS) this.add(c, 'builtin', {});
+      for (const g of BUILTIN_GROUPS) this.addGroup(g, 'builtin', {});
+    }
+  }
+
+  // ---- lookup -------------------------------------------------------------------------------
+
+  list(): TaskDefinition[] {
+    return [...this.tasks.values()].map((t) => t.def);
+  }
+
+  listGroups(): GroupDefinition[] {
+    return [...this.groups.values()].map((g) => g.def);
+  }
+
+  has(name: string): boolean {
+    return this.tasks.has(name);
+  }
+
+  hasGroup(name: string): boolean {
+    return this.groups.has(name);
+  }
+
+  get(name: string): TaskDefinition {
+    const t = this.tasks.get(name);
+    if (!t) {
+      if (this.groups.has(name)) {
+        throw new DomainException(ErrorCode.InvalidInput, `"${name}" is a group of ${this.expand(name).length} tasks, not a single task; expand it with TaskRegistry.expand()`, { benchmark: name });
+      }
+      const hint = closest(name, [...this.tasks.keys(), ...this.groups.keys()]);
+      throw new DomainException(
+        ErrorCode.InvalidInput,
+        `unknown benchmark "${name}"${hint ? ` (did you mean "${hint}"?)` : ''}; known: ${[...this.tasks.keys()].filter((k) => !k.startsWith('mmlu_')).join(', ')}, mmlu and its groups/subjects`,
+        { benchmark: name },
+      );
+    }
+    return t.def;
+  }
+
+  getGroup(name: string): GroupDefinition {
+    const g = this.groups.get(name);
+    if (!g) throw new DomainException(ErrorCode.InvalidInput, `unknown group "${name}"`, { benchmark: name });
+    return g.def;
+  }
+
+  /** The leaf tasks of a task or group name, in order (a task expands to itself). */
+  expand(name: string): string[] {
+    if (this.tasks.has(name)) return [name];
+    const g = this.groups.get(name);
+    if (!g) this.get(name);
+    const out: string[] = [];
+    for (const child of g!.def.tasks) for (const t of this.expand(child)) if (!out.includes(t)) out.push(t);
+    return out;
+  }
+
+  /** Direct parent groups of a task or group. */
+  parents(name: string): string[] {
+    return [...this.groups.values()].filter((g) => g.def.tasks.includes(name)).map((g) => g.def.name);
+  }
+
+  /** Everything for GET /v1/benchmarks. */
+  describe(): { tasks: TaskSummary[]; groups: GroupSummary[] } {
+    return {
+      tasks: [...this.tasks.values()].map((t) => summarizeTask(t.def, t.origin, this.parents(t.def.name))),
+      groups: [...this.groups.values()].map((g) => summarizeGroup(g.def, g.origin, this.expand(g.def.name))),
+    };
+  }
+
+  // ---- registration -------------------------------------------------------------------------
+
+  /** Registers a task config (validated, includes resolved, templates compiled). */
+  register(config: TaskConfig, opts: RegisterOptions = {}): TaskDefinition {
+    return this.add(config, 'yaml', opts);
+  }
+
+  registerGroup(config: GroupConfig, opts: RegisterOptions = {}): GroupDefinition {
+    return this.addGroup(config, 'yaml', opts);
+  }
+
+  /**
+   * Registers the tasks and groups of an lm-eval style YAML text (POST /v1/benchmarks). All or
+   * nothing: on any error nothing stays registered. With checkData (default) each task's data is
+   * loaded and its first documents rendered, so a missing/corrupt file or a template that fails on
+   * real documents is reported now, with the document id.
+   */
+  async registerYaml(text: string, opts: RegisterYamlOptions = {}): Promise<{ tasks: TaskDefinition[]; groups: GroupDefinition[] }> {
+    const parsed = parseTaskYaml(text, opts.source);
+    const added: Array<{ kind: 'task' | 'group'; name: string; previous?: { def: unknown; origin: Origin } }> = [];
+    const tasks: TaskDefinition[] = [];
+    const groups: GroupDefinition[] = [];
+    try {
+      for (const p of parsed) {
+        const ro = { source: p.source, lines: p.lines, replace: opts.replace };
+        if (p.kind === 'group') {
+          const name = (p.config as GroupConfig).group;
+          added.push({ kind: 'group', name, previous: this.groups.get(name) });
+          groups.push(this.addGroup(p.config as GroupConfig, 'yaml', ro));
+        } else {
+          const name = (p.config as TaskConfig).task;
+          added.push({ kind: 'task', name, previous: this.tasks.get(name) });
+          tasks.push(this.add(p.config as TaskConfig, 'yaml', ro));
+        }
+      }
+      if (opts.checkData !== false) for (const t of tasks) await this.checkTask(t.name, opts.checkDocs ?? 100);
+    } catch (err) {
+      for (const a of added.reverse()) {
+        const map = (a.kind === 'task' ? this.tasks : this.groups) as Map<string, unknown>;
+        if (a.previous) map.set(a.name, a.previous);
+        else map.delete(a.name);
+        this.forget(a.name);
+      }
+      throw err;
+    }
+    return { tasks, groups };
+  }
+
+  /** Removes a task or group registered from YAML. */
+  unregister(name: string): void {
+    const t = this.tasks.get(name) ?? this.groups.get(name);
+    if (!t) throw new DomainException(ErrorCode.NotFound, `benchmark ${name} not found`, { benchmark: name });
+    if (t.origin === 'builtin') throw new DomainException(ErrorCode.Conflict, `benchmark ${name} is built in and cannot be removed`, { benchmark: name });
+    this.tasks.delete(name);
+    this.groups.delete(name);
+    this.forget(name);
+  }
+
+  private forget(name: string): void {
+    this.data.delete(name);
+    for (const k of [...this.samplers.keys()]) if (k.startsWith(`${name}\u0000`)) this.samplers.delete(k);
+  }
+
+  private checkReplace(name: string, opts: RegisterOptions, field: string): void {
+    const existing = this.tasks.get(name) ?? this.groups.get(name);
+    if (!existing) return;
+    if (existing.origin === 'builtin' || !opts.replace) {
+      throw taskError({ task: name, field, line: opts.lines?.get(field), source: opts.source }, `a ${this.tasks.has(name) ? 'task' : 'group'} with this name is already registered${existing.origin === 'builtin' ? ' (built in)' : '; pass replace to overwrite it'}`, ErrorCode.Conflict);
+    }
+  }
+
+  private add(config: TaskConfig, origin: Origin, opts: RegisterOptions): TaskDefinition {
+    validateTaskConfig(config, { lines: opts.lines, source: opts.source });
+    let resolved = config;
+    if (config.include !== undefined) {
+      const base = this.tasks.get(config.include);
+      if (!base) {
+        throw taskError({ task: config.task, field: 'include', line: opts.lines?.get('include'), source: opts.source }, `includes "${config.include}", which is not a registered task`);
+      }
+      const { include: _drop, ...own } = config;
+      void _drop;
+      resolved = { ...base.def.config, ...own };
+      delete resolved.task_alias;
+      if (own.task_alias) resolved.task_alias = own.task_alias;
+    }
+    if (origin === 'yaml') this.checkReplace(config.task, opts, 'task');
+    const def = compileTask(resolved, { functions: this.functions, lines: opts.lines, source: opts.source });
+    this.tasks.set(def.name, { def, origin });
+    this.forget(def.name);
+    return def;
+  }
+
+  private addGroup(config: GroupConfig, origin: Origin, opts: RegisterOptions): GroupDefinition {
+    validateGroupConfig(config, { lines: opts.lines, source: opts.source });
+    if (origin === 'yaml') this.checkReplace(config.group, opts, 'group');
+    config.task.forEach((t, i) => {
+      if (!this.tasks.has(t) && !this.groups.has(t)) {
+        throw taskError({ task: config.group, field: `task[${i}]`, line: opts.lines?.get(`task[${i}]`), source: opts.source }, `"${t}" is not a registered task or group`);
+      }
+      if (t === config.group) throw taskError({ task: config.group, field: `task[${i}]` }, 'a group cannot contain itself');
+    });
+    const def = compileGroup(config);
+    this.groups.set(def.name, { def, origin });
+    return def;
+  }
+
+  // ---- data ---------------------------------------------------------------------------------
+
+  /** The task's evaluation documents and few-shot pool (after process_docs), with content hashes. */
+  dataset(name: string): Promise<TaskDataset> {
+    const task = this.get(name);
+    let p = this.data.get(name);
+    if (!p) {
+      p = loadTaskDataset(task, this.loader);
+      p.catch(() => this.data.delete(name));
+      this.data.set(name, p);
+    }
+    return p;
+  }
+
+  /** The evaluation split of a task, in order; doc ids are indices into it. */
+  async evalDocs(name: string): Promise<Doc[]> {
+    return (await this.dataset(name)).eval.docs;
+  }
+
+  /** Checks a requested few-shot count against what the task supports (lm-eval default when omitted). */
+  resolveNumFewshot(name: string, requested: number | null | undefined): number {
+    const task = this.get(name);
+    const n = requested ?? task.defaultNumFewshot;
+    if (!Number.isInteger(n) || n < 0) throw new DomainException(ErrorCode.InvalidInput, `benchmark "${name}": num_fewshot must be a non-negative integer, got ${n}`, { benchmark: name });
+    if (n > task.maxNumFewshot) {
+      throw new DomainException(ErrorCode.InvalidInput, `benchmark "${name}" supports at most ${task.maxNumFewshot} few-shot examples, got ${n}`, { benchmark: name, numFewshot: n });
+    }
+    return n;
+  }
+
+  /** The few-shot sampler for (task, num_fewshot, seed), kept so consecutive slices replay nothing. */
+  async sampler(name: string, numFewshot: number, seed?: number): Promise<FewshotSampler | null> {
+    if (numFewshot === 0) return null;
+    const task = this.get(name);
+    const s = seed ?? task.defaultFewshotSeed;
+    const key = `${name}\u0000${numFewshot}\u0000${s}`;
+    let sampler = this.samplers.get(key);
+    if (!sampler) {
+      const ds = await this.dataset(name);
+      if (!ds.fewshot) throw taskError({ task: name, field: 'fewshot_split' }, `num_fewshot is ${numFewshot} but the task has no few-shot documents`);
+      try {
+        sampler = new FewshotSampler(task, ds.fewshot.docs, numFewshot, s);
+      } catch (err) {
+        throw taskError({ task: name, field: 'num_fewshot' }, (err as Error).message);
+      }
+      this.samplers.set(key, sampler);
+    }
+    return sampler;
+  }
+
+  /**
+   * Prepares documents [docStart, docEnd) of a task: few-shot selection (lm-eval's seeded draws,
+   * replayed from document 0 as needed), prompt and requests. numFewshot defaults to the task's;
+   * seed is the few-shot seed (lm-eval's default 1234).
+   */
+  async prepare(name: string, docStart: number, docEnd: number, opts: PrepareOptions & { seed?: number } = {}): Promise<PreparedSample[]> {
+    const task = this.get(name);
+    const docs = await this.evalDocs(name);
+    if (docStart < 0 || docEnd > docs.length || docStart > docEnd) {
+      throw new DomainException(ErrorCode.InvalidInput, `benchmark ${name} has ${docs.length} documents, asked for [${docStart}, ${docEnd})`, { benchmark: name });
+    }
+    const n = this.resolveNumFewshot(name, opts.numFewshot);
+    const sampler = await this.sampler(name, n, opts.seed);
+    const out: PreparedSample[] = [];
+    for (let i = docStart; i < docEnd; i++) {
+      let fs: { docs: Doc[]; indices: number[] } = { docs: [], indices: [] };
+      if (sampler) {
+        try {
+          fs = sampler.select(i, docs[i]);
+        } catch (err) {
+          throw docError(name, i, 'num_fewshot', err);
+        }
+      }
+      out.push(prepareSample(task, docs[i], i, fs.docs, { ...opts, numFewshot: n, fewshotIndices: fs.indices }));
+    }
+    return out;
+  }
+
+  /** Loads a task's data and renders its first documents (prompt, target, choices); errors name the doc. */
+  async checkTask(name: string, docs = 3): Promise<void> {
+    const task = this.get(name);
+    const ds = await this.dataset(name);
+    const n = Math.min(docs, ds.eval.docs.length);
+    await this.prepare(name, 0, n);
+    if (ds.fewshot) {
+      ds.fewshot.docs.slice(0, Math.min(docs, ds.fewshot.docs.length)).forEach((d, i) => {
+        try {
+          labeledExample(task, d);
+        } catch (err) {
+          throw taskError({ task: name, field: 'fewshot', docId: i }, `few-shot document ${i}: ${(err as Error).message}`);
+        }
+      });
+    }
+  }
+
+  /** The reproducibility envelope of a task run: version, config hash, dataset hashes, few-shot settings. */
+  async envelope(name: string, opts: { numFewshot?: number | null; seed?: number } = {}): Promise<ReproEnvelope> {
+    const task = this.get(name);
+    const ds = await this.dataset(name);
+    const numFewshot = this.resolveNumFewshot(name, opts.numFewshot);
+    return {
+      task: name,
+      version: task.version,
+      taskHash: task.hash,
+      outputType: task.outputType,
+      dataset: {
+        hash: ds.hash,
+        eval: { split: ds.eval.split ?? task.splits.eval, sha256: ds.eval.sha256, docs: ds.eval.docs.length, files: ds.eval.files },
+        fewshot: ds.fewshot ? { split: ds.fewshot.split, sha256: ds.fewshot.sha256, docs: ds.fewshot.docs.length, files: ds.fewshot.files } : null,
+      },
+      fewshot: { numFewshot, sampler: task.fewshot.sampler, seed: opts.seed ?? task.defaultFewshotSeed, split: task.splits.fewshot, sameSplit: task.splits.sameSplit },
+      generation: task.generation ?? null,
+      repeats: task.repeats,
+    };
+  }
+}

@@ -1,0 +1,144 @@
+import { registerAs } from '@nestjs/config';
+import { existsSync } from 'node:fs';
+import { homedir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { EnvVars, loadEnv } from './env.schema';
+
+export interface DbConfig {
+  url: string;
+  poolSize: number;
+  skipMigrations: boolean;
+}
+export interface RedisConfig {
+  url: string;
+  prefix: string;
+}
+export interface S3Config {
+  endpoint?: string;
+  region: string;
+  bucket: string;
+  accessKeyId?: string;
+  secretAccessKey?: string;
+  forcePathStyle: boolean;
+}
+export interface QueueConfig {
+  shardLockDurationMs: number;
+  shardStalledIntervalMs: number;
+  shardMaxStalledCount: number;
+  shardAttempts: number;
+  shardBackoffMs: number;
+  shutdownTimeoutMs: number;
+}
+export interface ApiConfig {
+  port: number;
+  host: string;
+  enrollmentToken?: string;
+  workerLostAfterMs: number;
+}
+export interface WorkerConfig {
+  apiUrl: string;
+  name?: string;
+  pools: string[];
+  backends: string[];
+  concurrency: number;
+  heartbeatMs: number;
+  enrollmentToken?: string;
+  costPerHour?: number;
+  modelCacheDir: string;
+  threads?: number;
+  codeSandbox: 'auto' | 'bubblewrap' | 'firejail' | 'none' | 'off';
+  allowUnsafeCode: boolean;
+  requestCache: { enabled: boolean; ttlSeconds: number };
+  openai: { timeoutMs: number; maxRetries: number; backoffMs: number; concurrency: number };
+}
+export interface PathsConfig {
+  home: string;
+  dataDir: string;
+  modelsDir: string;
+}
+
+const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+/** Throws only when a database is actually needed (the worker has none). */
+export const requireDatabaseUrl = (db: DbConfig): string => {
+  if (!db.url) throw new Error('DATABASE_URL is not set (e.g. postgres://postgres@127.0.0.1:5432/densebench)');
+  return db.url;
+};
+export const dbConfigFrom = (env: EnvVars): DbConfig => ({
+  url: env.DATABASE_URL ?? '',
+  poolSize: env.DB_POOL_SIZE,
+  skipMigrations: env.DB_SKIP_MIGRATIONS,
+});
+export const redisConfigFrom = (env: EnvVars): RedisConfig => ({ url: env.REDIS_URL ?? 'redis://127.0.0.1:6379', prefix: env.QUEUE_PREFIX });
+export const s3ConfigFrom = (env: EnvVars): S3Config => ({
+  endpoint: env.S3_ENDPOINT,
+  region: env.S3_REGION,
+  bucket: env.S3_BUCKET,
+  accessKeyId: env.S3_ACCESS_KEY_ID,
+  secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+  forcePathStyle: env.S3_FORCE_PATH_STYLE ?? Boolean(env.S3_ENDPOINT),
+});
+export const queueConfigFrom = (env: EnvVars): QueueConfig => ({
+  shardLockDurationMs: env.SHARD_LOCK_DURATION_MS,
+  shardStalledIntervalMs: env.SHARD_STALLED_INTERVAL_MS,
+  shardMaxStalledCount: env.SHARD_MAX_STALLED_COUNT,
+  shardAttempts: env.SHARD_ATTEMPTS,
+  shardBackoffMs: env.SHARD_BACKOFF_MS,
+  shutdownTimeoutMs: env.WORKER_SHUTDOWN_TIMEOUT_MS,
+});
+export const apiConfigFrom = (env: EnvVars): ApiConfig => ({
+  port: env.API_PORT,
+  host: env.API_HOST,
+  enrollmentToken: env.ENROLLMENT_TOKEN,
+  workerLostAfterMs: env.WORKER_LOST_AFTER_MS,
+});
+/** First existing directory among the candidates, else the last one. */
+const firstExisting = (...candidates: string[]): string => candidates.find((c) => existsSync(c)) ?? candidates[candidates.length - 1];
+
+/**
+ * Data and models: DENSEBENCH_DATA_DIR / DENSEBENCH_MODELS_DIR when set; else a checkout's sibling
+ * ../shared/{data,models} when present (the layout of this project's development machines); else
+ * under DENSEBENCH_HOME (~/.densebench).
+ */
+export const pathsConfigFrom = (env: EnvVars): PathsConfig => {
+  const home = resolve(env.DENSEBENCH_HOME ?? join(homedir(), '.densebench'));
+  return {
+    home,
+    dataDir: resolve(env.DENSEBENCH_DATA_DIR ?? firstExisting(resolve('..', 'shared', 'data'), join(home, 'data'))),
+    modelsDir: resolve(env.DENSEBENCH_MODELS_DIR ?? firstExisting(resolve('..', 'shared', 'models'), join(home, 'models'))),
+  };
+};
+
+/** The environment for a child process: this process's environment plus overrides. */
+export function childEnv(overrides: Record<string, string | undefined>): NodeJS.ProcessEnv {
+  return { ...process.env, ...overrides };
+}
+export const workerConfigFrom = (env: EnvVars): WorkerConfig => ({
+  apiUrl: env.API_URL.replace(/\/+$/, ''),
+  name: env.WORKER_NAME,
+  pools: list(env.WORKER_POOLS),
+  backends: list(env.WORKER_BACKENDS),
+  concurrency: env.WORKER_CONCURRENCY,
+  heartbeatMs: env.WORKER_HEARTBEAT_MS,
+  enrollmentToken: env.ENROLLMENT_TOKEN,
+  costPerHour: env.WORKER_COST_PER_HOUR,
+  modelCacheDir: resolve(env.WORKER_MODEL_CACHE_DIR ?? join(pathsConfigFrom(env).home, 'model-cache')),
+  threads: env.WORKER_THREADS,
+  codeSandbox: env.WORKER_CODE_SANDBOX as WorkerConfig['codeSandbox'],
+  allowUnsafeCode: env.DENSEBENCH_ALLOW_UNSAFE_CODE,
+  requestCache: { enabled: env.WORKER_REQUEST_CACHE === 'on', ttlSeconds: env.WORKER_REQUEST_CACHE_TTL_S },
+  openai: {
+    timeoutMs: env.WORKER_OPENAI_TIMEOUT_MS,
+    maxRetries: env.WORKER_OPENAI_MAX_RETRIES,
+    backoffMs: env.WORKER_OPENAI_BACKOFF_MS,
+    concurrency: env.WORKER_OPENAI_CONCURRENCY,
+  },
+});
+
+export const dbConfig = registerAs('db', () => dbConfigFrom(loadEnv()));
+export const redisConfig = registerAs('redis', () => redisConfigFrom(loadEnv()));
+export const s3Config = registerAs('s3', () => s3ConfigFrom(loadEnv()));
+export const queueConfig = registerAs('queue', () => queueConfigFrom(loadEnv()));
+export const apiConfig = registerAs('api', () => apiConfigFrom(loadEnv()));
+export const workerConfig = registerAs('worker', () => workerConfigFrom(loadEnv()));
+export const pathsConfig = registerAs('paths', () => pathsConfigFrom(loadEnv()));

@@ -1,0 +1,36 @@
+export enum RunStatus {
+  Queued = 'queued',
+  Running = 'running',
+  Succeeded = 'succeeded',
+  Failed = 'failed',
+  Cancelled = 'cancelled',
+}
+
+export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = [RunStatus.Succeeded, RunStatus.Failed, RunStatus.Cancelled];
+
+export enum ShardStatus {
+  Pending = 'pending',
+  Running = 'running',
+  Done = 'done',
+  Failed = 'failed',
+  Cancelled = 'cancelled',
+}
+
+export enum WorkerStatus {
+  Active = 'active',
+  Draining = 'draining',
+  Lost = 'lost',
+  Removed = 'removed',
+}
+
+export enum BackendKind {
+  LlamaCpp = 'llama-cpp',
+  OpenAi = 'openai',
+  Replay = 'replay',
+}
+
+export enum ArtifactKind {
+  Samples = 'samples',
+  Results = 'results',
+  Report = 'report',
+}

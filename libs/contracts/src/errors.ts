@@ -1,0 +1,42 @@
+/**
+ * Domain errors shared by every app. Code that the worker also runs throws these (never HttpException);
+ * the API maps codes to HTTP statuses in its exception filter and the worker maps them to
+ * "retry" versus BullMQ's UnrecoverableError.
+ */
+export enum ErrorCode {
+  NotFound = 'not_found',
+  InvalidInput = 'invalid_input',
+  Conflict = 'conflict',
+  Unauthorized = 'unauthorized',
+  Forbidden = 'forbidden',
+  /** A model file, dataset or artifact that should exist does not. Permanent. */
+  MissingResource = 'missing_resource',
+  /** A failure that may succeed when retried (network, 5xx, timeouts). */
+  Transient = 'transient',
+  Cancelled = 'cancelled',
+  Internal = 'internal',
+}
+
+export class DomainException extends Error {
+  constructor(
+    readonly code: ErrorCode,
+    message: string,
+    readonly details?: Record<string, unknown>,
+  ) {
+    super(message);
+    this.name = 'DomainException';
+  }
+
+  get retryable(): boolean {
+    return this.code === ErrorCode.Transient;
+  }
+}
+
+export const notFound = (what: string, id: string): DomainException =>
+  new DomainException(ErrorCode.NotFound, `${what} ${id} not found`, { id });
+
+export const invalidInput = (message: string, details?: Record<string, unknown>): DomainException =>
+  new DomainException(ErrorCode.InvalidInput, message, details);
+
+export const isRetryable = (err: unknown): boolean =>
+  !(err instanceof DomainException) || err.retryable;

@@ -1,0 +1,7 @@
+export * from './enums';
+export * from './errors';
+export * from './backend-spec';
+export * from './shard-spec';
+export * from './sample-record';
+export * from './requests';
+export * from './request-key';

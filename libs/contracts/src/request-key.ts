@@ -1,0 +1,57 @@
+import { createHash } from 'node:crypto';
+import type {
+  GenerateRequest,
+  GenerateResult,
+  LoglikelihoodRequest,
+  LoglikelihoodResult,
+  RollingLoglikelihoodRequest,
+  RollingLoglikelihoodResult,
+} from './requests';
+
+/** lm-evaluation-harness's three request types. */
+export type RequestType = 'loglikelihood' | 'loglikelihood_rolling' | 'generate_until';
+
+export type TypedRequest =
+  | ({ type: 'loglikelihood' } & LoglikelihoodRequest)
+  | ({ type: 'loglikelihood_rolling' } & RollingLoglikelihoodRequest)
+  | ({ type: 'generate_until' } & GenerateRequest);
+
+export type AnyResult = LoglikelihoodResult | RollingLoglikelihoodResult | GenerateResult;
+
+/**
+ * The content of a request, in a canonical form: what the model is asked, nothing about who asks.
+ * generate_until: the prompt and every generation parameter (seed included: it selects the sample).
+ */
+export function requestArguments(r: TypedRequest): unknown[] {
+  switch (r.type) {
+    case 'loglikelihood':
+      return [r.context, r.continuation];
+    case 'loglikelihood_rolling':
+      return [r.text];
+    case 'generate_until': {
+      const params: Record<string, unknown> = { until: r.until, max_tokens: r.maxTokens, temperature: r.temperature };
+      if (r.topP !== undefined) params.top_p = r.topP;
+      if (r.topK !== undefined) params.top_k = r.topK;
+      if (r.seed !== undefined) params.seed = r.seed;
+      return [r.context, params];
+    }
+  }
+}
+
+/** sha256 of the request type and its canonical arguments: how stored answers are matched to requests. */
+export function requestKey(r: TypedRequest): string {
+  return createHash('sha256').update(JSON.stringify([r.type, ...requestArguments(r)])).digest('hex');
+}
+
+/** One backend answer as a per-sample record keeps it (SampleRecord.responses). */
+export interface RecordedResponse {
+  type: RequestType;
+  /** requestKey() of the request answered. */
+  key: string;
+  response: AnyResult;
+}
+
+/** The answers to a sample's requests (index-aligned), as SampleRecord.responses stores them. */
+export function recordResponses(requests: readonly TypedRequest[], responses: readonly AnyResult[]): RecordedResponse[] {
+  return requests.map((r, i) => ({ type: r.type, key: requestKey(r), response: responses[i] }));
+}

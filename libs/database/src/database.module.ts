@@ -1,0 +1,25 @@
+import { Module } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { TypeOrmModule } from '@nestjs/typeorm';
+import { dbConfig, requireDatabaseUrl } from '@app/config';
+import { dataSourceOptions } from './data-source-options';
+import { runMigrations } from './migrate';
+
+/**
+ * The Postgres connection for the api and results apps. Unless DB_SKIP_MIGRATIONS is set, pending
+ * migrations run at start under an advisory lock (the embedded stack relies on this; production
+ * deployments run `densebench migrate` as a separate step and set DB_SKIP_MIGRATIONS=true).
+ */
+@Module({
+  imports: [
+    TypeOrmModule.forRootAsync({
+      inject: [dbConfig.KEY],
+      useFactory: async (db: ConfigType<typeof dbConfig>) => {
+        const url = requireDatabaseUrl(db);
+        if (!db.skipMigrations) await runMigrations(url);
+        return { ...dataSourceOptions(url, db.poolSize), migrations: [] };
+      },
+    }),
+  ],
+})
+export class DatabaseModule {}

@@ -1,0 +1,25 @@
+import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { DensityReferenceEntity } from './density-reference.entity';
+
+export interface DensityReportFile {
+  name: string;
+  key: string;
+  contentType: string;
+  sizeBytes: number;
+}
+
+/** A report built for one leaderboard query: JSON, CSV and plots (SVG + PNG) stored in S3. */
+@Entity({ name: 'density_reports' })
+export class DensityReportEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ name: 'reference_id', type: 'uuid', nullable: true }) referenceId: string | null;
+  @Column({ name: 'fit_version_id', type: 'uuid', nullable: true }) fitVersionId: string | null;
+  @Column({ type: 'text', nullable: true }) title: string | null;
+  /** The leaderboard query the report was built for. */
+  @Column({ type: 'jsonb' }) query: Record<string, unknown>;
+  @Column({ type: 'jsonb', default: [] }) files: DensityReportFile[];
+  /** Row count, trend summary, and what could not be drawn and why. */
+  @Column({ type: 'jsonb', default: {} }) summary: Record<string, unknown>;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @ManyToOne(() => DensityReferenceEntity, { onDelete: 'SET NULL' }) @JoinColumn({ name: 'reference_id' }) reference?: DensityReferenceEntity;
+}

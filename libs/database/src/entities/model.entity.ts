@@ -1,0 +1,17 @@
+import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import type { BackendSpec } from '@app/contracts';
+import { numeric } from './transformers';
+
+@Entity({ name: 'models' })
+export class ModelEntity {
+  @PrimaryGeneratedColumn('uuid') id: string;
+  @Column({ type: 'text', unique: true }) name: string;
+  @Column({ name: 'params_total', type: 'bigint', transformer: numeric }) paramsTotal: number;
+  @Column({ name: 'params_active', type: 'bigint', nullable: true, transformer: numeric }) paramsActive: number | null;
+  @Column({ name: 'release_date', type: 'date', nullable: true }) releaseDate: string | null;
+  @Column({ name: 'training_tokens', type: 'double precision', nullable: true }) trainingTokens: number | null;
+  @Column({ name: 'price_input_per_m', type: 'double precision', nullable: true }) priceInputPerM: number | null;
+  @Column({ name: 'price_output_per_m', type: 'double precision', nullable: true }) priceOutputPerM: number | null;
+  @Column({ type: 'jsonb' }) backend: BackendSpec;
+  @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+}

@@ -1,0 +1,5 @@
+export * from './entities';
+export * from './database.module';
+export * from './data-source-options';
+export * from './migrate';
+export * from './custom-tasks';

@@ -1,0 +1,12 @@
+export * from './backend.interface';
+export * from './backend-factory';
+export * from './model-files';
+export { LlamaCppBackend } from './backends/llama-cpp.backend';
+export type { LlamaCppOptions } from './backends/llama-cpp.backend';
+export { OpenAiBackend } from './openai/openai.backend';
+export type { OpenAiBackendOptions } from './openai/openai.backend';
+export { ReplayBackend } from './replay/replay.backend';
+export type { ArtifactReader } from './replay/replay.backend';
+export { CachingBackend, MemoryRequestCacheStore, requestCacheKey } from './cache/caching.backend';
+export type { CacheStats, RequestCacheStore } from './cache/caching.backend';
+export { Semaphore } from './semaphore';

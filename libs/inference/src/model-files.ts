@@ -1,0 +1,99 @@
+import { createHash } from 'node:crypto';
+import { createReadStream, createWriteStream } from 'node:fs';
+import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
+import { basename, isAbsolute, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DomainException, ErrorCode, LlamaCppBackendSpec } from '@app/contracts';
+
+export interface ModelFileContext {
+  modelsDir: string;
+  cacheDir: string;
+  /** Opens s3://bucket/key objects; given by the worker (it owns the S3 client). */
+  openS3?: (bucket: string, key: string) => Promise<Readable | null>;
+  signal?: AbortSignal;
+}
+
+/** sha256 of a file, remembered next to it by (size, mtime) so a large GGUF is hashed once. */
+export async function fileSha256(path: string, cacheDir: string): Promise<string> {
+  const st = await stat(path);
+  const memo = join(cacheDir, 'hashes', `${createHash('sha1').update(path).digest('hex')}.json`);
+  try {
+    const m = JSON.parse(await readFile(memo, 'utf8')) as { size: number; mtimeMs: number; sha256: string };
+    if (m.size === st.size && m.mtimeMs === st.mtimeMs) return m.sha256;
+  } catch {
+    /* not memoized yet */
+  }
+  const h = createHash('sha256');
+  for await (const chunk of createReadStream(path)) h.update(chunk as Buffer);
+  const sha256 = h.digest('hex');
+  await mkdir(join(cacheDir, 'hashes'), { recursive: true });
+  await writeFile(memo, JSON.stringify({ size: st.size, mtimeMs: st.mtimeMs, sha256 }));
+  return sha256;
+}
+
+/** hf://owner/repo/path/in/repo.gguf[@revision] → the Hugging Face download URL. */
+export function huggingFaceUrl(url: string): string {
+  const m = /^hf:\/\/([^/]+\/[^/@]+)\/([^@]+?)(?:@(.+))?$/.exec(url);
+  if (!m) throw new DomainException(ErrorCode.InvalidInput, `malformed Hugging Face URL ${url} (hf://owner/repo/file.gguf[@revision])`);
+  return `https://huggingface.co/${m[1]}/resolve/${m[3] ?? 'main'}/${m[2]}`;
+}
+
+/**
+ * The local path of a model file: a path as given (absolute or under the models dir), or a URL
+ * downloaded once into the cache dir (s3://, http(s)://, hf://). Verifies the sha256 when the spec has one.
+ */
+export async function resolveModelFile(spec: LlamaCppBackendSpec, ctx: ModelFileContext): Promise<{ path: string; sha256: string }> {
+  let path: string;
+  if (spec.path) {
+    path = isAbsolute(spec.path) ? spec.path : join(ctx.modelsDir, spec.path);
+    try {
+      await stat(path);
+    } catch {
+      throw new DomainException(ErrorCode.MissingResource, `model file not found: ${path}`, { path });
+    }
+  } else if (spec.url) {
+    path = await download(spec.url, ctx);
+  } else {
+    throw new DomainException(ErrorCode.InvalidInput, 'llama-cpp backend needs a path or a url');
+  }
+  const sha256 = await fileSha256(path, ctx.cacheDir);
+  if (spec.sha256 && spec.sha256 !== sha256) {
+    throw new DomainException(ErrorCode.InvalidInput, `model file ${path} has sha256 ${sha256}, expected ${spec.sha256}`);
+  }
+  return { path, sha256 };
+}
+
+async function download(url: string, ctx: ModelFileContext): Promise<string> {
+  const dir = join(ctx.cacheDir, 'models', createHash('sha256').update(url).digest('hex').slice(0, 16));
+  const dest = join(dir, basename(url.split('@')[0]) || 'model.gguf');
+  try {
+    await stat(dest);
+    return dest;
+  } catch {
+    /* not cached */
+  }
+  await mkdir(dir, { recursive: true });
+  let body: Readable | null;
+  if (url.startsWith('s3://')) {
+    const m = /^s3:\/\/([^/]+)\/(.+)$/.exec(url);
+    if (!m || !ctx.openS3) throw new DomainException(ErrorCode.InvalidInput, `cannot read ${url}`);
+    body = await ctx.openS3(m[1], m[2]);
+    if (!body) throw new DomainException(ErrorCode.MissingResource, `model object not found: ${url}`);
+  } else {
+    const httpUrl = url.startsWith('hf://') ? huggingFaceUrl(url) : url;
+    let res: Response;
+    try {
+      res = await fetch(httpUrl, { signal: ctx.signal });
+    } catch (err) {
+      throw new DomainException(ErrorCode.Transient, `download of ${httpUrl} failed: ${(err as Error).message}`);
+    }
+    if (res.status === 404) throw new DomainException(ErrorCode.MissingResource, `model not found at ${httpUrl} (404)`);
+    if (!res.ok || !res.body) throw new DomainException(ErrorCode.Transient, `download of ${httpUrl} failed: HTTP ${res.status}`);
+    body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
+  }
+  const tmp = `${dest}.part-${process.pid}`;
+  await pipeline(body, createWriteStream(tmp), { signal: ctx.signal });
+  await rename(tmp, dest);
+  return dest;
+}

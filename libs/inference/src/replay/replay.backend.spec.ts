@@ -1,0 +1,101 @@
+import { gzipSync } from 'node:zlib';
+import { DomainException, ErrorCode, GenerateRequest, recordResponses, SampleRecord, TypedRequest, AnyResult } from '@app/contracts';
+import { ArtifactReader, ReplayBackend } from './replay.backend';
+
+/** An artifact store in memory: key → gzipped JSONL. */
+class MemoryReader implements ArtifactReader {
+  readonly objects = new Map<string, Buffer>();
+  put(key: string, records: Array<Partial<SampleRecord>>): void {
+    this.objects.set(key, gzipSync(records.map((r) => JSON.stringify(r)).join('\n') + '\n'));
+  }
+  async list(prefix: string) {
+    return [...this.objects.keys()].filter((k) => k.startsWith(prefix)).map((key) => ({ key }));
+  }
+  async getBuffer(key: string) {
+    return this.objects.get(key) ?? null;
+  }
+}
+
+const RUN = '11111111-2222-3333-4444-555555555555';
+const greedyGen = (context: string, seed: number): GenerateRequest => ({ context, until: ['\n'], maxTokens: 32, temperature: 0, seed });
+
+function record(docId: number, requests: TypedRequest[], responses: AnyResult[]): Partial<SampleRecord> {
+  return { doc_id: docId, benchmark: 'demo', arguments: [], resps: [], metrics: {}, responses: recordResponses(requests, responses) };
+}
+
+describe('ReplayBackend', () => {
+  const reader = new MemoryReader();
+  const mc: TypedRequest[] = [
+    { type: 'loglikelihood', context: 'Q: sky?\nA:', continuation: ' blue' },
+    { type: 'loglikelihood', context: 'Q: sky?\nA:', continuation: ' green' },
+  ];
+  const gens: TypedRequest[] = [
+    { type: 'generate_until', ...greedyGen('Q: 1+1?\nA:', 1234) },
+    { type: 'generate_until', ...greedyGen('Q: 1+1?\nA:', 1235) },
+    // the conditional-loss request of a generate_until task
+    { type: 'loglikelihood', context: 'Q: 1+1?\nA:', continuation: ' 2' },
+  ];
+
+  beforeAll(() => {
+    reader.put(`runs/${RUN}/samples/demo/a.jsonl.gz`, [
+      record(0, mc, [
+        { logprob: -1.5, isGreedy: true, contextTokens: 7, continuationTokens: 1, totalMs: 3 },
+        { logprob: -4.25, isGreedy: false, contextTokens: 7, continuationTokens: 1, cached: true },
+      ]),
+    ]);
+    reader.put(`runs/${RUN}/samples/demo/b.jsonl.gz`, [
+      record(1, gens, [
+        { text: ' 2', inputTokens: 8, outputTokens: 2, finishReason: 'stop', ttftMs: 4, totalMs: 9 },
+        { text: ' 3', inputTokens: 8, outputTokens: 2, finishReason: 'stop', ttftMs: 4, totalMs: 9 },
+        { logprob: -0.5, isGreedy: true, contextTokens: 8, continuationTokens: 1 },
+      ]),
+      record(2, [{ type: 'loglikelihood_rolling', text: 'The end.' }], [{ logprob: -12, tokens: 4 }]),
+    ]);
+    // A record written before `responses` existed (lm-eval fields only).
+    reader.put(`runs/${RUN}/samples/old/c.jsonl.gz`, [
+      { doc_id: 0, benchmark: 'old', arguments: [['ctx', ' yes'], ['ctx', ' no']], resps: [[[-0.1, true]], [[-3, false]]], metrics: {} },
+      { doc_id: 1, benchmark: 'old', arguments: [['Q?', { until: ['\n'] }]], resps: [['first', 'second']], metrics: {} },
+    ]);
+  });
+
+  it('answers every request type by content, the conditional-loss request included, with token counts and timings', async () => {
+    const b = await ReplayBackend.open({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'demo' }, reader);
+    expect(b.info).toMatchObject({ kind: 'replay', modelIdentity: `replay:${RUN}`, device: 'none' });
+    expect(b.info.details).toMatchObject({ artifacts: 2, records: 3, legacyRecords: 0 });
+    const ll = await b.loglikelihood([mc[1], mc[0], gens[2]].map(({ type: _t, ...r }) => r as never));
+    expect(ll).toEqual([
+      { logprob: -4.25, isGreedy: false, contextTokens: 7, continuationTokens: 1 },
+      { logprob: -1.5, isGreedy: true, contextTokens: 7, continuationTokens: 1, totalMs: 3 },
+      { logprob: -0.5, isGreedy: true, contextTokens: 8, continuationTokens: 1 },
+    ]);
+    const g = await b.generateUntil([greedyGen('Q: 1+1?\nA:', 1235), greedyGen('Q: 1+1?\nA:', 1234)]);
+    expect(g.map((x) => x.text)).toEqual([' 3', ' 2']);
+    expect(g[0]).toMatchObject({ inputTokens: 8, outputTokens: 2, ttftMs: 4, totalMs: 9 });
+    expect(await b.loglikelihoodRolling([{ text: 'The end.' }])).toEqual([{ logprob: -12, tokens: 4 }]);
+  });
+
+  it('names a request it has no answer for', async () => {
+    const b = await ReplayBackend.open({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'demo' }, reader);
+    const err = await b.loglikelihood([{ context: 'Q: sky?\nA:', continuation: ' blue' }, { context: 'Q: sky?\nA:', continuation: ' red' }]).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DomainException);
+    expect((err as DomainException).code).toBe(ErrorCode.MissingResource);
+    expect((err as Error).message).toContain(`replay of run ${RUN}: no stored answer for 1 of 2 loglikelihood requests`);
+    expect((err as Error).message).toContain('continuation " red"');
+    // A generation with other settings (here: another max_tokens) is another request.
+    await expect(b.generateUntil([{ ...greedyGen('Q: 1+1?\nA:', 1234), maxTokens: 64 }])).rejects.toThrow(/max 64 tokens/);
+  });
+
+  it('reads records that predate stored responses from arguments and resps', async () => {
+    const b = await ReplayBackend.open({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'old' }, reader);
+    expect(b.info.details).toMatchObject({ legacyRecords: 2 });
+    expect(await b.loglikelihood([{ context: 'ctx', continuation: ' no' }])).toEqual([{ logprob: -3, isGreedy: false, contextTokens: 0, continuationTokens: 0 }]);
+    const g = await b.generateUntil([greedyGen('Q?', 1), greedyGen('Q?', 2)]);
+    expect(g.map((x) => x.text)).toEqual(['first', 'second']);
+  });
+
+  it('fails clearly when the source run has no artifacts for the benchmark', async () => {
+    await expect(ReplayBackend.open({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'mmlu_anatomy' }, reader)).rejects.toThrow(
+      `run ${RUN} has no stored samples for mmlu_anatomy to replay`,
+    );
+  });
+});

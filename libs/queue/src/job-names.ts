@@ -1,0 +1,29 @@
+export enum JobName {
+  /** Run one shard of a run on a worker (shard queues). */
+  RunShard = 'run-shard',
+  /** Load one finished shard artifact into Postgres (results queue). */
+  IngestShard = 'ingest-shard',
+  /** Flow parent: runs once every shard of a run has ended (results queue). */
+  FinalizeRun = 'finalize-run',
+  /** Repeatable: mark workers that stopped heartbeating as lost (results queue). */
+  SweepWorkers = 'sweep-workers',
+  RecomputeDensities = 'recompute-densities',
+}
+
+/** Job payloads carry ids only; everything else lives in Postgres or S3. */
+export interface JobPayloadMap {
+  [JobName.RunShard]: { runId: string; shardId: string };
+  [JobName.IngestShard]: { runId: string; shardId: string };
+  [JobName.FinalizeRun]: { runId: string };
+  [JobName.SweepWorkers]: Record<string, never>;
+  [JobName.RecomputeDensities]: { fitVersionId: string };
+}
+
+export type JobOf<N extends JobName> = JobPayloadMap[N];
+
+/** Deterministic job ids make enqueueing idempotent (BullMQ ignores a duplicate id; ids may not contain ":"). */
+export const jobIds = {
+  shard: (shardId: string) => `shard-${shardId}`,
+  ingest: (shardId: string) => `ingest-${shardId}`,
+  finalize: (runId: string) => `finalize-${runId}`,
+};

@@ -1,0 +1,4 @@
+export * from './test-env';
+export * from './wait';
+export * from './worker-process';
+export * from './test-apps';

@@ -1,0 +1,153 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import request from 'supertest';
+import { DataSource } from 'typeorm';
+import { gunzipSync } from 'node:zlib';
+import { SampleRecord } from '@app/contracts';
+import { ArtifactStore } from '@app/storage';
+import { startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { AppModule } from '../apps/api/src/app.module';
+import { configureApp } from '../apps/api/src/bootstrap';
+import { ResultsModule } from '../apps/results/src/results.module';
+
+// Short locks so that a killed worker's shard returns to the queue within seconds.
+const QUEUE_ENV = { SHARD_LOCK_DURATION_MS: '4000', SHARD_STALLED_INTERVAL_MS: '1000', SHARD_BACKOFF_MS: '200' };
+
+describe('a real evaluation end to end: API → BullMQ → worker processes → S3 → results → Postgres', () => {
+  let app: INestApplication;
+  let url: string;
+  let db: DataSource;
+  let results: INestApplicationContext;
+  let store: ArtifactStore;
+  let http: ReturnType<typeof request>;
+  const workers: WorkerProcess[] = [];
+
+  const runUntilEnded = (id: string, timeoutMs = 180_000) =>
+    waitFor(
+      async () => {
+        const r = await http.get(`/v1/runs/${id}`).expect(200);
+        return ['succeeded', 'failed', 'cancelled'].includes(r.body.status) ? r.body : undefined;
+      },
+      `run ${id} to end`,
+      timeoutMs,
+      300,
+    );
+
+  const registerModel = async (name: string, path: string) =>
+    (await http.post('/v1/models').send({ name, paramsTotal: 292800, backend: { kind: 'llama-cpp', path } }).expect(201)).body.id as string;
+
+  beforeAll(async () => {
+    ({ app, url, db } = await startApi(AppModule, configureApp, QUEUE_ENV));
+    await truncateAll(db);
+    results = await startResults(ResultsModule, QUEUE_ENV);
+    store = app.get(ArtifactStore);
+    http = request(app.getHttpServer());
+    workers.push(new WorkerProcess('worker-a', url, QUEUE_ENV), new WorkerProcess('worker-b', url, QUEUE_ENV));
+    await waitFor(async () => {
+      const w = await http.get('/v1/workers?status=active').expect(200);
+      return w.body.length >= 2 ? true : undefined;
+    }, 'two workers to register', 60_000);
+  });
+
+  afterAll(async () => {
+    await Promise.all(workers.map((w) => w.stop()));
+    await results?.close();
+    await app?.close();
+  });
+
+  it('scores 48 ARC-Easy samples in 4 shards: each sample once in Postgres, artifacts agree with the aggregate', async () => {
+    const modelId = await registerModel('stories260K', 'stories260K.gguf');
+    const sub = await http.post('/v1/runs').send({ modelId, benchmarks: [{ name: 'arc_easy', limit: 48 }], shardSize: 12, pool: 'cpu' }).expect(202);
+    expect(sub.body).toMatchObject({ shards: 4, samples: 48 });
+    const run = await runUntilEnded(sub.body.id);
+    expect(run.error).toBeNull();
+    expect(run.status).toBe('succeeded');
+    expect(run.progress).toEqual({ done: 48, total: 48 });
+
+    const rows: Array<{ doc_id: number; n: number }> = await db.query(
+      'SELECT doc_id, count(*)::int AS n FROM samples WHERE run_id = $1 GROUP BY doc_id ORDER BY doc_id',
+      [sub.body.id],
+    );
+    expect(rows.map((r) => r.doc_id)).toEqual([...Array(48).keys()]);
+    expect(rows.every((r) => r.n === 1)).toBe(true);
+
+    const artifacts = (await http.get(`/v1/runs/${sub.body.id}/artifacts`).expect(200)).body as Array<{ id: string; kind: string; key: string }>;
+    const samples = artifacts.filter((a) => a.kind === 'samples');
+    expect(samples).toHaveLength(4);
+    expect(artifacts.filter((a) => a.kind === 'results')).toHaveLength(1);
+
+    const records: SampleRecord[] = [];
+    for (const a of samples) {
+      const downloaded = await http.get(`/v1/artifacts/${a.id}/download`).buffer(true).parse((res, cb) => {
+        const chunks: Buffer[] = [];
+        res.on('data', (c: Buffer) => chunks.push(c));
+        res.on('end', () => cb(null, Buffer.concat(chunks)));
+      });
+      expect(downloaded.status).toBe(200);
+      const stored = await store.getBuffer(a.key);
+      expect(Buffer.compare(downloaded.body as Buffer, stored!)).toBe(0);
+      const lines = gunzipSync(stored!).toString('utf8').trim().split('\n');
+      expect(lines).toHaveLength(12);
+      records.push(...lines.map((l) => JSON.parse(l) as SampleRecord));
+    }
+    expect(records.map((r) => r.doc_id).sort((a, b) => a - b)).toEqual([...Array(48).keys()]);
+    for (const metric of ['acc', 'acc_norm']) {
+      const values = records.map((r) => r.metrics[metric]);
+      const mean = values.reduce((a, b) => a + b, 0) / values.length;
+      const sd = Math.sqrt(values.reduce((a, v) => a + (v - mean) ** 2, 0) / (values.length - 1));
+      const m = run.benchmarks[0].metrics[metric];
+      expect(m.n).toBe(48);
+      expect(m.value).toBeCloseTo(mean, 12);
+      expect(m.stderr).toBeCloseTo(sd / Math.sqrt(48), 12);
+    }
+    // Every record carries the request, the per-choice log-likelihoods, tokens, timing and the conditional loss.
+    const r0 = records[0];
+    expect(r0.arguments).toHaveLength(4);
+    expect(r0.resps).toHaveLength(4);
+    expect(r0.tokens.input).toBeGreaterThan(0);
+    expect(r0.loss!.tokens).toBeGreaterThan(0);
+    expect(r0.loss!.nll).toBeGreaterThan(0);
+
+    const resultsJson = JSON.parse((await store.getBuffer(`runs/${sub.body.id}/results.json`))!.toString());
+    expect(resultsJson.results.arc_easy['acc,none']).toBeCloseTo(run.benchmarks[0].metrics.acc.value, 12);
+  });
+
+  it('fails a run whose model file is missing, with a readable reason, without hanging', async () => {
+    const modelId = await registerModel('ghost', 'no-such-model.gguf');
+    const sub = await http.post('/v1/runs').send({ modelId, benchmarks: [{ name: 'arc_easy', limit: 4 }], shardSize: 2 }).expect(202);
+    const run = await runUntilEnded(sub.body.id, 60_000);
+    expect(run.status).toBe('failed');
+    expect(run.error).toContain('model file not found');
+    expect(run.error).toContain('no-such-model.gguf');
+  });
+
+  it('retries the shard of a worker killed mid-shard (SIGKILL) on another worker: no sample lost or duplicated', async () => {
+    const [modelRow] = await db.query(`SELECT id FROM models WHERE name = 'stories260K'`);
+    const sub = await http.post('/v1/runs').send({ modelId: modelRow.id, benchmarks: [{ name: 'hellaswag', limit: 800 }], shardSize: 400 }).expect(202);
+    const byId = new Map<string, WorkerProcess>();
+    for (const w of (await http.get('/v1/workers?status=active').expect(200)).body as Array<{ id: string; name: string }>) {
+      const proc = workers.find((p) => p.output.includes(w.id));
+      if (proc) byId.set(w.id, proc);
+    }
+    // Kill whichever worker starts a shard first, as soon as it has started.
+    const started = await waitFor(async () => {
+      const r = await db.query(`SELECT id, worker_id FROM shards WHERE run_id = $1 AND status = 'running' AND worker_id IS NOT NULL LIMIT 1`, [sub.body.id]);
+      return r[0] as { id: string; worker_id: string } | undefined;
+    }, 'a shard to start', 60_000, 20);
+    const victim = byId.get(started.worker_id);
+    expect(victim).toBeDefined();
+    victim!.kill('SIGKILL');
+    await victim!.waitExit(10_000);
+
+    const run = await runUntilEnded(sub.body.id, 240_000);
+    expect(run.status).toBe('succeeded');
+    const counts = await db.query(
+      'SELECT count(*)::int AS n, count(DISTINCT doc_id)::int AS distinct_docs, min(doc_id) AS lo, max(doc_id) AS hi FROM samples WHERE run_id = $1',
+      [sub.body.id],
+    );
+    expect(counts[0]).toEqual({ n: 800, distinct_docs: 800, lo: 0, hi: 799 });
+    const [shard] = await db.query('SELECT attempts, worker_id, status FROM shards WHERE id = $1', [started.id]);
+    expect(shard.status).toBe('done');
+    expect(shard.attempts).toBeGreaterThanOrEqual(2);
+    expect(shard.worker_id).not.toBe(started.worker_id);
+  });
+});
