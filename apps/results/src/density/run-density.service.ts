@@ -107,7 +107,7 @@ export class RunDensityService {
               coalesce(sum(s.output_tokens), 0)::float8 AS output, coalesce(sum(s.latency_ms::float8), 0) AS busy,
               sum(s.latency_ms::float8 * w.cost_per_hour) / 3600000 AS "workerCost",
               count(*) FILTER (WHERE w.cost_per_hour IS NULL)::int AS unpriced
-         FROM samples s JOIN shards sh ON sh.id = s.shard_id LEFT JOIN workers w ON w.id = sh.worker_id
+         FROM samples s JOIN shards sh ON sh.id = s.shard_id AND sh.run_id = $1 LEFT JOIN workers w ON w.id = sh.worker_id
         WHERE s.run_id = $1 GROUP BY s.benchmark`,
       [input.runId],
     );

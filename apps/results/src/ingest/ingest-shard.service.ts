@@ -1,22 +1,23 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { createInterface } from 'node:readline';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
-import { createGunzip } from 'node:zlib';
 import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
 import { ArtifactKind, DomainException, ErrorCode, SampleRecord, ShardStatus } from '@app/contracts';
-import { ShardEntity } from '@app/database';
 import { ArtifactStore } from '@app/storage';
-import { copyLine, invalidReason } from './sample-rows';
+import { copyBatches, gunzipped } from './jsonl-lines';
+import { copyLine, invalidReason, SAMPLE_COLUMNS } from './sample-rows';
+
+type ShardRow = { id: string; runId: string; benchmark: string; docStart: number; docEnd: number; artifactKey: string; ingested: boolean; fresh: boolean };
 
 export type IngestOutcome = { ingested: number; inserted: number } | { alreadyIngested: true };
 
 /**
- * Loads a shard's per-sample artifact from S3 into Postgres: streamed, bulk-loaded with COPY into a
- * temporary table, then inserted idempotently on (run, benchmark, doc). Re-ingesting changes nothing.
+ * Loads a shard's per-sample artifact from S3 into Postgres: streamed and bulk-loaded with COPY (in
+ * batches of rows), straight into samples when none of the shard's documents is there yet, else through a
+ * temporary table inserted idempotently on (run, benchmark, doc). Re-ingesting changes nothing.
  */
 @Injectable()
 export class IngestShardService {
@@ -28,69 +29,75 @@ export class IngestShardService {
   ) {}
 
   async ingest(shardId: string): Promise<IngestOutcome> {
-    const shard = await this.db.getRepository(ShardEntity).findOneBy({ id: shardId });
-    if (!shard) throw new DomainException(ErrorCode.NotFound, `shard ${shardId} not found`);
-    if (shard.ingestedAt) return { alreadyIngested: true };
-    const object = await this.store.getStream(shard.artifactKey);
-    if (!object) throw new DomainException(ErrorCode.MissingResource, `artifact ${shard.artifactKey} of shard ${shardId} is missing`);
-    const expected = shard.docEnd - shard.docStart;
-
-    const invalid = (why: string) =>
-      new DomainException(ErrorCode.InvalidInput, `artifact ${shard.artifactKey} is invalid: ${why}`);
     const runner = this.db.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
+    let body: Readable | undefined;
     try {
       await runner.startTransaction();
-      await runner.query(`CREATE TEMP TABLE tmp_samples (LIKE samples INCLUDING DEFAULTS) ON COMMIT DROP`);
-      const copy = client.query(
-        copyFrom(
-          `COPY tmp_samples (run_id, benchmark, doc_id, shard_id, metrics, input_tokens, output_tokens, latency_ms, loss_nll, loss_tokens, loss_bytes) FROM STDIN`,
-        ),
+      // The shard, locked (concurrent ingestions of it are serialized: the later one finds it ingested),
+      // and whether any of its documents is in samples already.
+      const [shard]: ShardRow[] = await runner.query(
+        `SELECT sh.id, sh.run_id AS "runId", sh.benchmark, sh.doc_start AS "docStart", sh.doc_end AS "docEnd", sh.artifact_key AS "artifactKey",
+                sh.ingested_at IS NOT NULL AS ingested,
+                NOT EXISTS (SELECT 1 FROM samples s WHERE s.run_id = sh.run_id AND s.benchmark = sh.benchmark
+                                                     AND s.doc_id >= sh.doc_start AND s.doc_id < sh.doc_end) AS fresh
+           FROM shards sh WHERE sh.id = $1 FOR UPDATE OF sh`,
+        [shardId],
       );
+      if (!shard) throw new DomainException(ErrorCode.NotFound, `shard ${shardId} not found`);
+      if (shard.ingested) {
+        await runner.rollbackTransaction();
+        return { alreadyIngested: true };
+      }
+      const object = await this.store.getStream(shard.artifactKey);
+      if (!object) throw new DomainException(ErrorCode.MissingResource, `artifact ${shard.artifactKey} of shard ${shardId} is missing`);
+      body = object.body;
+      const expected = shard.docEnd - shard.docStart;
+      const invalid = (why: string) => new DomainException(ErrorCode.InvalidInput, `artifact ${shard.artifactKey} is invalid: ${why}`);
+
+      // Usually none of the shard's documents is there: COPY straight into samples. Otherwise through a
+      // temporary table and INSERT … ON CONFLICT DO NOTHING, so that re-ingesting adds nothing.
+      const fresh = shard.fresh;
+      if (!fresh) await runner.query(`CREATE TEMP TABLE tmp_samples (LIKE samples INCLUDING DEFAULTS) ON COMMIT DROP`);
+      const copy = client.query(copyFrom(`COPY ${fresh ? 'samples' : 'tmp_samples'} (${SAMPLE_COLUMNS}) FROM STDIN`));
       let count = 0;
       const seen = new Set<number>();
-      const lines = createInterface({ input: object.body.pipe(createGunzip()), crlfDelay: Infinity });
-      const rows = Readable.from(
-        (async function* () {
-          for await (const line of lines) {
-            if (!line.trim()) continue;
-            let rec: SampleRecord;
-            try {
-              rec = JSON.parse(line) as SampleRecord;
-            } catch {
-              throw invalid(`line ${count + 1} is not JSON`);
-            }
-            const why = invalidReason(rec, shard.benchmark, shard.docStart, shard.docEnd);
-            if (why) throw invalid(`line ${count + 1}: ${why}`);
-            if (seen.has(rec.doc_id)) throw invalid(`doc ${rec.doc_id} appears twice`);
-            seen.add(rec.doc_id);
-            count++;
-            yield copyLine(shard.runId, shard.id, rec);
-          }
-        })(),
-      );
-      await pipeline(rows, copy);
+      const toRow = (line: string): string => {
+        let rec: SampleRecord;
+        try {
+          rec = JSON.parse(line) as SampleRecord;
+        } catch {
+          throw invalid(`line ${count + 1} is not JSON`);
+        }
+        const why = invalidReason(rec, shard.benchmark, shard.docStart, shard.docEnd);
+        if (why) throw invalid(`line ${count + 1}: ${why}`);
+        if (seen.has(rec.doc_id)) throw invalid(`doc ${rec.doc_id} appears twice`);
+        seen.add(rec.doc_id);
+        count++;
+        return copyLine(shard.runId, shard.id, rec);
+      };
+      await pipeline(Readable.from(copyBatches(gunzipped(object.body), toRow)), copy);
       if (count !== expected) throw invalid(`${count} samples, expected ${expected}`);
 
-      const inserted: Array<{ n: number }> = await runner.query(
-        `WITH ins AS (INSERT INTO samples SELECT * FROM tmp_samples ON CONFLICT (run_id, benchmark, doc_id) DO NOTHING RETURNING 1)
-         SELECT count(*)::int AS n FROM ins`,
-      );
+      const inserted = fresh
+        ? count
+        : ((await runner.query(
+            `WITH ins AS (INSERT INTO samples SELECT * FROM tmp_samples ON CONFLICT (run_id, benchmark, doc_id) DO NOTHING RETURNING 1)
+             SELECT count(*)::int AS n FROM ins`,
+          )) as Array<{ n: number }>)[0].n;
       await runner.query(
-        `UPDATE shards SET status = $2, done_samples = $3, ingested_at = now(), finished_at = coalesce(finished_at, now()), error = NULL
-          WHERE id = $1`,
-        [shard.id, ShardStatus.Done, count],
-      );
-      await runner.query(
-        `INSERT INTO artifacts (run_id, kind, key, content_type, size_bytes, benchmark, shard_id)
+        `WITH done AS (
+           UPDATE shards SET status = $8, done_samples = $9, ingested_at = now(), finished_at = coalesce(finished_at, now()), error = NULL WHERE id = $7
+         )
+         INSERT INTO artifacts (run_id, kind, key, content_type, size_bytes, benchmark, shard_id)
          VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING`,
-        [shard.runId, ArtifactKind.Samples, shard.artifactKey, object.contentType ?? 'application/gzip', object.sizeBytes, shard.benchmark, shard.id],
+        [shard.runId, ArtifactKind.Samples, shard.artifactKey, object.contentType ?? 'application/gzip', object.sizeBytes, shard.benchmark, shard.id, ShardStatus.Done, count],
       );
       await runner.commitTransaction();
-      this.logger.log(`shard ${shard.id} (${shard.benchmark} ${shard.docStart}-${shard.docEnd}): ${count} samples, ${inserted[0].n} new`);
-      return { ingested: count, inserted: inserted[0].n };
+      this.logger.log(`shard ${shard.id} (${shard.benchmark} ${shard.docStart}-${shard.docEnd}): ${count} samples, ${inserted} new`);
+      return { ingested: count, inserted };
     } catch (err) {
-      object.body.destroy();
+      body?.destroy();
       if (runner.isTransactionActive) await runner.rollbackTransaction();
       throw err;
     } finally {

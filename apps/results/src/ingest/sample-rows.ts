@@ -1,5 +1,8 @@
 import { SampleRecord } from '@app/contracts';
 
+/** The columns of copyLine(), in order. */
+export const SAMPLE_COLUMNS = 'run_id, benchmark, doc_id, shard_id, metrics, input_tokens, output_tokens, latency_ms, loss_nll, loss_tokens, loss_bytes';
+
 /** The Postgres row of a sample, as one line of COPY text format. */
 export function copyLine(runId: string, shardId: string, r: SampleRecord): string {
   const cols = [

@@ -5,6 +5,7 @@ import { ShardStatus } from '@app/contracts';
 
 @Entity({ name: 'shards' })
 @Index('idx_shards_run_status', ['runId', 'status'])
+@Index('idx_shards_run_benchmark', ['runBenchmarkId'])
 export class ShardEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'run_id', type: 'uuid' }) runId: string;
