@@ -3,6 +3,7 @@ export * from './backend-factory';
 export * from './model-files';
 export { LlamaCppBackend } from './backends/llama-cpp.backend';
 export type { LlamaCppOptions } from './backends/llama-cpp.backend';
+export { decodeCost, groupByContext } from './backends/context-groups';
 export { OpenAiBackend } from './openai/openai.backend';
 export type { OpenAiBackendOptions } from './openai/openai.backend';
 export { ReplayBackend } from './replay/replay.backend';

@@ -82,8 +82,16 @@ void validate(const ContextHandle& h, const std::vector<ScoreGroup>& groups) {
   }
 }
 
+// Sequence ids a wave may use. Separate per-sequence caches have one cache per sequence, so at most
+// nSeq. A unified cache is one pool of cells whose sequence ids are only labels (llama.cpp accepts
+// ids up to LLAMA_MAX_SEQ = 256 there whatever n_seq_max is), so the cells are the real limit and a
+// prefix can be shared by more continuations than the context has sequences (TruthfulQA's ~14
+// answers decode their long question once, not twice).
+constexpr int kUnifiedSeqIds = 64;
+int seqBudget(const ContextHandle& h) { return h.unifiedKv ? std::max(h.nSeq, kUnifiedSeqIds) : h.nSeq; }
+
 std::vector<Unit> makeUnits(const ContextHandle& h, const std::vector<ScoreGroup>& groups) {
-  const int maxConts = h.unifiedKv ? h.nSeq : 1;
+  const int maxConts = h.unifiedKv ? seqBudget(h) : 1;
   std::vector<Unit> units;
   for (size_t g = 0; g < groups.size(); ++g) {
     const int64_t p = int64_t(groups[g].prefix.size());
@@ -207,7 +215,7 @@ std::vector<std::vector<ContinuationScore>> scoreGroups(ContextHandle& h, const 
     while (end < units.size()) {
       const int addSeqs = int(units[end].conts.size());
       const int64_t addCells = units[end].cells;
-      if (end > u && (seqs + addSeqs > h.nSeq || cells + addCells > waveCells)) break;
+      if (end > u && (seqs + addSeqs > seqBudget(h) || cells + addCells > waveCells)) break;
       seqs += addSeqs;
       cells += addCells;
       ++end;

@@ -9,7 +9,8 @@ import {
 } from '@app/contracts';
 import { BackendInfo, InferenceBackend } from '../backend.interface';
 import { loadNativeLlama, NativeContext, NativeModel, ScoreGroup } from '../llama-cpp/native-binding';
-import { encodePair, Tokenizer, truncateLeft } from './lm-eval-encoding';
+import { decodeCost, groupByContext } from './context-groups';
+import { Tokenizer } from './lm-eval-encoding';
 import { rollingWindows } from './rolling-windows';
 
 export interface LlamaCppOptions {
@@ -31,6 +32,7 @@ const GROUPS_PER_CALL = 256;
  */
 export class LlamaCppBackend implements InferenceBackend {
   private readonly tok: Tokenizer;
+  private readonly counters = { decodedTokens: 0, scoredGroups: 0, decodeCalls: 0 };
 
   private constructor(
     readonly info: BackendInfo,
@@ -77,20 +79,7 @@ export class LlamaCppBackend implements InferenceBackend {
 
   async loglikelihood(requests: LoglikelihoodRequest[], opts: RequestOptions = {}): Promise<LoglikelihoodResult[]> {
     // Requests sharing a context become one group: the context is decoded once for all continuations.
-    const groups: ScoreGroup[] = [];
-    const byContext = new Map<string, number>();
-    const where: Array<{ g: number; c: number; contextTokens: number }> = [];
-    for (const r of requests) {
-      const { ctx, cont } = encodePair(this.tok, r.context, r.continuation);
-      const prefix = truncateLeft(ctx, cont, this.contextSize);
-      const key = `${prefix.length}:${prefix.join(',')}`;
-      let g = byContext.get(key);
-      if (g === undefined) {
-        g = groups.push({ prefix, continuations: [] }) - 1;
-        byContext.set(key, g);
-      }
-      where.push({ g, c: groups[g].continuations.push(cont) - 1, contextTokens: ctx.length });
-    }
+    const { groups, where } = groupByContext(this.tok, requests, this.contextSize);
     const scores = await this.scoreAll(groups, opts);
     return where.map(({ g, c, contextTokens }) => {
       const s = scores[g][c];
@@ -150,6 +139,16 @@ export class LlamaCppBackend implements InferenceBackend {
     }));
   }
 
+  /** Work done by scoring so far (tokens sent to llama_decode, groups, decode calls): shows the prefix reuse. */
+  stats(): { decodedTokens: number; scoredGroups: number; decodeCalls: number } {
+    return { ...this.counters };
+  }
+
+  /** What scoring these requests must decode at least, and what it would decode without sharing contexts. */
+  decodeCost(requests: LoglikelihoodRequest[]): { minimum: number; naive: number } {
+    return decodeCost(groupByContext(this.tok, requests, this.contextSize).groups);
+  }
+
   /** Tokens a text takes (for accounting and truncation decisions by callers). */
   countTokens(text: string): number {
     return this.tok.tokenize(text, false).length;
@@ -160,6 +159,9 @@ export class LlamaCppBackend implements InferenceBackend {
     for (let i = 0; i < groups.length; i += GROUPS_PER_CALL) {
       throwIfAborted(opts.signal);
       const res = await this.ctx.score(groups.slice(i, i + GROUPS_PER_CALL));
+      this.counters.decodedTokens += res.decodedTokens;
+      this.counters.decodeCalls += res.decodeCalls;
+      this.counters.scoredGroups += res.results.length;
       out.push(...res.results);
     }
     return out;

@@ -137,14 +137,23 @@ describe('native llama.cpp addon: Context.score', () => {
     expect(r.decodedTokens).toBe(expected.unshared);
   });
 
-  it('splits groups with more continuations than sequences', async () => {
+  it('shares a prefix among more continuations than the context has sequences (unified KV), up to 64 sequence ids', async () => {
     const prefix = tokens.slice(0, 30);
-    const continuations = Array.from({ length: 20 }, (_, i) => tokens.slice(100 + i * 7, 100 + i * 7 + 5));
+    const continuations = Array.from({ length: 70 }, (_, i) => tokens.slice(100 + i * 7, 100 + i * 7 + 5));
     const r = await ctx.score([{ prefix, continuations }]);
     const copies = await ctx.score(continuations.map((c) => ({ prefix, continuations: [c] })));
     expect(maxAbsDiff(flat(r), flat(copies))).toBeLessThan(1e-6);
-    // 8 sequences: the prefix is decoded 3 times (8 + 8 + 4 continuations)
-    expect(r.decodedTokens).toBe(3 * prefix.length + continuations.length * 4);
+    // 8 sequences but 64 sequence ids in one pool of cells: the prefix is decoded twice (64 + 6 continuations)
+    expect(r.decodedTokens).toBe(2 * prefix.length + continuations.length * 4);
+  });
+
+  it('decodes the prefix once per sequence with separate per-sequence caches', async () => {
+    const prefix = tokens.slice(0, 30);
+    const continuations = Array.from({ length: 20 }, (_, i) => tokens.slice(100 + i * 7, 100 + i * 7 + 5));
+    const separate = model.createContext({ contextSize: 512, sequences: 8, unifiedKv: false });
+    const r = await separate.score([{ prefix, continuations }]);
+    separate.dispose();
+    expect(r.decodedTokens).toBe(continuations.length * (prefix.length + 4));
   });
 
   it('keeps the event loop free while scoring', async () => {
