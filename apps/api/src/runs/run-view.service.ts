@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
-import { ShardStatus } from '@app/contracts';
+import { RunStatus, ShardStatus } from '@app/contracts';
 import { RunEntity } from '@app/database';
 import { RunDensityViewService } from '../density/run-density/run-density-view.service';
 import { BenchmarkProgressDto, RunResponseDto, RunSummaryDto, ShardCountsDto } from './dto/run-response.dto';
@@ -19,14 +19,16 @@ export class RunViewService {
       this.db.query(
         `SELECT rb.name, rb.is_group AS "isGroup", rb.total_samples AS total, rb.num_fewshot AS "numFewshot", rb.metrics,
                 rb.task_info->'leaves' AS leaves, coalesce(sum(s.done_samples), 0)::int AS done
-           FROM run_benchmarks rb LEFT JOIN shards s ON s.run_benchmark_id = rb.id
+           FROM run_benchmarks rb LEFT JOIN shards s ON s.run_id = $1 AND s.run_benchmark_id = rb.id
           WHERE rb.run_id = $1 GROUP BY rb.id ORDER BY rb.name`,
         [run.id],
       ) as Promise<Array<BenchmarkProgressDto & { leaves: string[] | null }>>,
       this.db.query(`SELECT status, count(*)::int AS n FROM shards WHERE run_id = $1 GROUP BY status`, [run.id]) as Promise<
         Array<{ status: ShardStatus; n: number }>
       >,
-      this.density.forRun(run.id),
+      // Densities and efficiency are stored for succeeded runs only (results service): the runs that
+      // clients poll while they are queued or running need none of these three queries.
+      run.status === RunStatus.Succeeded ? this.density.forRun(run.id) : null,
     ]);
     const shards: ShardCountsDto = { pending: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
     for (const r of shardRows) shards[r.status] = r.n;

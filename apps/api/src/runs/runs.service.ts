@@ -114,7 +114,14 @@ export class RunsService {
     if (q.status) where.status = q.status;
     if (q.modelId) where.modelId = q.modelId;
     if (q.pool) where.pool = q.pool;
-    return this.runs.findAndCount({ where, order: { createdAt: 'DESC' }, take: q.limit, skip: q.offset });
+    // The summary's columns only: a finished run's metrics and envelope (jsonb) are not parsed for a list page.
+    return this.runs.findAndCount({
+      select: { id: true, modelId: true, status: true, pool: true, benchmarks: true, error: true, createdAt: true, finishedAt: true },
+      where,
+      order: { createdAt: 'DESC' },
+      take: q.limit,
+      skip: q.offset,
+    });
   }
 
   /** Cancels a queued or running run: pending shards are cancelled; running ones stop at their next progress report. */

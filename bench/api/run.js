@@ -1,0 +1,148 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * API under load: requests/s and latency (p50, p99) of submit (POST /v1/runs), get-run
+ * (GET /v1/runs/:id) and list-runs (GET /v1/runs, first page and a filtered, paginated page), driven
+ * by autocannon on loopback against the api process of the embedded stack (scratch Postgres DB,
+ * Redis prefix of its own, results process running).
+ *
+ *   npm run build:ts && npm run bench:api -- [--runs 1000] [--duration 10] [--connections 16,64] [--reps 3]
+ *                                            [--only get,list,list-filtered,submit] [--cpu-prof DIR]
+ *
+ * The stack starts with no worker process: submitted runs are really planned, stored (run, run
+ * benchmark, shard rows) and enqueued as a BullMQ flow (finalize-run parent + shard children), but
+ * no worker takes the shards, so nothing runs inference while the API is measured. Every submit body
+ * is the real CreateRunRequestDto: { modelId, benchmarks: [{ name: 'hellaswag', limit }], shardSize }
+ * (default pool cpu, whose queue has no consumer here).
+ *
+ * Before the measurement --runs runs are created through the API (the same body, so each has
+ * limit/shardSize shards) for get and list to read. Each scenario runs --duration seconds per
+ * connection count; the whole set repeats --reps times and the medians are printed. Any non-2xx
+ * response or error fails the benchmark. autocannon runs in this process, on the same 2 cores as
+ * the api, Postgres and Redis: the figures are the whole machine's, not the api's alone.
+ */
+const fs = require('node:fs');
+const path = require('node:path');
+const autocannon = require('autocannon');
+const { arg, header, median, fmt, cpuSeconds } = require('../lib/common');
+const { startBenchStack } = require('../lib/stack');
+
+const nRuns = arg('runs', 1000);
+const duration = arg('duration', 10);
+const connectionsList = String(arg('connections', '16,64')).split(',').map(Number);
+const reps = arg('reps', 3);
+const only = arg('only', '') ? arg('only', '').split(',') : null;
+const limitDocs = arg('limit', 1000);
+const shardSize = arg('shard-size', 100);
+const cpuProfDir = arg('cpu-prof', '');
+const modelFile = 'stories260K.gguf';
+
+function cannon(opts) {
+  return new Promise((resolve, reject) => {
+    autocannon({ ...opts, duration, timeout: 30 }, (err, res) => (err ? reject(err) : resolve(res)));
+  });
+}
+
+async function main() {
+  header(`API under load: submit, get-run, list-runs (${nRuns} runs stored, ${duration} s per scenario, connections ${connectionsList.join('/')}, ${reps} reps)`);
+  const env = { LOG_LEVEL: 'warn' };
+  if (cpuProfDir) {
+    fs.mkdirSync(cpuProfDir, { recursive: true });
+    env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.resolve(cpuProfDir)}`.trim();
+  }
+  const bench = await startBenchStack({ name: 'api', workers: 0, env });
+  const apiUrl = bench.stack.apiUrl;
+  const apiPid = bench.stack.processes.find((p) => p.name === 'api').pid;
+  try {
+    const modelId = await bench.api.model('stories260K', modelFile, 292800);
+    const body = { modelId, benchmarks: [{ name: 'hellaswag', limit: limitDocs }], shardSize };
+    const bodyJson = JSON.stringify(body);
+
+    // Runs for get and list to read, created through the API (concurrency 8).
+    const t0 = performance.now();
+    const ids = [];
+    let next = 0;
+    await Promise.all(
+      Array.from({ length: 8 }, async () => {
+        while (next < nRuns) {
+          next++;
+          ids.push((await bench.api.post('/v1/runs', body)).id);
+        }
+      }),
+    );
+    const shardsPerRun = Math.ceil(limitDocs / shardSize);
+    console.log(`setup: ${ids.length} runs (${shardsPerRun} shards each) created through POST /v1/runs in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const listFilter = `status=queued&modelId=${modelId}&pool=cpu&limit=20&offset=${Math.min(100, Math.floor(nRuns / 2))}`;
+    const sample = await bench.api.get(`/v1/runs/${ids[0]}`);
+    if (sample.progress.total !== limitDocs || sample.shards.pending !== shardsPerRun) throw new Error(`unexpected run view ${JSON.stringify(sample)}`);
+    const page = await bench.api.get(`/v1/runs?${listFilter}`);
+    if (page.items.length !== Math.min(20, nRuns - Math.min(100, Math.floor(nRuns / 2)))) throw new Error(`unexpected list page ${JSON.stringify(page).slice(0, 300)}`);
+
+    const scenarios = [
+      {
+        name: 'get',
+        what: 'GET /v1/runs/:id (random stored run)',
+        opts: {
+          requests: [{ method: 'GET', setupRequest: (req) => ({ ...req, path: `/v1/runs/${ids[(Math.random() * ids.length) | 0]}` }) }],
+        },
+      },
+      { name: 'list', what: 'GET /v1/runs (first page, limit 50)', opts: { method: 'GET', url: `${apiUrl}/v1/runs` } },
+      { name: 'list-filtered', what: `GET /v1/runs?${listFilter.replace(modelId, '<model>')}`, opts: { method: 'GET', url: `${apiUrl}/v1/runs?${listFilter}` } },
+      {
+        name: 'submit',
+        what: `POST /v1/runs (hellaswag limit ${limitDocs}, shardSize ${shardSize}: ${shardsPerRun} shards)`,
+        opts: { method: 'POST', url: `${apiUrl}/v1/runs`, headers: { 'content-type': 'application/json' }, body: bodyJson },
+      },
+    ].filter((s) => !only || only.includes(s.name));
+    for (const s of scenarios) console.log(`  ${s.name.padEnd(14)} ${s.what}`);
+
+    // One short warm-up per scenario (JIT, connection pools).
+    for (const s of scenarios) await new Promise((r, j) => autocannon({ url: apiUrl, connections: 8, amount: 200, ...s.opts }, (e, res) => (e ? j(e) : r(res))));
+
+    const results = {}; // `${name}@${connections}` → [{ rps, p50, p99, non2xx, errors }]
+    for (let rep = 1; rep <= reps; rep++) {
+      for (const s of scenarios) {
+        for (const connections of connectionsList) {
+          const cpu0 = cpuSeconds(apiPid);
+          const res = await cannon({ url: apiUrl, connections, ...s.opts });
+          const apiCpu = (cpuSeconds(apiPid) - cpu0) / duration;
+          const r = {
+            rps: res.requests.average,
+            total: res.requests.total,
+            p50: res.latency.p50,
+            p99: res.latency.p99,
+            max: res.latency.max,
+            non2xx: res.non2xx,
+            errors: res.errors + res.timeouts,
+            apiCpu,
+          };
+          (results[`${s.name}@${connections}`] ??= []).push(r);
+          console.log(
+            `  rep ${rep} ${s.name.padEnd(14)} c=${String(connections).padStart(3)} ${fmt(r.rps, 0).padStart(6)} req/s  p50 ${fmt(r.p50, 1).padStart(6)} ms  p99 ${fmt(r.p99, 1).padStart(6)} ms  max ${fmt(r.max, 0).padStart(5)} ms  api cpu ${(r.apiCpu * 100).toFixed(0)}%  non-2xx ${r.non2xx}  errors ${r.errors}`,
+          );
+          if (r.non2xx || r.errors) throw new Error(`${s.name}: ${r.non2xx} non-2xx responses, ${r.errors} errors (see ${bench.stack.logsDir}/api.log)`);
+        }
+      }
+    }
+    const stored = (await bench.db.query('SELECT count(*)::int AS n FROM runs')).rows[0].n;
+    console.log(`\nresults (medians of ${reps}; runs in the database at the end: ${stored}; load ${require('node:os').loadavg().map((l) => l.toFixed(2)).join(' ')}):`);
+    console.log('| endpoint | connections | req/s | p50 ms | p99 ms | api CPU |');
+    console.log('|---|---:|---:|---:|---:|---:|');
+    for (const s of scenarios) {
+      for (const c of connectionsList) {
+        const rs = results[`${s.name}@${c}`];
+        console.log(
+          `| ${s.name} | ${c} | ${fmt(median(rs.map((r) => r.rps)), 0)} | ${fmt(median(rs.map((r) => r.p50)), 1)} | ${fmt(median(rs.map((r) => r.p99)), 1)} | ${(median(rs.map((r) => r.apiCpu)) * 100).toFixed(0)}% |`,
+        );
+      }
+    }
+  } finally {
+    await bench.stop();
+    if (cpuProfDir) console.log(`cpu profiles in ${path.resolve(cpuProfDir)}`);
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
