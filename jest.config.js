@@ -22,6 +22,8 @@ module.exports = {
     {
       ...common,
       displayName: 'unit',
+      // data loading (MMLU parquet, HellaSwag bz2) and CPU inference can take seconds on a busy 2-core machine
+      testTimeout: 120_000,
       testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/infra/**/*.spec.ts'],
     },
     {
