@@ -18,12 +18,13 @@ const common = {
 };
 
 module.exports = {
+  // data loading (MMLU parquet, HellaSwag bz2) and CPU inference take seconds on a busy 2-core machine;
+  // e2e tests raise it further in libs/testing/src/e2e-setup.ts
+  testTimeout: 120_000,
   projects: [
     {
       ...common,
       displayName: 'unit',
-      // data loading (MMLU parquet, HellaSwag bz2) and CPU inference can take seconds on a busy 2-core machine
-      testTimeout: 120_000,
       testMatch: ['<rootDir>/libs/**/*.spec.ts', '<rootDir>/apps/**/*.spec.ts', '<rootDir>/infra/**/*.spec.ts'],
     },
     {
