@@ -1,6 +1,8 @@
-import { createHash } from 'node:crypto';
+import { createHash, hash } from 'node:crypto';
 
-export const sha256 = (s: string | Buffer): string => createHash('sha256').update(s).digest('hex');
+/** One-shot crypto.hash (node >= 20.12) when available: several times cheaper for short inputs, same digest. */
+export const sha256: (s: string | Buffer) => string =
+  typeof hash === 'function' ? (s) => hash('sha256', s, 'hex') : (s) => createHash('sha256').update(s).digest('hex');
 
 /** lm-evaluation-harness hashes docs as json.dumps(doc, indent=2, ensure_ascii=False). */
 export const docHash = (doc: unknown): string => sha256(JSON.stringify(doc, null, 2));

@@ -2,9 +2,13 @@ import { BeforeApplicationShutdown, Inject, Injectable, Logger, OnApplicationBoo
 import type { ConfigType } from '@nestjs/config';
 import { Job, Worker } from 'bullmq';
 import { queueConfig, redisConfig, workerConfig } from '@app/config';
+import { BackendKind } from '@app/contracts';
 import { JobName, JobPayloadMap, redisOptionsFromUrl, shardQueueName, shardWorkerConfig } from '@app/queue';
 import { AgentService } from '../agent/agent.service';
 import { ShardProcessor } from './shard.processor';
+
+/** Replay shards a worker runs at once (at least; WORKER_CONCURRENCY when higher). */
+const REPLAY_CONCURRENCY = 4;
 
 /**
  * One BullMQ worker per pool × backend this machine serves. Those queues are named at run time (shards-<pool>.<backend>),
@@ -27,9 +31,12 @@ export class ShardConsumer implements OnApplicationBootstrap, BeforeApplicationS
   async onApplicationBootstrap(): Promise<void> {
     // Take jobs only once the agent is registered (it holds the credential the API asks for).
     await this.agent.registered;
-    const opts = shardWorkerConfig(this.queue, this.worker.concurrency);
-    const queues = this.worker.pools.flatMap((pool) => this.worker.backends.map((backend) => shardQueueName(pool, backend)));
-    for (const name of queues) {
+    const queues = this.worker.pools.flatMap((pool) => this.worker.backends.map((backend) => ({ name: shardQueueName(pool, backend), backend })));
+    for (const { name, backend } of queues) {
+      // Replay shards load no model and use no accelerator: several at once overlap their API, S3 and
+      // Redis round trips instead of waiting on each in turn.
+      const concurrency = backend === BackendKind.Replay ? Math.max(this.worker.concurrency, REPLAY_CONCURRENCY) : this.worker.concurrency;
+      const opts = shardWorkerConfig(this.queue, concurrency);
       const w = new Worker<JobPayloadMap[JobName.RunShard]>(
         name,
         (job: Job, token?: string, signal?: AbortSignal) => this.processor.process(job, token, signal),

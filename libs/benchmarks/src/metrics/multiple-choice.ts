@@ -8,8 +8,21 @@ export function argmax(values: readonly number[]): number {
   return best;
 }
 
-/** Python len(): code points, not UTF-16 units. */
-export const charLength = (s: string): number => [...s].length;
+/** Python len(): code points, not UTF-16 units (a surrogate pair is one code point; a lone surrogate counts as one). */
+export function charLength(s: string): number {
+  let n = s.length;
+  for (let i = 0; i < s.length - 1; i++) {
+    const c = s.charCodeAt(i);
+    if (c >= 0xd800 && c <= 0xdbff) {
+      const d = s.charCodeAt(i + 1);
+      if (d >= 0xdc00 && d <= 0xdfff) {
+        n--;
+        i++;
+      }
+    }
+  }
+  return n;
+}
 export const byteLength = (s: string): number => Buffer.byteLength(s, 'utf8');
 
 /** lm_eval.api.utils.check_gold_index_error: an index (or indices) into choices, -100 when out of range. */
