@@ -66,7 +66,7 @@ async function main() {
   require('@nestjs/common').Logger.overrideLogger(['warn', 'error']);
   const { SampleArtifactWriter } = dist('apps/worker/src/shards/sample-artifact-writer');
   const { IngestShardService } = dist('apps/results/src/ingest/ingest-shard.service');
-  const { copyLine, SAMPLE_COLUMNS } = dist('apps/results/src/ingest/sample-rows');
+  const { copyLine, SAMPLE_COLUMNS } = dist("libs/contracts/src/index");
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'densebench-bench-ingestion-'));
   const s3 = await startS3(path.join(tmp, 's3'));

@@ -1,9 +1,9 @@
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
-import { DomainException, SampleRecord } from '@app/contracts';
+import { copyLine, DomainException, SampleRecord } from '@app/contracts';
 import { dataSourceOptions } from '@app/database';
-import { ArtifactStore, createS3Client } from '@app/storage';
+import { ArtifactStore, artifactKeys, createS3Client } from '@app/storage';
 import { readState } from '@app/testing';
 import { IngestShardService } from '../src/ingest/ingest-shard.service';
 
@@ -112,5 +112,72 @@ describe('IngestShardService (Postgres + S3)', () => {
   it('reports a missing artifact and an unknown shard', async () => {
     expect(await rejected(await shard(null))).toMatch(/artifact .* is missing/);
     expect(await rejected(randomUUID())).toMatch(/not found/);
+  });
+
+  describe('from the worker\'s COPY rows (no JSON parsed)', () => {
+    /** A shard whose rows object holds `text` (gzipped unless raw) and whose JSONL holds `jsonlText`; returns its id. */
+    async function rowsShard(text: string | Buffer, opts: { start?: number; end?: number; jsonlText?: string | null; meta?: Record<string, string> } = {}) {
+      const id = await shard(opts.jsonlText === undefined ? 'not gzip: the rows are read instead' : opts.jsonlText, opts.start ?? 0, opts.end ?? 3);
+      const buf = typeof text === 'string' ? gzipSync(text) : text;
+      await store.putBuffer(artifactKeys.shardRows(runId, 'arc_easy', id), buf, 'application/gzip', opts.meta ?? { 'samples-bytes': '1234' });
+      return id;
+    }
+    const rowsOf = (id: string, recs: SampleRecord[]) => recs.map((r) => copyLine(runId, id, r)).join('');
+    // the shard id is only known once the shard exists: write the rows after creating it
+    async function validShard(recs: (id: string) => SampleRecord[], opts: Parameters<typeof rowsShard>[1] = {}) {
+      const id = await rowsShard('', opts);
+      await store.putBuffer(artifactKeys.shardRows(runId, 'arc_easy', id), gzipSync(rowsOf(id, recs(id))), 'application/gzip', opts.meta ?? { 'samples-bytes': '1234' });
+      return id;
+    }
+
+    it('COPYs them as they are, records the JSONL artifact with the size the worker named, and is idempotent', async () => {
+      const id = await validShard(() => [record(0), record(1), record(2)]);
+      expect(await ingest.ingest(id)).toEqual({ ingested: 3, inserted: 3 });
+      expect(await rows()).toEqual([
+        { doc_id: 0, metrics: { acc: 0, acc_norm: 1 }, loss_nll: 2.5, latency_ms: 4.5 },
+        { doc_id: 1, metrics: { acc: 1, acc_norm: 1 }, loss_nll: 2.5, latency_ms: 4.5 },
+        { doc_id: 2, metrics: { acc: 0, acc_norm: 1 }, loss_nll: 2.5, latency_ms: 4.5 },
+      ]);
+      expect(await db.query(`SELECT kind, size_bytes::int AS size FROM artifacts WHERE shard_id = $1`, [id])).toEqual([{ kind: 'samples', size: 1234 }]);
+      await db.query(`UPDATE shards SET ingested_at = NULL WHERE id = $1`, [id]);
+      await db.query(`DELETE FROM samples WHERE run_id = $1 AND doc_id = 2`, [runId]);
+      expect(await ingest.ingest(id)).toEqual({ ingested: 3, inserted: 1 });
+      expect((await rows()).map((r) => r.doc_id)).toEqual([0, 1, 2]);
+    });
+
+    it('looks the JSONL artifact up when the rows do not name its size, and refuses rows without it', async () => {
+      const present = await validShard(() => [record(0), record(1), record(2)], { jsonlText: jsonl([record(0), record(1), record(2)]), meta: {} });
+      expect(await ingest.ingest(present)).toEqual({ ingested: 3, inserted: 3 });
+      const [{ size }] = await db.query(`SELECT size_bytes::int AS size FROM artifacts WHERE shard_id = $1`, [present]);
+      expect(size).toBeGreaterThan(20);
+      const absent = await validShard(() => [record(3), record(4), record(5)], { start: 3, end: 6, jsonlText: null, meta: {} });
+      expect(await rejected(absent)).toMatch(/artifact .*\.jsonl\.gz of shard .* is missing \(its rows are in .*\.tsv\.gz\)/);
+      expect((await rows()).map((r) => r.doc_id)).toEqual([0, 1, 2]);
+    });
+
+    it.each([
+      ['too few rows', (id: string) => rowsOf(id, [record(0), record(1)]), '2 samples, expected 3'],
+      ['a doc outside the shard', (id: string) => rowsOf(id, [record(0), record(1), record(7)]), '1 rows are not of shard'],
+      ['another benchmark', (id: string) => rowsOf(id, [record(0), record(1, { benchmark: 'hellaswag' }), record(2)]), '1 rows are not of shard'],
+      ['another shard id', (id: string) => rowsOf(id, [record(0), record(1)]) + copyLine(runId, randomUUID(), record(2)), '1 rows are not of shard'],
+      ['a doc twice', (id: string) => rowsOf(id, [record(0), record(1), record(1)]), 'duplicate key'],
+      ['a metric that is not a number', (id: string) => rowsOf(id, [record(0), record(1), record(2, { metrics: { acc: Number.NaN } })]), 'metrics that are not finite numbers'],
+      ['a malformed row', (id: string) => rowsOf(id, [record(0), record(1)]) + `${runId}\tarc_easy\ttwo\t${id}\t{}\t0\t0\t0\t\\N\t\\N\t\\N\n`, 'invalid input syntax for type integer'],
+      ['bad JSON in metrics', (id: string) => rowsOf(id, [record(0), record(1)]) + `${runId}\tarc_easy\t2\t${id}\t{oops\t0\t0\t0\t\\N\t\\N\t\\N\n`, 'invalid input syntax for type json'],
+    ])('rejects rows with %s, loading nothing', async (_what, text, reason) => {
+      const id = await rowsShard('');
+      await store.putBuffer(artifactKeys.shardRows(runId, 'arc_easy', id), gzipSync(text(id)), 'application/gzip', { 'samples-bytes': '1' });
+      expect(await rejected(id)).toMatch(reason);
+      expect(await rejected(id)).toMatch(/artifact runs\/.*\.tsv\.gz is invalid/);
+      expect(await rows()).toEqual([]);
+      const [sh] = await db.query(`SELECT ingested_at FROM shards WHERE id = $1`, [id]);
+      expect(sh.ingested_at).toBeNull();
+    });
+
+    it('rejects a rows object that is not gzip', async () => {
+      const id = await rowsShard(Buffer.from('plain text, not gzip'));
+      expect(await rejected(id)).toMatch(/\.tsv\.gz is invalid: not gzip/);
+      expect(await rows()).toEqual([]);
+    });
   });
 });

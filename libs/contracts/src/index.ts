@@ -5,3 +5,4 @@ export * from './shard-spec';
 export * from './sample-record';
 export * from './requests';
 export * from './request-key';
+export * from './sample-rows';

@@ -1,23 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
 import { DataSource } from 'typeorm';
-import { ArtifactKind, DomainException, ErrorCode, SampleRecord, ShardStatus } from '@app/contracts';
-import { ArtifactStore } from '@app/storage';
-import { copyBatches, gunzipped } from './jsonl-lines';
-import { copyLine, invalidReason, SAMPLE_COLUMNS } from './sample-rows';
-
-type ShardRow = { id: string; runId: string; benchmark: string; docStart: number; docEnd: number; artifactKey: string; ingested: boolean; fresh: boolean };
+import { ArtifactKind, DomainException, ErrorCode, ShardStatus } from '@app/contracts';
+import { ArtifactStore, artifactKeys } from '@app/storage';
+import { copyJsonl, copyRows, invalidArtifact, ShardRow } from './copy-rows';
 
 export type IngestOutcome = { ingested: number; inserted: number } | { alreadyIngested: true };
 
 /**
- * Loads a shard's per-sample artifact from S3 into Postgres: streamed and bulk-loaded with COPY (in
- * batches of rows), straight into samples when none of the shard's documents is there yet, else through a
- * temporary table inserted idempotently on (run, benchmark, doc). Re-ingesting changes nothing.
+ * Loads a shard's samples from S3 into Postgres: the worker's COPY rows streamed into COPY as they are
+ * (or, without them, rows derived from the per-sample JSONL), straight into samples when none of the
+ * shard's documents is there yet, else through a temporary table inserted idempotently on (run,
+ * benchmark, doc). Re-ingesting changes nothing; an invalid artifact loads nothing.
  */
 @Injectable()
 export class IngestShardService {
@@ -49,42 +45,26 @@ export class IngestShardService {
         await runner.rollbackTransaction();
         return { alreadyIngested: true };
       }
-      const object = await this.store.getStream(shard.artifactKey);
-      if (!object) throw new DomainException(ErrorCode.MissingResource, `artifact ${shard.artifactKey} of shard ${shardId} is missing`);
-      body = object.body;
       const expected = shard.docEnd - shard.docStart;
-      const invalid = (why: string) => new DomainException(ErrorCode.InvalidInput, `artifact ${shard.artifactKey} is invalid: ${why}`);
-
       // Usually none of the shard's documents is there: COPY straight into samples. Otherwise through a
       // temporary table and INSERT … ON CONFLICT DO NOTHING, so that re-ingesting adds nothing.
       const fresh = shard.fresh;
       if (!fresh) await runner.query(`CREATE TEMP TABLE tmp_samples (LIKE samples INCLUDING DEFAULTS) ON COMMIT DROP`);
-      const copy = client.query(copyFrom(`COPY ${fresh ? 'samples' : 'tmp_samples'} (${SAMPLE_COLUMNS}) FROM STDIN`));
-      let count = 0;
-      const seen = new Set<number>();
-      const toRow = (line: string): string => {
-        let rec: SampleRecord;
-        try {
-          rec = JSON.parse(line) as SampleRecord;
-        } catch {
-          throw invalid(`line ${count + 1} is not JSON`);
-        }
-        const why = invalidReason(rec, shard.benchmark, shard.docStart, shard.docEnd);
-        if (why) throw invalid(`line ${count + 1}: ${why}`);
-        if (seen.has(rec.doc_id)) throw invalid(`doc ${rec.doc_id} appears twice`);
-        seen.add(rec.doc_id);
-        count++;
-        return copyLine(shard.runId, shard.id, rec);
-      };
-      await pipeline(Readable.from(copyBatches(gunzipped(object.body), toRow)), copy);
-      if (count !== expected) throw invalid(`${count} samples, expected ${expected}`);
+      const target = fresh ? 'samples' : 'tmp_samples';
+      // The worker's COPY rows when it wrote them (no JSON to parse here), else rows derived from the JSONL.
+      const rows = await this.store.getStream(artifactKeys.shardRows(shard.runId, shard.benchmark, shard.id));
+      body = rows?.body;
+      const loaded = rows ? await copyRows(this.store, runner, client, shard, rows, target) : await copyJsonl(this.store, client, shard, target, (b) => (body = b));
+      if (loaded.count !== expected) throw invalidArtifact(loaded.key, `${loaded.count} samples, expected ${expected}`);
 
       const inserted = fresh
-        ? count
+        ? loaded.count
         : ((await runner.query(
             `WITH ins AS (INSERT INTO samples SELECT * FROM tmp_samples ON CONFLICT (run_id, benchmark, doc_id) DO NOTHING RETURNING 1)
              SELECT count(*)::int AS n FROM ins`,
           )) as Array<{ n: number }>)[0].n;
+      const count = loaded.count;
+      const object = loaded.samples;
       await runner.query(
         `WITH done AS (
            UPDATE shards SET status = $8, done_samples = $9, ingested_at = now(), finished_at = coalesce(finished_at, now()), error = NULL WHERE id = $7
@@ -104,4 +84,5 @@ export class IngestShardService {
       await runner.release();
     }
   }
+
 }
