@@ -78,17 +78,23 @@ export function perplexityChunks(tokens: Int32Array, bos: number, nCtx: number, 
   return groups;
 }
 
-/** Runs llama.cpp's llama-perplexity and returns its final PPL and chunk count. */
-export function llamaPerplexity(exe: string, model: string, textFile: string, nCtx: number, chunks: number, threads: number): { ppl: number; chunks: number } {
+/**
+ * Runs llama.cpp's llama-perplexity and returns its final PPL and chunk count. Its asynchronous logger
+ * can lose the tail of its output at exit (seen on a loaded machine: a run that exits 0 ends at chunk
+ * 78 of 150), so such a run is repeated, up to `attempts` times.
+ */
+export function llamaPerplexity(exe: string, model: string, textFile: string, nCtx: number, chunks: number, threads: number, attempts = 5): { ppl: number; chunks: number } {
   const args = ['-m', model, '-f', textFile, '-c', String(nCtx), '--chunks', String(chunks), '-t', String(threads)];
-  const r = spawnSync(exe, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
-  const out = `${r.stdout}${r.stderr}`;
-  if (r.status !== 0) throw new Error(`llama-perplexity exited with ${r.status}:\n${out.slice(-2000)}`);
-  const n = /calculating perplexity over (\d+) chunks/.exec(out);
-  const final = /Final estimate: PPL = ([\d.]+)/.exec(out);
-  // llama.cpp's async logger may drop its last line at exit; the running value after the last chunk is the same number.
-  const running = n ? new RegExp(`\\[${n[1]}\\]([\\d.]+)`).exec(out) : null;
-  const ppl = final ? Number(final[1]) : running ? Number(running[1]) : NaN;
-  if (!n || !Number.isFinite(ppl)) throw new Error(`cannot parse llama-perplexity output:\n${out.slice(-2000)}`);
-  return { ppl, chunks: Number(n[1]) };
+  for (let attempt = 1; ; attempt++) {
+    const r = spawnSync(exe, args, { encoding: 'utf8', maxBuffer: 1 << 26 });
+    const out = `${r.stdout}${r.stderr}`;
+    if (r.status !== 0) throw new Error(`llama-perplexity exited with ${r.status}:\n${out.slice(-2000)}`);
+    const n = /calculating perplexity over (\d+) chunks/.exec(out);
+    const final = /Final estimate: PPL = ([\d.]+)/.exec(out);
+    // when only the last line is lost, the running value after the last chunk is the same number
+    const running = n ? new RegExp(`\\[${n[1]}\\]([\\d.]+)`).exec(out) : null;
+    const ppl = final ? Number(final[1]) : running ? Number(running[1]) : NaN;
+    if (n && Number.isFinite(ppl)) return { ppl, chunks: Number(n[1]) };
+    if (attempt >= attempts) throw new Error(`cannot parse llama-perplexity output (${attempts} runs):\n${out.slice(-2000)}`);
+  }
 }
