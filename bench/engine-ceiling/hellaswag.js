@@ -23,8 +23,8 @@
  *     the common prefix.
  * Reported: scored tokens/s (ending tokens whose log-prob is computed) and items/s of each, the
  * ratios, the accuracies (must agree) and the mean log-prob per scored token (within 0.1 %).
- * llama-perplexity is timed from its "calculating hellaswag score" log line to its last task line
- * (model load and tokenization excluded), our side likewise (tokenization excluded).
+ * llama-perplexity is timed from its "calculating hellaswag score" log line to its exit (model load
+ * and tokenization excluded; its exit is included), our side likewise (tokenization excluded).
  */
 const fs = require('node:fs');
 const os = require('node:os');
@@ -69,6 +69,7 @@ function runLlama(file, n, np, scored) {
   const args = ['-m', modelPath, '-f', file, '--hellaswag', '--hellaswag-tasks', String(n), '-np', String(np), '-c', '512',
     '-t', String(threads), '-tb', String(threads), '--log-timestamps'];
   return new Promise((resolve, reject) => {
+    const t0 = performance.now();
     const p = spawn(exe, args, { stdio: ['ignore', 'pipe', 'pipe'] });
     let out = '';
     p.stdout.on('data', (d) => (out += d));
@@ -79,7 +80,9 @@ function runLlama(file, n, np, scored) {
       const start = lines.find((l) => l.includes('calculating hellaswag score over selected tasks'));
       const last = lines.filter((l) => new RegExp(`(^|\\s)${n}\\t[\\d.]+%\\t\\[`).test(l)).pop();
       if (code !== 0 || !start || !last) return reject(new Error(`llama-perplexity failed (exit ${code}):\n${out.slice(-3000)}`));
-      const sec = stamp(last) - stamp(start);
+      // the task lines carry no timestamp: scoring time = the process's wall time minus the time
+      // stamped on the "calculating" line (load and tokenization; the logger's clock starts with the process)
+      const sec = (performance.now() - t0) / 1000 - stamp(start);
       const acc = Number(/\t([\d.]+)%\t\[/.exec(last)[1]) / 100;
       resolve({ sec, acc, tokps: scored / sec, itemsps: n / sec, np });
     });

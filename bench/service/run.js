@@ -65,6 +65,9 @@ async function main() {
       const m = run.benchmarks[0].metrics;
       return { sec, itemsPerSec: items / sec, shards: created.shards, acc: m.acc.value, accNorm: m.acc_norm.value };
     };
+    // warm-up, as the backend-alone side had: the worker loads the model and the task's data once
+    const warm = await bench.api.post('/v1/runs', { modelId, benchmarks: [{ name: 'hellaswag', limit: 16 }], pool: 'cpu' });
+    await bench.api.waitRun(warm.id, { pollMs: 50 });
     const svc = [];
     const eng = [];
     for (let r = 0; r < reps; r++) {

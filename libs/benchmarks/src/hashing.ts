@@ -1,8 +1,6 @@
-import { createHash, hash } from 'node:crypto';
+import { sha256Hex } from '@app/contracts';
 
-/** One-shot crypto.hash (node >= 20.12) when available: several times cheaper for short inputs, same digest. */
-export const sha256: (s: string | Buffer) => string =
-  typeof hash === 'function' ? (s) => hash('sha256', s, 'hex') : (s) => createHash('sha256').update(s).digest('hex');
+export const sha256 = (s: string | Buffer): string => sha256Hex(s);
 
 /** lm-evaluation-harness hashes docs as json.dumps(doc, indent=2, ensure_ascii=False). */
 export const docHash = (doc: unknown): string => sha256(JSON.stringify(doc, null, 2));

@@ -43,8 +43,8 @@ export function requestKey(r: TypedRequest): string {
   return sha256Hex(JSON.stringify([r.type, ...requestArguments(r)]));
 }
 
-/** One-shot crypto.hash (node >= 20.12) is several times cheaper than createHash for short inputs; same digest. */
-const sha256Hex: (s: string) => string =
+/** sha256 as hex. One-shot crypto.hash (node >= 20.12) is several times cheaper than createHash for short inputs; same digest. */
+export const sha256Hex: (s: string | Buffer) => string =
   typeof hash === 'function' ? (s) => hash('sha256', s, 'hex') : (s) => createHash('sha256').update(s).digest('hex');
 
 /** One backend answer as a per-sample record keeps it (SampleRecord.responses). */
