@@ -2,9 +2,9 @@
 /* The SQL of the services' run summary and leaderboard queries, as in the files named (keep in step). */
 
 // apps/results/src/finalize/run-metrics.service.ts
-exports.losses = `SELECT benchmark, count(*)::int AS n, sum(loss_nll) AS nll, sum(loss_tokens)::float8 AS tokens, sum(loss_bytes)::float8 AS bytes
+exports.losses = `SELECT benchmark, count(*)::int AS n, sum(loss_nll ORDER BY doc_id) AS nll, sum(loss_tokens)::float8 AS tokens, sum(loss_bytes)::float8 AS bytes
   FROM samples WHERE run_id = $1 AND loss_nll IS NOT NULL GROUP BY benchmark`;
-exports.benchmarkMetrics = `SELECT metrics FROM samples WHERE run_id = $1 AND benchmark = $2`;
+exports.benchmarkMetrics = `SELECT metrics FROM samples WHERE run_id = $1 AND benchmark = $2 ORDER BY doc_id`;
 
 // apps/results/src/finalize/finalize-run.service.ts
 exports.totals = `SELECT coalesce(sum(input_tokens),0)::float8 AS input, coalesce(sum(output_tokens),0)::float8 AS output,

@@ -23,8 +23,10 @@ export class RunMetricsService {
   async aggregate(runId: string): Promise<BenchmarkSummary[]> {
     const rbs = await this.db.getRepository(RunBenchmarkEntity).find({ where: { runId }, order: { name: 'ASC' } });
     for (const rb of rbs) await this.ensureKnown(rb.name);
+    // Sums and per-sample lists in document order: float sums and seeded bootstraps then give the same
+    // digits whatever order the shards were ingested in (a re-scored run equals its source exactly).
     const losses: LossRow[] = await this.db.query(
-      `SELECT benchmark, count(*)::int AS n, sum(loss_nll) AS nll, sum(loss_tokens)::float8 AS tokens, sum(loss_bytes)::float8 AS bytes
+      `SELECT benchmark, count(*)::int AS n, sum(loss_nll ORDER BY doc_id) AS nll, sum(loss_tokens)::float8 AS tokens, sum(loss_bytes)::float8 AS bytes
          FROM samples WHERE run_id = $1 AND loss_nll IS NOT NULL GROUP BY benchmark`,
       [runId],
     );
@@ -32,7 +34,7 @@ export class RunMetricsService {
     const out: BenchmarkSummary[] = [];
     for (const rb of rbs.filter((r) => !r.isGroup)) {
       const rows: Array<{ metrics: Record<string, number> }> = await this.db.query(
-        `SELECT metrics FROM samples WHERE run_id = $1 AND benchmark = $2`,
+        `SELECT metrics FROM samples WHERE run_id = $1 AND benchmark = $2 ORDER BY doc_id`,
         [runId, rb.name],
       );
       const task = this.registry.get(rb.name);
