@@ -48,7 +48,12 @@ async function main() {
   const env = { LOG_LEVEL: 'warn' };
   if (cpuProfDir) {
     fs.mkdirSync(cpuProfDir, { recursive: true });
-    env.NODE_OPTIONS = `${process.env.NODE_OPTIONS ?? ''} --cpu-prof --cpu-prof-dir=${path.resolve(cpuProfDir)}`.trim();
+    // Node 20 refuses --cpu-prof in NODE_OPTIONS: profile the api process through the preload instead
+    Object.assign(env, {
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${path.join(__dirname, '..', 'lib', 'cpu-prof-preload.js')}`.trim(),
+      BENCH_CPU_PROF_DIR: path.resolve(cpuProfDir),
+      BENCH_CPU_PROF_MATCH: 'apps/api/',
+    });
   }
   const bench = await startBenchStack({ name: 'api', workers: 0, env });
   const apiUrl = bench.stack.apiUrl;

@@ -30,21 +30,13 @@ const fs = require('node:fs');
 const os = require('node:os');
 const path = require('node:path');
 const { spawn, execFileSync } = require('node:child_process');
-const { MODELS_DIR, DATA_DIR, LLAMA_BIN_DIR, REPO, arg, header, median, fmt } = require('../lib/common');
+const { MODELS_DIR, DATA_DIR, LLAMA_BIN_DIR, REPO, arg, header, loadAddon, median, fmt } = require('../lib/common');
 
 const items = arg('items', 2000);
 const reps = arg('reps', 3);
 const threads = arg('threads', os.availableParallelism ? os.availableParallelism() : os.cpus().length);
 const npList = String(arg('np', '4,32')).split(',').map(Number);
 const modelPath = process.env.BENCH_MODEL || path.join(MODELS_DIR, 'stories260K.gguf');
-
-function loadAddon() {
-  const addonPath = path.join(REPO, 'libs', 'inference', 'native', 'build', 'Release', 'densebench_llama.node');
-  if (!fs.existsSync(addonPath)) throw new Error(`${addonPath} is missing: run npm run build:native`);
-  const addon = require(addonPath);
-  addon.init(require(path.join(REPO, 'libs', 'inference', 'native', 'paths.js')).prebuiltBinsDir());
-  return addon;
-}
 
 function hellaswagFile() {
   const src = path.join(DATA_DIR, 'hellaswag', 'hellaswag_val_full.txt.bz2');

@@ -15,7 +15,7 @@
  * and per CPU second, which is steadier on a shared machine), the ratios and both perplexities. It also times node-llama-cpp's convenience path (controlledEvaluate with per-position
  * probabilities) on --naive-chunks chunks, in a child process, for the "naive" ratio.
  *
- * Env: DENSEBENCH_MODELS_DIR (default /work/shared/models), DENSEBENCH_DATA_DIR (default /work/shared/data),
+ * Env: DENSEBENCH_MODELS_DIR (default ../shared/models), DENSEBENCH_DATA_DIR (default ../shared/data),
  *      LLAMA_CPP_BIN_DIR (directory of llama-perplexity; default ~/.cache/densebench/llama.cpp/build/bin),
  *      BENCH_MODEL (default <models>/stories260K.gguf).
  */
@@ -23,31 +23,19 @@ const fs = require('fs');
 const os = require('os');
 const path = require('path');
 const { spawn, spawnSync } = require('child_process');
+const { MODELS_DIR, DATA_DIR, LLAMA_BIN_DIR, arg, loadAddon, median } = require('../lib/common');
 
-const repo = path.resolve(__dirname, '..', '..');
 const N_CTX = 128;
 const FIRST = N_CTX / 2;
 const SCORED_PER_CHUNK = N_CTX - FIRST - 1;
 
-function arg(name, def) {
-  const i = process.argv.indexOf(`--${name}`);
-  return i >= 0 && i + 1 < process.argv.length ? process.argv[i + 1] : def;
-}
-
-const modelsDir = process.env.DENSEBENCH_MODELS_DIR || '/work/shared/models';
-const dataDir = process.env.DENSEBENCH_DATA_DIR || '/work/shared/data';
-const modelPath = process.env.BENCH_MODEL || path.join(modelsDir, 'stories260K.gguf');
-const textPath = path.join(dataDir, 'tinystories', 'tinystories_val_first1000.txt');
-const binDir = process.env.LLAMA_CPP_BIN_DIR || path.join(os.homedir(), '.cache', 'densebench', 'llama.cpp', 'build', 'bin');
-const reps = Number(arg('reps', 5));
-const maxChunks = Number(arg('chunks', Infinity));
-const threads = Number(arg('threads', os.availableParallelism ? os.availableParallelism() : os.cpus().length));
-const naiveChunks = Number(arg('naive-chunks', 2));
-
-const median = (xs) => {
-  const s = [...xs].sort((a, b) => a - b);
-  return s.length % 2 ? s[(s.length - 1) / 2] : (s[s.length / 2 - 1] + s[s.length / 2]) / 2;
-};
+const modelPath = process.env.BENCH_MODEL || path.join(MODELS_DIR, 'stories260K.gguf');
+const textPath = path.join(DATA_DIR, 'tinystories', 'tinystories_val_first1000.txt');
+const binDir = LLAMA_BIN_DIR;
+const reps = arg('reps', 5);
+const maxChunks = arg('chunks', Infinity);
+const threads = arg('threads', os.availableParallelism ? os.availableParallelism() : os.cpus().length);
+const naiveChunks = arg('naive-chunks', 2);
 
 /** The chunks llama-perplexity scores: BOS first, prefix = positions 0..FIRST, continuation = the rest. */
 function perplexityGroups(tokens, bos, nChunk) {
@@ -58,14 +46,6 @@ function perplexityGroups(tokens, bos, nChunk) {
     groups.push({ prefix: chunk.slice(0, FIRST + 1), continuations: [chunk.slice(FIRST + 1)] });
   }
   return groups;
-}
-
-function loadAddon() {
-  const addonPath = path.join(repo, 'libs', 'inference', 'native', 'build', 'Release', 'densebench_llama.node');
-  if (!fs.existsSync(addonPath)) throw new Error(`${addonPath} is missing: run npm run build:native`);
-  const addon = require(addonPath);
-  addon.init(require(path.join(repo, 'libs', 'inference', 'native', 'paths.js')).prebuiltBinsDir());
-  return addon;
 }
 
 async function runOurs(ctx, groups) {

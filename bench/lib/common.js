@@ -66,6 +66,15 @@ function dist(rel) {
   return require(file);
 }
 
+/** The native llama.cpp addon the llama-cpp backend runs (npm run build:native), initialised. */
+function loadAddon() {
+  const addonPath = path.join(REPO, 'libs', 'inference', 'native', 'build', 'Release', 'densebench_llama.node');
+  if (!fs.existsSync(addonPath)) throw new Error(`${addonPath} is missing: run npm run build:native`);
+  const addon = require(addonPath);
+  addon.init(require(path.join(REPO, 'libs', 'inference', 'native', 'paths.js')).prebuiltBinsDir());
+  return addon;
+}
+
 const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 const fmt = (x, d = 0) => (Number.isFinite(x) ? x.toLocaleString('en-US', { minimumFractionDigits: d, maximumFractionDigits: d }) : String(x));
 
@@ -92,4 +101,4 @@ function cpuSeconds(pid) {
   }
 }
 
-module.exports = { REPO, MODELS_DIR, DATA_DIR, LLAMA_BIN_DIR, arg, flag, median, percentile, machine, header, dist, sleep, fmt, rss, cpuSeconds };
+module.exports = { REPO, MODELS_DIR, DATA_DIR, LLAMA_BIN_DIR, arg, flag, median, percentile, machine, header, dist, loadAddon, sleep, fmt, rss, cpuSeconds };

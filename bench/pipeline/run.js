@@ -70,7 +70,7 @@ async function main() {
   let sources;
   try {
     for (const workers of workerCounts) {
-      const bench = await startBenchStack({ name: NAME, workers, keepDatabase: true, home, env: { WORKER_BACKENDS: 'replay,openai', LOG_LEVEL: process.env.LOG_LEVEL || 'warn', ...(profileDir ? { NODE_OPTIONS: `--require ${path.join(__dirname, 'cpu-prof.js')}`, BENCH_CPU_PROF_DIR: path.resolve(profileDir) } : {}) } });
+      const bench = await startBenchStack({ name: NAME, workers, keepDatabase: true, home, env: { WORKER_BACKENDS: 'replay,openai', LOG_LEVEL: process.env.LOG_LEVEL || 'warn', ...(profileDir ? { NODE_OPTIONS: `--require ${path.join(__dirname, '..', 'lib', 'cpu-prof-preload.js')}`, BENCH_CPU_PROF_DIR: path.resolve(profileDir) } : {}) } });
       const connection = redisOptionsFromUrl(bench.stack.env.REDIS_URL);
       const queue = new Queue(shardQueueName('cpu', 'replay'), { connection, prefix: bench.prefix });
       const results = new Queue(QueueName.Results, { connection, prefix: bench.prefix });

@@ -1,7 +1,8 @@
 // Exactness of Context.score: independent float64 log-softmax, re-splitting, batching and prefix reuse.
 import * as fs from 'fs';
 import * as path from 'path';
-import { expectedDecodedTokens, jsLogSoftmaxRow, randomGroups } from './__tests__/fixtures';
+import { decodeCost } from '../backends/context-groups';
+import { jsLogSoftmaxRow, randomGroups } from './__tests__/fixtures';
 import { logProb, readGguf, referenceLogits } from './__tests__/reference-llama';
 import { loadNativeLlama, NativeContext, NativeModel, ScoreGroup, ScoreResponse } from './native-binding';
 
@@ -118,14 +119,14 @@ describe('native llama.cpp addon: Context.score', () => {
       ...g,
       continuations: [...g.continuations, g.continuations[0].slice(0, 1)], // >= 2 continuations each
     }));
-    const expected = expectedDecodedTokens(groups);
+    const expected = decodeCost(groups); // minimum: prefix shared; naive: a prefix copy per continuation
     const shared = await ctx.score(groups);
     const copies = groups.flatMap((g) => g.continuations.map((c) => ({ prefix: g.prefix.slice(), continuations: [c] })));
     const copied = await ctx.score(copies);
     expect(maxAbsDiff(flat(shared), flat(copied))).toBeLessThan(1e-6);
     expect(flatGreedy(shared)).toEqual(flatGreedy(copied));
-    expect(shared.decodedTokens).toBe(expected.shared);
-    expect(copied.decodedTokens).toBe(expected.unshared);
+    expect(shared.decodedTokens).toBe(expected.minimum);
+    expect(copied.decodedTokens).toBe(expected.naive);
     expect(shared.decodedTokens).toBeLessThan(copied.decodedTokens);
 
     // without a unified KV cache the prefix cannot be shared: same numbers, more decoding
@@ -134,7 +135,7 @@ describe('native llama.cpp addon: Context.score', () => {
     const r = await separate.score(groups);
     separate.dispose();
     expect(maxAbsDiff(flat(r), flat(shared))).toBeLessThan(1e-5);
-    expect(r.decodedTokens).toBe(expected.unshared);
+    expect(r.decodedTokens).toBe(expected.naive);
   });
 
   it('shares a prefix among more continuations than the context has sequences (unified KV), up to 64 sequence ids', async () => {

@@ -49,20 +49,6 @@ export function randomGroups(tokens: Int32Array, count: number, seed: number, ma
   return groups;
 }
 
-/** Tokens llama_decode must process when each group's prefix is shared / copied per continuation. */
-export function expectedDecodedTokens(groups: ScoreGroup[]): { shared: number; unshared: number } {
-  let shared = 0;
-  let unshared = 0;
-  for (const g of groups) {
-    shared += g.prefix.length;
-    for (const c of g.continuations) {
-      shared += c.length - 1;
-      unshared += g.prefix.length + c.length - 1;
-    }
-  }
-  return { shared, unshared };
-}
-
 /**
  * The groups `llama-perplexity -c nCtx` scores: chunk i = tokens[i*nCtx, (i+1)*nCtx) with its first
  * token replaced by BOS; only positions nCtx/2 .. nCtx-2 predict (the second half of the chunk).
