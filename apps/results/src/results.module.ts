@@ -2,11 +2,12 @@ import { Module } from '@nestjs/common';
 import { BenchmarksModule } from '@app/benchmarks';
 import { AppConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
-import { QueueModule } from '@app/queue';
+import { QueueModule, RESULTS_INGEST_BATCH } from '@app/queue';
 import { StorageModule } from '@app/storage';
 import { DensityModule } from './density/density.module';
 import { FinalizeRunService } from './finalize/finalize-run.service';
 import { RunMetricsService } from './finalize/run-metrics.service';
+import { IngestBatcher } from './ingest/ingest-batcher';
 import { IngestShardService } from './ingest/ingest-shard.service';
 import { ResultsProcessor } from './results.processor';
 import { SweepScheduler } from './sweep/sweep-scheduler';
@@ -14,6 +15,18 @@ import { SweepWorkersService } from './sweep/sweep-workers.service';
 
 @Module({
   imports: [AppConfigModule.forRoot(), DatabaseModule, QueueModule.forRoot(), StorageModule, BenchmarksModule, DensityModule],
-  providers: [ResultsProcessor, IngestShardService, FinalizeRunService, RunMetricsService, SweepWorkersService, SweepScheduler],
+  providers: [
+    ResultsProcessor,
+    IngestShardService,
+    {
+      provide: IngestBatcher,
+      inject: [IngestShardService],
+      useFactory: (ingest: IngestShardService) => new IngestBatcher((ids) => ingest.ingestMany(ids), RESULTS_INGEST_BATCH),
+    },
+    FinalizeRunService,
+    RunMetricsService,
+    SweepWorkersService,
+    SweepScheduler,
+  ],
 })
 export class ResultsModule {}

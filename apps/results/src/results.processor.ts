@@ -2,13 +2,18 @@ import { OnWorkerEvent, Processor, WorkerHost } from '@nestjs/bullmq';
 import { Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DomainException } from '@app/contracts';
-import { JobName, JobPayloadMap, QueueName, RESULTS_WORKER_CONFIG } from '@app/queue';
+import { JobName, JobPayloadMap, QueueName, RESULTS_OTHER_JOBS_CONCURRENCY, RESULTS_WORKER_CONFIG } from '@app/queue';
+import { ConcurrencyLimit } from './concurrency-limit';
 import { RecomputeDensitiesService } from './density/recompute-densities.service';
 import { FinalizeRunService } from './finalize/finalize-run.service';
-import { IngestShardService } from './ingest/ingest-shard.service';
+import { IngestBatcher } from './ingest/ingest-batcher';
 import { SweepWorkersService } from './sweep/sweep-workers.service';
 
-/** The results queue: shard ingestion, run finalization, the lost-worker sweep and density recomputation. */
+/**
+ * The results queue: shard ingestion, run finalization, the lost-worker sweep and density recomputation.
+ * Its concurrency is high so that many ingest jobs are active at once and the batcher can group them;
+ * the other jobs run at most RESULTS_OTHER_JOBS_CONCURRENCY at once.
+ */
 @Processor(QueueName.Results, {
   concurrency: RESULTS_WORKER_CONFIG.concurrency,
   lockDuration: RESULTS_WORKER_CONFIG.lockDuration,
@@ -17,9 +22,10 @@ import { SweepWorkersService } from './sweep/sweep-workers.service';
 })
 export class ResultsProcessor extends WorkerHost {
   private readonly logger = new Logger(ResultsProcessor.name);
+  private readonly others = new ConcurrencyLimit(RESULTS_OTHER_JOBS_CONCURRENCY);
 
   constructor(
-    private readonly ingest: IngestShardService,
+    private readonly ingest: IngestBatcher,
     private readonly finalizer: FinalizeRunService,
     private readonly sweeper: SweepWorkersService,
     private readonly densities: RecomputeDensitiesService,
@@ -29,21 +35,24 @@ export class ResultsProcessor extends WorkerHost {
 
   async process(job: Job): Promise<unknown> {
     try {
-      switch (job.name as JobName) {
-        case JobName.IngestShard:
-          return await this.ingest.ingest((job.data as JobPayloadMap[JobName.IngestShard]).shardId);
-        case JobName.FinalizeRun:
-          return await this.finalizer.finalize((job.data as JobPayloadMap[JobName.FinalizeRun]).runId, await shardFailures(job));
-        case JobName.SweepWorkers:
-          return await this.sweeper.sweep();
-        case JobName.RecomputeDensities:
-          return await this.densities.recompute((job.data as JobPayloadMap[JobName.RecomputeDensities]).fitVersionId);
-        default:
-          throw new UnrecoverableError(`unknown job ${job.name} on the results queue`);
-      }
+      if (job.name === JobName.IngestShard) return await this.ingest.ingest((job.data as JobPayloadMap[JobName.IngestShard]).shardId);
+      return await this.others.run(() => this.processOther(job));
     } catch (err) {
       if (err instanceof DomainException && !err.retryable) throw new UnrecoverableError(err.message);
       throw err instanceof Error ? err : new Error(String(err));
+    }
+  }
+
+  private async processOther(job: Job): Promise<unknown> {
+    switch (job.name as JobName) {
+      case JobName.FinalizeRun:
+        return this.finalizer.finalize((job.data as JobPayloadMap[JobName.FinalizeRun]).runId, await shardFailures(job));
+      case JobName.SweepWorkers:
+        return this.sweeper.sweep();
+      case JobName.RecomputeDensities:
+        return this.densities.recompute((job.data as JobPayloadMap[JobName.RecomputeDensities]).fitVersionId);
+      default:
+        throw new UnrecoverableError(`unknown job ${job.name} on the results queue`);
     }
   }
 

@@ -1,19 +1,22 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
-import type { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
-import { DataSource } from 'typeorm';
-import { ArtifactKind, DomainException, ErrorCode, ShardStatus } from '@app/contracts';
-import { ArtifactStore, artifactKeys } from '@app/storage';
-import { copyJsonl, copyRows, invalidArtifact, ShardRow } from './copy-rows';
+import { DataSource, QueryRunner } from 'typeorm';
+import { DomainException, ErrorCode } from '@app/contracts';
+import { ArtifactStore } from '@app/storage';
+import { copyFreshShards, fetchRows } from './copy-batch';
+import { IngestedShard, loadShard, lockShards, recordIngested } from './load-shard';
 
 export type IngestOutcome = { ingested: number; inserted: number } | { alreadyIngested: true };
 
 /**
- * Loads a shard's samples from S3 into Postgres: the worker's COPY rows streamed into COPY as they are
+ * Loads shards' samples from S3 into Postgres: the worker's COPY rows streamed into COPY as they are
  * (or, without them, rows derived from the per-sample JSONL), straight into samples when none of the
  * shard's documents is there yet, else through a temporary table inserted idempotently on (run,
  * benchmark, doc). Re-ingesting changes nothing; an invalid artifact loads nothing.
+ *
+ * ingest() takes one shard per transaction; ingestMany() several, so that the fixed cost of a
+ * transaction (lock, check, update, fsync'd commit) is paid once per batch instead of once per shard.
  */
 @Injectable()
 export class IngestShardService {
@@ -25,64 +28,93 @@ export class IngestShardService {
   ) {}
 
   async ingest(shardId: string): Promise<IngestOutcome> {
+    return this.inTransaction(async (runner, client) => {
+      // Locked: concurrent ingestions of the shard are serialized, the later one finds it ingested.
+      const [shard] = await lockShards(runner, [shardId], false);
+      if (!shard) throw new DomainException(ErrorCode.NotFound, `shard ${shardId} not found`);
+      if (shard.ingested) return { alreadyIngested: true };
+      const done = await loadShard(runner, client, this.store, shard);
+      await recordIngested(runner, [done]);
+      await runner.commitTransaction();
+      this.logger.log(`shard ${shard.id} (${shard.benchmark} ${shard.docStart}-${shard.docEnd}): ${done.count} samples, ${done.inserted} new`);
+      return { ingested: done.count, inserted: done.inserted };
+    });
+  }
+
+  /**
+   * Ingests shards in one transaction and settles each one's outcome, in the order given. When the
+   * batch fails as a whole (one invalid or missing artifact is enough) it is rolled back and each shard
+   * is ingested alone, so that only the bad one fails, with the error ingest() gives it.
+   */
+  async ingestMany(shardIds: string[]): Promise<Array<PromiseSettledResult<IngestOutcome>>> {
+    if (shardIds.length === 1) return [await settle(this.ingest(shardIds[0]))];
+    let batch = new Map<string, IngestOutcome>();
+    try {
+      batch = await this.batch([...new Set(shardIds)]);
+    } catch (err) {
+      this.logger.warn(`batch of ${shardIds.length} shards rolled back (${(err as Error).message}); ingesting them one by one`);
+    }
+    const out: Array<PromiseSettledResult<IngestOutcome>> = [];
+    const seen = new Set<string>();
+    for (const id of shardIds) {
+      // The same shard twice: the second finds it ingested, as two racing ingest() calls would.
+      if (seen.has(id)) out.push({ status: 'fulfilled', value: { alreadyIngested: true } });
+      else {
+        const outcome = batch.get(id);
+        // Not in the batch: rolled back, locked by another transaction, or unknown.
+        out.push(outcome ? { status: 'fulfilled', value: outcome } : await settle(this.ingest(id)));
+      }
+      seen.add(id);
+    }
+    return out;
+  }
+
+  /**
+   * One transaction for many shards: lock those not locked elsewhere (see lockShards), skip the ingested
+   * ones, fetch every fresh shard's rows object at once while ONE COPY takes them in as they arrive,
+   * then the rare cases one by one (documents already there: temp table + ON CONFLICT; no rows object:
+   * the JSONL), ONE statement to mark them all ingested, ONE commit.
+   */
+  private async batch(shardIds: string[]): Promise<Map<string, IngestOutcome>> {
+    return this.inTransaction(async (runner, client) => {
+      const shards = await lockShards(runner, shardIds, true);
+      const out = new Map<string, IngestOutcome>();
+      for (const s of shards) if (s.ingested) out.set(s.id, { alreadyIngested: true });
+      const fresh = shards.filter((s) => !s.ingested && s.fresh);
+      const fetches = new Map(fresh.map((s) => [s.id, fetchRows(this.store, s)]));
+      const { loaded, withoutRows } = await copyFreshShards(runner, client, fresh, fetches);
+      const done: IngestedShard[] = [...loaded];
+      for (const s of [...withoutRows, ...shards.filter((s) => !s.ingested && !s.fresh)]) done.push(await loadShard(runner, client, this.store, s));
+      await recordIngested(runner, done);
+      await runner.commitTransaction();
+      for (const d of done) out.set(d.shard.id, { ingested: d.count, inserted: d.inserted });
+      const samples = done.reduce((n, d) => n + d.count, 0);
+      if (done.length) this.logger.log(`${done.length} shards ingested in one transaction: ${samples} samples, ${done.reduce((n, d) => n + d.inserted, 0)} new`);
+      return out;
+    });
+  }
+
+  /** Runs fn in a transaction on its own connection; rolls back unless fn committed. */
+  private async inTransaction<T>(fn: (runner: QueryRunner, client: PoolClient) => Promise<T>): Promise<T> {
     const runner = this.db.createQueryRunner();
     const client = (await runner.connect()) as PoolClient;
-    let body: Readable | undefined;
     try {
       await runner.startTransaction();
-      // The shard, locked (concurrent ingestions of it are serialized: the later one finds it ingested),
-      // and whether any of its documents is in samples already.
-      const [shard]: ShardRow[] = await runner.query(
-        `SELECT sh.id, sh.run_id AS "runId", sh.benchmark, sh.doc_start AS "docStart", sh.doc_end AS "docEnd", sh.artifact_key AS "artifactKey",
-                sh.ingested_at IS NOT NULL AS ingested,
-                NOT EXISTS (SELECT 1 FROM samples s WHERE s.run_id = sh.run_id AND s.benchmark = sh.benchmark
-                                                     AND s.doc_id >= sh.doc_start AND s.doc_id < sh.doc_end) AS fresh
-           FROM shards sh WHERE sh.id = $1 FOR UPDATE OF sh`,
-        [shardId],
-      );
-      if (!shard) throw new DomainException(ErrorCode.NotFound, `shard ${shardId} not found`);
-      if (shard.ingested) {
-        await runner.rollbackTransaction();
-        return { alreadyIngested: true };
-      }
-      const expected = shard.docEnd - shard.docStart;
-      // Usually none of the shard's documents is there: COPY straight into samples. Otherwise through a
-      // temporary table and INSERT … ON CONFLICT DO NOTHING, so that re-ingesting adds nothing.
-      const fresh = shard.fresh;
-      if (!fresh) await runner.query(`CREATE TEMP TABLE tmp_samples (LIKE samples INCLUDING DEFAULTS) ON COMMIT DROP`);
-      const target = fresh ? 'samples' : 'tmp_samples';
-      // The worker's COPY rows when it wrote them (no JSON to parse here), else rows derived from the JSONL.
-      const rows = await this.store.getStream(artifactKeys.shardRows(shard.runId, shard.benchmark, shard.id));
-      body = rows?.body;
-      const loaded = rows ? await copyRows(this.store, runner, client, shard, rows, target) : await copyJsonl(this.store, client, shard, target, (b) => (body = b));
-      if (loaded.count !== expected) throw invalidArtifact(loaded.key, `${loaded.count} samples, expected ${expected}`);
-
-      const inserted = fresh
-        ? loaded.count
-        : ((await runner.query(
-            `WITH ins AS (INSERT INTO samples SELECT * FROM tmp_samples ON CONFLICT (run_id, benchmark, doc_id) DO NOTHING RETURNING 1)
-             SELECT count(*)::int AS n FROM ins`,
-          )) as Array<{ n: number }>)[0].n;
-      const count = loaded.count;
-      const object = loaded.samples;
-      await runner.query(
-        `WITH done AS (
-           UPDATE shards SET status = $8, done_samples = $9, ingested_at = now(), finished_at = coalesce(finished_at, now()), error = NULL WHERE id = $7
-         )
-         INSERT INTO artifacts (run_id, kind, key, content_type, size_bytes, benchmark, shard_id)
-         VALUES ($1, $2, $3, $4, $5, $6, $7) ON CONFLICT (key) DO NOTHING`,
-        [shard.runId, ArtifactKind.Samples, shard.artifactKey, object.contentType ?? 'application/gzip', object.sizeBytes, shard.benchmark, shard.id, ShardStatus.Done, count],
-      );
-      await runner.commitTransaction();
-      this.logger.log(`shard ${shard.id} (${shard.benchmark} ${shard.docStart}-${shard.docEnd}): ${count} samples, ${inserted} new`);
-      return { ingested: count, inserted };
+      const result = await fn(runner, client);
+      // fn returned without committing (e.g. the shard was ingested already): nothing to keep.
+      if (runner.isTransactionActive) await runner.rollbackTransaction();
+      return result;
     } catch (err) {
-      body?.destroy();
       if (runner.isTransactionActive) await runner.rollbackTransaction();
       throw err;
     } finally {
       await runner.release();
     }
   }
-
 }
+
+const settle = <T>(p: Promise<T>): Promise<PromiseSettledResult<T>> =>
+  p.then(
+    (value) => ({ status: 'fulfilled', value }),
+    (reason: unknown) => ({ status: 'rejected', reason }),
+  );
