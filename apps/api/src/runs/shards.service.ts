@@ -52,46 +52,58 @@ export class ShardsService {
     };
   }
 
-  /** A worker starts (or restarts) a shard. Refused when the run has ended or the shard was cancelled. */
+  /**
+   * A worker starts (or restarts) a shard. Refused when the run has ended or the shard is done or
+   * cancelled. One statement (the shard row's lock serializes racing starts): it runs once per shard
+   * on the dispatch path, where a transaction of five round trips was most of the API's cost.
+   */
   async start(id: string, worker: WorkerEntity, envelope: Record<string, unknown> | null): Promise<{ proceed: boolean; reason?: string }> {
-    return this.db.transaction(async (tx) => {
-      const shard = await tx.findOne(ShardEntity, { where: { id }, lock: { mode: 'pessimistic_write' } });
-      if (!shard) throw notFound('shard', id);
-      const run = await tx.findOneByOrFail(RunEntity, { id: shard.runId });
-      if (ENDED_RUN.includes(run.status) || shard.status === ShardStatus.Cancelled) {
-        return { proceed: false, reason: `run ${run.id} is ${run.status}` };
-      }
-      if (shard.status === ShardStatus.Done) return { proceed: false, reason: 'shard already done' };
-      const now = new Date();
-      await tx.update(ShardEntity, { id }, {
-        status: ShardStatus.Running,
-        workerId: worker.id,
-        attempts: shard.attempts + 1,
-        startedAt: now,
-        doneSamples: 0,
-        error: null,
-        envelope: envelope as never,
-      });
-      if (run.status === RunStatus.Queued) await tx.update(RunEntity, { id: run.id }, { status: RunStatus.Running, startedAt: now });
-      await tx.update(WorkerEntity, { id: worker.id }, { currentShardId: id });
-      return { proceed: true };
-    });
+    const rows: Array<{ started: boolean; shard_status: ShardStatus | null; run_id: string | null; run_status: RunStatus | null }> = await this.db.query(
+      `WITH target AS (
+         SELECT s.id, s.status, s.run_id, r.status AS run_status FROM shards s JOIN runs r ON r.id = s.run_id WHERE s.id = $1
+       ), started AS (
+         UPDATE shards s SET status = $4, worker_id = $2, attempts = s.attempts + 1, started_at = now(), done_samples = 0, error = NULL, envelope = $3
+           FROM runs r
+          WHERE s.id = $1 AND r.id = s.run_id AND s.status NOT IN ($5, $6) AND r.status NOT IN ($7, $8, $9)
+         RETURNING s.run_id
+       ), run AS (
+         UPDATE runs SET status = $10, started_at = now() WHERE id IN (SELECT run_id FROM started) AND status = $11
+       ), busy AS (
+         UPDATE workers SET current_shard_id = $1 WHERE id = $2 AND EXISTS (SELECT 1 FROM started)
+       )
+       SELECT EXISTS (SELECT 1 FROM started) AS started, t.status AS shard_status, t.run_id, t.run_status
+         FROM (SELECT 1) one LEFT JOIN target t ON true`,
+      [
+        id, worker.id, envelope === null ? null : JSON.stringify(envelope), ShardStatus.Running,
+        ShardStatus.Done, ShardStatus.Cancelled, ...ENDED_RUN,
+        RunStatus.Running, RunStatus.Queued,
+      ],
+    );
+    const r = rows[0];
+    if (r.started) return { proceed: true };
+    if (!r.shard_status) throw notFound('shard', id);
+    if (ENDED_RUN.includes(r.run_status!) || r.shard_status === ShardStatus.Cancelled) return { proceed: false, reason: `run ${r.run_id} is ${r.run_status}` };
+    if (r.shard_status === ShardStatus.Done) return { proceed: false, reason: 'shard already done' };
+    return { proceed: false, reason: 'the shard or its run changed while it was starting' };
   }
 
-  /** Live progress from the worker running a shard; tells it to stop when the run was cancelled. */
+  /**
+   * Live progress from the worker running a shard; tells it to stop when the run was cancelled or
+   * the shard is no longer its own. (A top-level SELECT: TypeORM's query() returns [rows, count] for
+   * a bare UPDATE … RETURNING, which once made every report read as "proceed".)
+   */
   async progress(id: string, worker: WorkerEntity, done: number): Promise<{ proceed: boolean; reason?: string }> {
-    const rows: Array<{ status: ShardStatus; run_status: RunStatus; worker_id: string | null }> = await this.db.query(
-      `UPDATE shards s SET done_samples = LEAST($3, s.doc_end - s.doc_start)
-         FROM runs r WHERE s.id = $1 AND r.id = s.run_id AND s.worker_id = $2 AND s.status = 'running'
-       RETURNING s.status, r.status AS run_status, s.worker_id`,
-      [id, worker.id, done],
+    const rows: Array<{ updated: boolean; status: ShardStatus; worker_id: string | null; run_status: RunStatus }> = await this.db.query(
+      `WITH upd AS (
+         UPDATE shards SET done_samples = LEAST($3, doc_end - doc_start) WHERE id = $1 AND worker_id = $2 AND status = $4 RETURNING 1
+       )
+       SELECT EXISTS (SELECT 1 FROM upd) AS updated, s.status, s.worker_id, r.status AS run_status
+         FROM shards s JOIN runs r ON r.id = s.run_id WHERE s.id = $1`,
+      [id, worker.id, done, ShardStatus.Running],
     );
-    if (rows.length === 0) {
-      const shard = await this.shards.findOneBy({ id });
-      if (!shard) throw notFound('shard', id);
-      return { proceed: false, reason: `shard is ${shard.status}${shard.workerId !== worker.id ? ' on another worker' : ''}` };
-    }
     const r = rows[0];
+    if (!r) throw notFound('shard', id);
+    if (!r.updated) return { proceed: false, reason: `shard is ${r.status}${r.worker_id !== worker.id ? ' on another worker' : ''}` };
     if (ENDED_RUN.includes(r.run_status)) return { proceed: false, reason: `run is ${r.run_status}` };
     return { proceed: true };
   }

@@ -21,9 +21,12 @@ export class SweepWorkersService {
   async sweep(): Promise<{ lost: string[] }> {
     return this.db.transaction(async (tx) => {
       const lost: Array<{ id: string }> = await tx.query(
-        `UPDATE workers SET status = $1, current_shard_id = NULL
-          WHERE status IN ($2, $3) AND last_heartbeat_at < now() - make_interval(secs => $4::float8 / 1000)
-        RETURNING id`,
+        // A top-level SELECT: for a bare UPDATE … RETURNING, TypeORM's query() returns [rows, count].
+        `WITH l AS (
+           UPDATE workers SET status = $1, current_shard_id = NULL
+            WHERE status IN ($2, $3) AND last_heartbeat_at < now() - make_interval(secs => $4::float8 / 1000)
+           RETURNING id
+         ) SELECT id FROM l`,
         [WorkerStatus.Lost, WorkerStatus.Active, WorkerStatus.Draining, this.cfg.workerLostAfterMs],
       );
       if (lost.length === 0) return { lost: [] };
