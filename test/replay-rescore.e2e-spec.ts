@@ -70,6 +70,7 @@ describe('re-scoring a run from its stored outputs (replay backend)', () => {
     expect(early.body.message).toMatch(/only a succeeded run has every output stored to re-score/);
     await http.post(`/v1/runs/${randomUUID()}/rescore`).send({}).expect(404);
     await http.post(`/v1/runs/${sourceId}/rescore`).send({ pool: 'Not A Pool' }).expect(400);
+    await http.post(`/v1/runs/${sourceId}/rescore`).send({ shardSize: 0 }).expect(400);
   });
 
   it('re-scores on a replay-only worker: same metrics, conditional losses and tokens; no model loaded', async () => {
@@ -77,9 +78,11 @@ describe('re-scoring a run from its stored outputs (replay backend)', () => {
     expect(source.error).toBeNull();
     expect(source.status).toBe('succeeded');
     const before = await db.query(`SELECT count(*)::int AS n FROM shards WHERE run_id = $1`, [sourceId]);
+    expect(before[0].n).toBe(3);
 
+    // Sized for replaying, not as the source was: one shard per benchmark here (at least 1,000 documents a shard).
     const sub = await http.post(`/v1/runs/${sourceId}/rescore`).send({}).expect(202);
-    expect(sub.body).toMatchObject({ shards: before[0].n, samples: 19 });
+    expect(sub.body).toMatchObject({ shards: 2, samples: 19 });
     const rescored = await runUntilEnded(sub.body.id);
     expect(rescored.error).toBeNull();
     expect(rescored.status).toBe('succeeded');

@@ -97,6 +97,24 @@ describe('API input validation (real Postgres, Redis, S3)', () => {
     await http.post(`/v1/runs/${res.body.id}/cancel`).expect(409);
   });
 
+  it('sizes shards per benchmark when the run does not say: 100 documents, ~64 shards for big benchmarks', async () => {
+    const res = await run({ benchmarks: [{ name: 'hellaswag' }, { name: 'arc_easy', limit: 250 }] }).expect(202);
+    expect(res.body).toMatchObject({ shards: 64 + 3, samples: 10_042 + 250 });
+    const sizes: Array<{ benchmark: string; size: number; n: number }> = await db.query(
+      `SELECT benchmark, doc_end - doc_start AS size, count(*)::int AS n FROM shards WHERE run_id = $1 GROUP BY 1, 2 ORDER BY 1, 2`,
+      [res.body.id],
+    );
+    expect(sizes).toEqual([
+      { benchmark: 'arc_easy', size: 50, n: 1 },
+      { benchmark: 'arc_easy', size: 100, n: 2 },
+      { benchmark: 'hellaswag', size: 151, n: 1 },
+      { benchmark: 'hellaswag', size: 157, n: 63 },
+    ]);
+    expect((await http.get(`/v1/runs/${res.body.id}`).expect(200)).body.shardSize).toBeNull();
+    await http.post(`/v1/runs/${res.body.id}/cancel`).expect(200);
+    await run({ shardSize: 0 }).expect(400);
+  });
+
   it('guards worker endpoints: enrollment token and credentials', async () => {
     const reg = { name: 'w', pools: ['cpu'], backends: ['llama-cpp'] };
     await http.post('/v1/workers/register').send({ ...reg, enrollmentToken: 'wrong-token-123' }).expect(401);
@@ -115,7 +133,7 @@ describe('API input validation (real Postgres, Redis, S3)', () => {
   it('serves Prometheus metrics with queue depth per pool', async () => {
     const res = await http.get('/metrics').expect(200);
     expect(res.text).toContain('densebench_queue_jobs{pool="_results",state="waiting"}');
-    expect(res.text).toMatch(/densebench_runs\{status="cancelled"\} 1/);
+    expect(res.text).toMatch(/densebench_runs\{status="cancelled"\} 2/);
     expect(res.text).toContain('densebench_api_process_cpu_seconds_total');
   });
 

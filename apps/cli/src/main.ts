@@ -67,7 +67,7 @@ apiOpt(program.command('submit'))
   .requiredOption('--model <id>', 'model id')
   .requiredOption('--benchmark <spec...>', 'name[:limit[:numFewshot]], repeatable')
   .option('--pool <pool>', 'worker pool', 'cpu')
-  .option('--shard-size <n>', 'documents per shard', int, 100)
+  .option('--shard-size <n>', 'documents per shard (default: sized per benchmark by the service)', int)
   .option('--seed <n>', 'seed', int, 1234)
   .option('--watch', 'follow progress until the run ends')
   .action(async (o) => {

@@ -12,7 +12,7 @@ import { ListRunsQueryDto } from './dto/list-runs.dto';
 import { RescoreRunRequestDto } from './dto/rescore-run.dto';
 import { RunQueueService } from './run-queue.service';
 import { planRun } from './run-plan';
-import { planShards } from './shard-plan';
+import { autoShardSize, planShards } from './shard-plan';
 
 /** Backends a worker can run; imported models (published scores only) have none. */
 const RUNNABLE_BACKENDS: string[] = Object.values(BackendKind);
@@ -56,7 +56,7 @@ export class RunsService {
           status: RunStatus.Queued,
           pool: dto.pool,
           priority: dto.priority,
-          shardSize: dto.shardSize,
+          shardSize: dto.shardSize ?? null,
           seed: dto.seed,
           benchmarks: dto.benchmarks.map((b) => ({ ...b })),
           idempotencyKey: idempotencyKey ?? null,
@@ -73,7 +73,7 @@ export class RunsService {
           tx.create(RunBenchmarkEntity, { runId: run.id, name: p.name, numFewshot: p.numFewshot, limit: p.limit, totalSamples: p.total }),
         );
         samples += p.total;
-        planShards(p.total, dto.shardSize).forEach((r, index) => {
+        planShards(p.total, dto.shardSize ?? autoShardSize(p.total, backendOverride ? 'replay' : 'model')).forEach((r, index) => {
           const id = randomUUID();
           shardRows.push({
             id,
@@ -133,7 +133,8 @@ export class RunsService {
     const cancelled = await this.db.transaction(async (tx) => {
       await tx.update(RunEntity, { id }, { status: RunStatus.Cancelled, error: 'cancelled by user', finishedAt: new Date() });
       const rows: Array<{ id: string }> = await tx.query(
-        `UPDATE shards SET status = $2 WHERE run_id = $1 AND status IN ($3, $4) RETURNING id`,
+        // A top-level SELECT: for a bare UPDATE … RETURNING, TypeORM's query() returns [rows, count].
+        `WITH c AS (UPDATE shards SET status = $2 WHERE run_id = $1 AND status IN ($3, $4) RETURNING id) SELECT id FROM c`,
         [id, ShardStatus.Cancelled, ShardStatus.Pending, ShardStatus.Running],
       );
       return rows.map((r) => r.id);
@@ -145,9 +146,11 @@ export class RunsService {
   }
 
   /**
-   * Re-scores a succeeded run: a new run over the same model, benchmarks (limits, few-shot), shard size
-   * and seed, whose shards are answered by the replay of the source's stored outputs on the pool's
-   * replay queue. With unchanged scoring its results equal the source's.
+   * Re-scores a succeeded run: a new run over the same model, benchmarks (limits, few-shot) and seed,
+   * whose shards are answered by the replay of the source's stored outputs on the pool's replay queue.
+   * With unchanged scoring its results equal the source's. Its shards are sized for replaying (thousands
+   * of documents: a replayed sample costs far less than the shard's fixed cost) unless the request sets
+   * a size; results do not depend on sharding.
    */
   async rescore(id: string, dto: RescoreRunRequestDto, idempotencyKey?: string): Promise<CreatedRun> {
     if (idempotencyKey) {
@@ -163,7 +166,7 @@ export class RunsService {
       modelId: source.modelId,
       benchmarks: source.benchmarks.map((b) => ({ ...b })),
       pool: dto.pool ?? source.pool,
-      shardSize: source.shardSize,
+      shardSize: dto.shardSize,
       seed: source.seed,
       priority: dto.priority ?? source.priority,
     });

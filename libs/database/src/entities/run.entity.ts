@@ -18,7 +18,8 @@ export class RunEntity {
   @Column({ type: 'text', default: RunStatus.Queued }) status: RunStatus;
   @Column({ type: 'text' }) pool: string;
   @Column({ type: 'int', default: 0 }) priority: number;
-  @Column({ name: 'shard_size', type: 'int' }) shardSize: number;
+  /** Documents per shard; null: sized per benchmark by the service (autoShardSize). */
+  @Column({ name: 'shard_size', type: 'int', nullable: true }) shardSize: number | null;
   @Column({ type: 'int' }) seed: number;
   @Column({ type: 'jsonb' }) benchmarks: RequestedBenchmark[];
   @Column({ name: 'idempotency_key', type: 'text', nullable: true, unique: true }) idempotencyKey: string | null;

@@ -29,9 +29,13 @@ export class CreateRunRequestDto {
   @IsOptional() @Matches(/^[a-z0-9][a-z0-9_-]{0,62}$/, { message: 'pool must be lowercase letters, digits, - or _' })
   pool: string = 'cpu';
 
-  @ApiPropertyOptional({ default: 100, minimum: 1, maximum: 100000, description: 'documents per shard job' })
+  @ApiPropertyOptional({
+    minimum: 1,
+    maximum: 100000,
+    description: 'documents per shard job; default: sized per benchmark (100 up to 6,400 documents, then about 64 shards of at most 1,000)',
+  })
   @IsOptional() @IsInt() @Min(1) @Max(100_000)
-  shardSize: number = 100;
+  shardSize?: number;
 
   @ApiPropertyOptional({ default: 1234 })
   @IsOptional() @IsInt() @Min(0) @Max(2 ** 31 - 1)

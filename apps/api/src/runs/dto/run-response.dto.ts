@@ -34,7 +34,7 @@ export class RunResponseDto {
   @ApiProperty({ enum: RunStatus }) status!: RunStatus;
   @ApiProperty() pool!: string;
   @ApiProperty() priority!: number;
-  @ApiProperty() shardSize!: number;
+  @ApiProperty({ type: Number, nullable: true, description: 'documents per shard; null: sized per benchmark by the service' }) shardSize!: number | null;
   @ApiProperty() seed!: number;
   @ApiPropertyOptional({ nullable: true }) error!: string | null;
   @ApiProperty({ description: 'samples done / total over all benchmarks' }) progress!: { done: number; total: number };
