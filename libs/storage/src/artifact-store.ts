@@ -11,7 +11,7 @@ import {
 } from '@aws-sdk/client-s3';
 import { Upload } from '@aws-sdk/lib-storage';
 import { getSignedUrl } from '@aws-sdk/s3-request-presigner';
-import { Readable } from 'node:stream';
+import { Readable, Transform } from 'node:stream';
 
 export interface StoredObject {
   key: string;
@@ -53,18 +53,32 @@ export class ArtifactStore {
     }
   }
 
-  /** Streams a body into an object with multipart upload; the object appears only when complete. */
+  /**
+   * Streams a body into an object with multipart upload; the object appears only when complete. Its
+   * size is counted on the way through (no HEAD request after the upload).
+   */
   async putStream(
     key: string,
     body: Readable,
     opts: { contentType: string; contentEncoding?: string; metadata?: Record<string, string> },
   ): Promise<StoredObject> {
+    let sizeBytes = 0;
+    const counted = body.pipe(
+      new Transform({
+        transform(chunk: Buffer, _enc, done) {
+          sizeBytes += chunk.length;
+          done(null, chunk);
+        },
+      }),
+    );
+    // pipe() does not forward errors: a failed body must fail the upload, not leave it waiting.
+    body.once('error', (err) => counted.destroy(err));
     const upload = new Upload({
       client: this.s3,
       params: {
         Bucket: this.bucket,
         Key: key,
-        Body: body,
+        Body: counted,
         ContentType: opts.contentType,
         ContentEncoding: opts.contentEncoding,
         Metadata: opts.metadata,
@@ -73,9 +87,7 @@ export class ArtifactStore {
       partSize: 8 * 1024 * 1024,
     });
     await upload.done();
-    const head = await this.head(key);
-    if (!head) throw new Error(`upload of ${key} finished but the object is missing`);
-    return head;
+    return { key, sizeBytes, contentType: opts.contentType, metadata: opts.metadata ?? {} };
   }
 
   async putBuffer(key: string, body: Buffer | string, contentType: string, metadata?: Record<string, string>): Promise<StoredObject> {

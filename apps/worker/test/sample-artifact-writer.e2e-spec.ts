@@ -1,0 +1,88 @@
+import { randomBytes, randomUUID } from 'node:crypto';
+import { gunzipSync } from 'node:zlib';
+import { copyLine, SampleRecord } from '@app/contracts';
+import { ArtifactStore, artifactKeys, createS3Client } from '@app/storage';
+import { readState } from '@app/testing';
+import { SampleArtifactWriter } from '../src/shards/sample-artifact-writer';
+
+/** The worker's artifact writer against the embedded S3 server: what lands, sizes, and the ways it fails. */
+describe('SampleArtifactWriter (S3)', () => {
+  let store: ArtifactStore;
+
+  const record = (doc: number): SampleRecord => ({
+    doc_id: doc, benchmark: 'arc_easy', doc_hash: 'd', prompt_hash: 'p', target_hash: 't',
+    // ~1.5 KB a record, so a few hundred of them span several compressor chunks
+    arguments: [[`context ${doc} ${'x'.repeat(1500)}`, ' answer']], target: 0,
+    resps: [[[-1.5, false]]], filtered_resps: [[-1.5, false]], metrics: { acc: doc % 2 },
+    tokens: { input: 10, output: 1 }, timing: { latency_ms: 4.5 },
+  });
+  const shard = (samples: number) => {
+    const runId = randomUUID();
+    const shardId = randomUUID();
+    const key = artifactKeys.shardSamples(runId, 'arc_easy', shardId);
+    const meta = { 'run-id': runId, 'shard-id': shardId, benchmark: 'arc_easy', samples: String(samples), 'worker-id': 'w' };
+    return { runId, shardId, key, meta, rowsKey: artifactKeys.shardRows(runId, 'arc_easy', shardId) };
+  };
+
+  beforeAll(async () => {
+    const st = readState();
+    store = new ArtifactStore(
+      createS3Client({ region: 'us-east-1', endpoint: st.s3Endpoint, forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', bucket: 'densebench-test' } as never),
+      'densebench-test',
+    );
+    await store.ensureBucket();
+  });
+
+  it('stores every record as one JSONL line, in order, and the COPY rows beside it naming the JSONL size', async () => {
+    const s = shard(300);
+    const writer = new SampleArtifactWriter(store, s.key, s.meta);
+    const recs = Array.from({ length: 300 }, (_, i) => record(i));
+    for (const r of recs) await writer.write(r);
+    const stored = await writer.finish();
+
+    const body = await store.getBuffer(s.key);
+    expect(stored.sizeBytes).toBe(body!.length);
+    expect(gunzipSync(body!).toString()).toBe(recs.map((r) => `${JSON.stringify(r)}\n`).join(''));
+    const head = await store.head(s.key);
+    expect(head!.metadata).toMatchObject({ samples: '300', 'shard-id': s.shardId });
+
+    const rows = await store.head(s.rowsKey);
+    expect(rows!.metadata['samples-bytes']).toBe(String(body!.length));
+    expect(gunzipSync((await store.getBuffer(s.rowsKey))!).toString()).toBe(recs.map((r) => copyLine(s.runId, s.shardId, r)).join(''));
+  });
+
+  it('refuses to finish with fewer samples than the shard has, and stores nothing', async () => {
+    const s = shard(5);
+    const writer = new SampleArtifactWriter(store, s.key, s.meta);
+    for (let i = 0; i < 4; i++) await writer.write(record(i));
+    await expect(writer.finish()).rejects.toThrow(/wrote 4 samples, expected 5/);
+    expect(await store.head(s.key)).toBeNull();
+    expect(await store.head(s.rowsKey)).toBeNull();
+  });
+
+  it('an aborted shard leaves no object', async () => {
+    const s = shard(400);
+    const writer = new SampleArtifactWriter(store, s.key, s.meta);
+    for (let i = 0; i < 200; i++) await writer.write(record(i));
+    writer.abort(new Error('cancelled'));
+    await new Promise((r) => setTimeout(r, 200));
+    expect(await store.head(s.key)).toBeNull();
+    expect(await store.head(s.rowsKey)).toBeNull();
+  });
+
+  it('a failing upload fails the writes or finish() with its error instead of hanging', async () => {
+    const broken = new ArtifactStore(
+      createS3Client({ region: 'us-east-1', endpoint: readState().s3Endpoint, forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', bucket: 'no-such-bucket' } as never),
+      `no-such-bucket-${randomUUID().slice(0, 8)}`,
+    );
+    const s = shard(12_000);
+    const writer = new SampleArtifactWriter(broken, s.key, s.meta);
+    // Incompressible records, more than one 8 MB part: the upload fails at its first part and stops reading, so gzip backs up.
+    const noise = (i: number): SampleRecord => ({ ...record(i), arguments: [[randomBytes(1500).toString('hex'), ' answer']] });
+    const run = async () => {
+      for (let i = 0; i < 12_000; i++) await writer.write(noise(i));
+      return writer.finish();
+    };
+    await expect(run()).rejects.toThrow(/bucket/i);
+  });
+});
