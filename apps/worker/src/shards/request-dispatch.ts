@@ -17,15 +17,13 @@ export async function answerRequests(
   const slots: Array<Array<{ type: EngineRequest['type']; index: number }>> = samples.map((s) =>
     s.requests.map((r) => {
       switch (r.type) {
+        // The requests themselves (not copies): a key computed for one (replay, request cache) is reused when it is recorded.
         case 'loglikelihood':
-          return { type: r.type, index: ll.push({ context: r.context, continuation: r.continuation }) - 1 };
+          return { type: r.type, index: ll.push(r) - 1 };
         case 'loglikelihood_rolling':
-          return { type: r.type, index: rolling.push({ text: r.text }) - 1 };
+          return { type: r.type, index: rolling.push(r) - 1 };
         case 'generate_until':
-          return {
-            type: r.type,
-            index: gen.push({ context: r.context, until: r.until, maxTokens: r.maxTokens, temperature: r.temperature, topP: r.topP, topK: r.topK, seed: r.seed, sampleIndex: r.sampleIndex }) - 1,
-          };
+          return { type: r.type, index: gen.push(r) - 1 };
       }
     }),
   );

@@ -11,6 +11,8 @@ import {
   ReplayBackendSpec,
   RequestOptions,
   requestKey,
+  requestKeyFor,
+  RequestType,
   RollingLoglikelihoodRequest,
   RollingLoglikelihoodResult,
   SampleRecord,
@@ -90,15 +92,15 @@ export class ReplayBackend implements InferenceBackend {
   }
 
   async loglikelihood(requests: LoglikelihoodRequest[], opts: RequestOptions = {}): Promise<LoglikelihoodResult[]> {
-    return this.answer(requests.map((r) => ({ type: 'loglikelihood' as const, ...r })), opts) as LoglikelihoodResult[];
+    return this.answer('loglikelihood', requests, opts) as LoglikelihoodResult[];
   }
 
   async loglikelihoodRolling(requests: RollingLoglikelihoodRequest[], opts: RequestOptions = {}): Promise<RollingLoglikelihoodResult[]> {
-    return this.answer(requests.map((r) => ({ type: 'loglikelihood_rolling' as const, ...r })), opts) as RollingLoglikelihoodResult[];
+    return this.answer('loglikelihood_rolling', requests, opts) as RollingLoglikelihoodResult[];
   }
 
   async generateUntil(requests: GenerateRequest[], opts: RequestOptions = {}): Promise<GenerateResult[]> {
-    return this.answer(requests.map((r) => ({ type: 'generate_until' as const, ...r })), opts) as GenerateResult[];
+    return this.answer('generate_until', requests, opts) as GenerateResult[];
   }
 
   async dispose(): Promise<void> {
@@ -106,13 +108,15 @@ export class ReplayBackend implements InferenceBackend {
     this.legacyGenerations.clear();
   }
 
-  private answer(requests: TypedRequest[], opts: RequestOptions): AnyResult[] {
+  private answer(type: RequestType, requests: ReadonlyArray<LoglikelihoodRequest | RollingLoglikelihoodRequest | GenerateRequest>, opts: RequestOptions): AnyResult[] {
     if (opts.signal?.aborted) throw new DomainException(ErrorCode.Cancelled, 'replay cancelled');
     const legacyUsed = new Map<string, number>();
     const missing: TypedRequest[] = [];
-    const out = requests.map((r) => {
-      const found = this.answers.get(requestKey(r));
+    const out = requests.map((req) => {
+      // Keyed through the request object (the worker records the same key for it afterwards).
+      const found = this.answers.get(requestKeyFor(type, req));
       if (found) return { ...found };
+      const r = { ...req, type } as TypedRequest;
       if (r.type === 'generate_until') {
         const texts = this.legacyGenerations.get(r.context);
         const k = legacyUsed.get(r.context) ?? 0;
@@ -127,7 +131,7 @@ export class ReplayBackend implements InferenceBackend {
     if (missing.length) {
       throw new DomainException(
         ErrorCode.MissingResource,
-        `replay of run ${this.spec.sourceRunId}: no stored answer for ${missing.length} of ${requests.length} ${requests[0].type} requests ` +
+        `replay of run ${this.spec.sourceRunId}: no stored answer for ${missing.length} of ${requests.length} ${type} requests ` +
           `(first: ${describe(missing[0])}). The benchmark's requests changed since that run (prompt, few-shot examples, choices or ` +
           'generation settings), or its records predate stored conditional-loss answers; that needs new inference, not a re-score.',
         { sourceRunId: this.spec.sourceRunId, missing: missing.length },
