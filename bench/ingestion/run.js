@@ -1,14 +1,20 @@
 #!/usr/bin/env node
 'use strict';
 /*
- * Ingestion: samples/s into Postgres through the results service's IngestShardService (gzipped JSONL
- * artifact from S3 → COPY → samples), against a raw COPY of the same rows through psql.
+ * Ingestion: samples/s into Postgres through the results service's IngestShardService (the worker's
+ * gzipped COPY rows from S3 → COPY → samples), against a raw COPY of the same rows through psql.
  *
- *   npm run build:ts && node bench/ingestion/run.js [--rows 200000] [--reps 5] [--shard-size 100] [--concurrency 4]
+ *   npm run build:ts && node bench/ingestion/run.js [--rows 200000] [--reps 5] [--shard-size 100] [--path batched|single] [--concurrency N]
  *
  * The rows are HellaSwag samples scored by the real scorer (random log-likelihoods), split into runs of
  * --docs documents and shards of --shard-size (the API's default), written to the embedded S3 server with
- * the worker's SampleArtifactWriter. "ours" ingests every shard with the results queue's concurrency;
+ * the worker's SampleArtifactWriter. "ours" ingests every shard as the results service does: with
+ * --path batched (the default) the results queue's concurrency (RESULTS_WORKER_CONFIG) of ingest jobs
+ * each ask the service's IngestBatcher (RESULTS_INGEST_BATCH lanes and batch size) for their shard;
+ * with --path single, --concurrency (default 4, the queue's concurrency before batching) callers run
+ * one transaction per shard (IngestShardService.ingest), as before batching. BullMQ itself is left out.
+ * --objects memory serves the rows objects from memory (read from S3 once, at setup) instead of S3:
+ * the ingestion apart from its S3 GETs, to tell the two costs apart.
  * "raw" is one `psql \copy samples (...) from <file>` of the same rows in COPY text format. Each
  * measurement starts from an empty samples table; ours and raw alternate; medians and their ratio are
  * printed. The scratch database, the S3 folder and the COPY file are removed at the end.
@@ -18,13 +24,15 @@ const os = require('node:os');
 const path = require('node:path');
 const { randomUUID } = require('node:crypto');
 const { execFileSync, spawn } = require('node:child_process');
+const { Readable } = require('node:stream');
 const { REPO, DATA_DIR, arg, header, dist, median, fmt } = require('../lib/common');
 const { scratchDatabase, dropDatabase } = require('../lib/stack');
 
 const rows = arg('rows', 200_000);
 const reps = arg('reps', 5);
 const shardSize = arg('shard-size', 100);
-const concurrency = arg('concurrency', 4);
+const batched = arg('path', 'batched') === 'batched';
+const objectsInMemory = arg('objects', 's3') === 'memory';
 const docsPerRun = Math.min(arg('docs', 10_000), rows);
 const DB = 'densebench_bench_ingestion';
 
@@ -55,17 +63,33 @@ async function startS3(directory) {
     child.stdout.once('data', (d) => resolve(String(d).trim()));
     child.once('exit', (code) => reject(new Error(`s3 server exited (${code})`)));
   });
-  return { endpoint, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', stop: async () => void child.kill() };
+  return { pid: child.pid, endpoint, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', stop: async () => void child.kill() };
+}
+
+let clockTicks;
+/** CPU seconds process pid has used so far (Linux /proc; NaN elsewhere). */
+function cpuSeconds(pid) {
+  try {
+    const f = fs.readFileSync(`/proc/${pid}/stat`, 'utf8').split(') ')[1].split(' ');
+    clockTicks ??= Number(execFileSync('getconf', ['CLK_TCK'], { encoding: 'utf8' }));
+    return (Number(f[11]) + Number(f[12])) / clockTicks;
+  } catch {
+    return NaN;
+  }
 }
 
 async function main() {
-  header(`ingestion: ${fmt(rows)} samples in shards of ${shardSize}, IngestShardService (concurrency ${concurrency}) vs psql COPY`);
+  const { RESULTS_WORKER_CONFIG, RESULTS_INGEST_BATCH } = dist('libs/queue/src/worker-config');
+  const concurrency = arg('concurrency', batched ? RESULTS_WORKER_CONFIG.concurrency : 4);
+  const how = batched ? `batched: ${RESULTS_INGEST_BATCH.lanes} lanes of up to ${RESULTS_INGEST_BATCH.maxShards} shards` : 'one transaction per shard';
+  header(`ingestion: ${fmt(rows)} samples in shards of ${shardSize}, IngestShardService (${how}, ${concurrency} jobs at once${objectsInMemory ? ', rows objects from memory' : ''}) vs psql COPY`);
   const { DataSource } = require('typeorm');
   const { dataSourceOptions } = dist('libs/database/src/data-source-options');
   const { ArtifactStore, createS3Client, artifactKeys } = dist('libs/storage/src/index');
   require('@nestjs/common').Logger.overrideLogger(['warn', 'error']);
   const { SampleArtifactWriter } = dist('apps/worker/src/shards/sample-artifact-writer');
   const { IngestShardService } = dist('apps/results/src/ingest/ingest-shard.service');
+  const { IngestBatcher } = dist('apps/results/src/ingest/ingest-batcher');
   const { copyLine, SAMPLE_COLUMNS } = dist("libs/contracts/src/index");
 
   const tmp = fs.mkdtempSync(path.join(os.tmpdir(), 'densebench-bench-ingestion-'));
@@ -75,7 +99,15 @@ async function main() {
   try {
     const store = new ArtifactStore(createS3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }), 'bench');
     await store.ensureBucket();
-    const ingest = new IngestShardService(ds, store);
+    const held = new Map();
+    const serviceStore = !objectsInMemory ? store : Object.assign(Object.create(store), {
+      getStream: async (key) => (held.has(key) ? { ...held.get(key), body: Readable.from([held.get(key).buf]) } : store.getStream(key)),
+    });
+    const service = new IngestShardService(ds, serviceStore);
+    // What an ingest job calls: the service's batcher (as ResultsModule builds it), or the service itself.
+    const batches = [];
+    const batcher = new IngestBatcher((ids) => (batches.push(ids.length), service.ingestMany(ids)), RESULTS_INGEST_BATCH);
+    const ingest = batched ? (id) => batcher.ingest(id) : (id) => service.ingest(id);
 
     const recs = await records();
     const [{ id: modelId }] = await ds.query(`INSERT INTO models (name, params_total, backend) VALUES ('bench', 1000, '{"kind":"replay"}') RETURNING id`);
@@ -106,6 +138,10 @@ async function main() {
           [id, runId, rbId, index, start, end, key],
         );
         shards.push(id);
+        if (objectsInMemory) {
+          const o = await store.getStream(artifactKeys.shardRows(runId, 'hellaswag', id));
+          held.set(o.key, { ...o, body: undefined, buf: Buffer.concat(await o.body.toArray()) });
+        }
       }
       done += n;
     }
@@ -119,14 +155,21 @@ async function main() {
       await ds.query(`CHECKPOINT`);
     };
     const count = async () => (await ds.query(`SELECT count(*)::int AS n FROM samples`))[0].n;
+    // CPU of ours: this process (the results service's code) and the S3 server's process, per run.
+    const cpu = { service: [], s3: [] };
     const ours = async () => {
       await reset();
+      batches.length = 0;
+      const cpu0 = { service: process.cpuUsage(), s3: cpuSeconds(s3.pid) };
       const t = performance.now();
       let next = 0;
       await Promise.all(Array.from({ length: concurrency }, async () => {
-        while (next < shards.length) await ingest.ingest(shards[next++]);
+        while (next < shards.length) await ingest(shards[next++]);
       }));
       const sec = (performance.now() - t) / 1000;
+      const used = process.cpuUsage(cpu0.service);
+      cpu.service.push((used.user + used.system) / 1e6);
+      cpu.s3.push(cpuSeconds(s3.pid) - cpu0.s3);
       if ((await count()) !== rows) throw new Error(`ours: ${await count()} rows, expected ${rows}`);
       return sec;
     };
@@ -141,16 +184,19 @@ async function main() {
 
     await ours(); // warm-up (caches, JIT), not counted
     // Re-ingesting changes nothing.
-    if (!(await ingest.ingest(shards[0])).alreadyIngested) throw new Error('re-ingest of an ingested shard was not a no-op');
+    if (!(await ingest(shards[0])).alreadyIngested) throw new Error('re-ingest of an ingested shard was not a no-op');
     const times = { ours: [], raw: [] };
     for (let i = 0; i < reps; i++) {
       const order = i % 2 ? ['raw', 'ours'] : ['ours', 'raw'];
       for (const k of order) times[k].push(await (k === 'ours' ? ours : raw)());
-      console.log(`rep ${i + 1}: ours ${fmt(rows / times.ours[i])} samples/s (${fmt(times.ours[i], 2)} s), raw COPY ${fmt(rows / times.raw[i])} samples/s (${fmt(times.raw[i], 2)} s)`);
+      const txs = batched ? `, ${batches.length} transactions of ${fmt(shards.length / batches.length, 1)} shards on average` : '';
+      console.log(`rep ${i + 1}: ours ${fmt(rows / times.ours[i])} samples/s (${fmt(times.ours[i], 2)} s${txs}), raw COPY ${fmt(rows / times.raw[i])} samples/s (${fmt(times.raw[i], 2)} s)`);
     }
     const o = rows / median(times.ours);
     const r = rows / median(times.raw);
     console.log(`median: ours ${fmt(o)} samples/s, raw COPY ${fmt(r)} samples/s, ratio ours/raw ${fmt(o / r, 2)} (target ≥ 0.70)`);
+    const perShard = (xs) => fmt((1000 * median(xs.slice(1))) / shards.length, 2);
+    console.log(`ours CPU per shard (median): results service ${perShard(cpu.service)} ms, S3 server ${perShard(cpu.s3)} ms`);
   } finally {
     await ds.destroy();
     await s3.stop();
