@@ -1,13 +1,16 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { gunzipSync } from 'node:zlib';
 import { SampleRecord } from '@app/contracts';
+import { jobIds, PoolQueues } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
 import { startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
+import { SampleArtifactWriter } from '../apps/worker/src/shards/sample-artifact-writer';
 
 // Short locks so that a killed worker's shard returns to the queue within seconds.
 const QUEUE_ENV = { SHARD_LOCK_DURATION_MS: '4000', SHARD_STALLED_INTERVAL_MS: '1000', SHARD_BACKOFF_MS: '200' };
@@ -149,5 +152,35 @@ describe('a real evaluation end to end: API → BullMQ → worker processes → 
     expect(shard.status).toBe('done');
     expect(shard.attempts).toBeGreaterThanOrEqual(2);
     expect(shard.worker_id).not.toBe(started.worker_id);
+  });
+  it('a restarted shard whose artifact an earlier attempt stored is handed to ingestion, not run again', async () => {
+    const modelId = await registerModel('stories260K-restart', 'stories260K.gguf');
+    // A pool no worker serves yet, so the job waits while the test plays the earlier attempt.
+    const sub = await http.post('/v1/runs').send({ modelId, pool: 'restart', benchmarks: [{ name: 'arc_easy', limit: 3 }] }).expect(202);
+    const [shard] = await db.query('SELECT id, artifact_key FROM shards WHERE run_id = $1', [sub.body.id]);
+    // The earlier attempt's artifact, with made-up metrics a real run could not produce.
+    const writer = new SampleArtifactWriter(store, shard.artifact_key, { 'run-id': sub.body.id, 'shard-id': shard.id, benchmark: 'arc_easy', samples: '3', 'worker-id': 'gone' });
+    for (let doc = 0; doc < 3; doc++) {
+      await writer.write({
+        doc_id: doc, benchmark: 'arc_easy', doc_hash: 'd', prompt_hash: 'p', target_hash: 't', arguments: [], target: 0, resps: [], filtered_resps: [],
+        metrics: { acc: 0.25, acc_norm: 0.5 }, tokens: { input: 1, output: 0 }, timing: { latency_ms: 1 },
+      });
+    }
+    await writer.finish();
+    // That attempt started the job once (BullMQ counts starts in the job's "ats" field).
+    const queue = app.get(PoolQueues).get('restart', 'llama-cpp');
+    const client = (await queue.client) as unknown as Redis;
+    await client.hincrby(queue.toKey(jobIds.shard(shard.id)), 'ats', 1);
+
+    const late = new WorkerProcess('worker-restart', url, { ...QUEUE_ENV, WORKER_POOLS: 'restart' });
+    workers.push(late);
+    const run = await runUntilEnded(sub.body.id);
+    expect(run.status).toBe('succeeded');
+    expect(await db.query('SELECT doc_id, metrics FROM samples WHERE run_id = $1 ORDER BY doc_id', [sub.body.id])).toEqual(
+      [0, 1, 2].map((doc_id) => ({ doc_id, metrics: { acc: 0.25, acc_norm: 0.5 } })),
+    );
+    // Never started (no model loaded for it): no attempt counted, no envelope.
+    const [after] = await db.query('SELECT status, attempts, envelope FROM shards WHERE id = $1', [shard.id]);
+    expect(after).toEqual({ status: 'done', attempts: 0, envelope: null });
   });
 });

@@ -99,7 +99,7 @@ async function writeArtifacts(registry, store, shards, seed) {
  * Creates the source runs (n documents, and a one-shard run of `small` documents for the dispatch
  * probe) and waits until both succeeded. Returns their ids.
  */
-async function createSourceRuns(bench, { n, small, shardSize, yaml }) {
+async function createSourceRuns(bench, { n, small, yaml }) {
   const { TaskRegistry } = dist('libs/benchmarks/src/index');
   const { ArtifactStore, createS3Client } = dist('libs/storage/src/index');
   const { shardQueueName, redisOptionsFromUrl } = dist('libs/queue/src/index');
@@ -117,8 +117,9 @@ async function createSourceRuns(bench, { n, small, shardSize, yaml }) {
   await queue.pause();
   try {
     const ids = [];
-    for (const [limit, size] of [[n, shardSize], [small, small]]) {
-      const run = await retry(() => bench.api.post('/v1/runs', { modelId: model.id, benchmarks: [{ name: TASK, limit }], pool: 'cpu', shardSize: size }, { 'idempotency-key': `bench-source-${limit}-${size}` }));
+    // The big source with the service's default sizing (its shards only hold the fixture's answers), the small one in one shard.
+    for (const [limit, size] of [[n, undefined], [small, small]]) {
+      const run = await retry(() => bench.api.post('/v1/runs', { modelId: model.id, benchmarks: [{ name: TASK, limit }], pool: 'cpu', shardSize: size }, { 'idempotency-key': `bench-source-${limit}-${size ?? 'auto'}` }));
       const { rows } = await bench.db.query('SELECT id, run_id, doc_start, doc_end, artifact_key FROM shards WHERE run_id = $1 ORDER BY doc_start', [run.id]);
       await writeArtifacts(registry, store, rows, 1234);
       ids.push(run.id);

@@ -6,7 +6,10 @@
  * with 1, 2 and 4 worker processes. The replayed answers are a fixture (see fixture.js): this measures
  * the pipeline's own cost, not inference.
  *
- *   npm run build:ts && node bench/pipeline/run.js [--samples 100000] [--workers 1,2,4] [--reps 3] [--shard-size 100] [--probes 30]
+ *   npm run build:ts && node bench/pipeline/run.js [--samples 100000] [--workers 1,2,4] [--reps 3] [--shard-size N] [--probes 30]
+ *
+ * --shard-size sets the re-scoring run's shard size; without it the service sizes the shards (as for a
+ * user who does not set one).
  *
  * Dispatch latency is measured two ways, both from the BullMQ job's `timestamp` (set when the API's
  * flow added the job): to `processedOn` (a worker took it) and to shards.started_at (the API recorded
@@ -23,7 +26,7 @@ const { writeDataset, createSourceRuns } = require('./fixture');
 const samples = arg('samples', 100000);
 const workerCounts = String(arg('workers', '1,2,4')).split(',').map(Number);
 const reps = arg('reps', 3);
-const shardSize = arg('shard-size', 100);
+const shardSize = arg('shard-size', 0); // 0: the service's default sizing
 const probes = arg('probes', 30);
 const profileDir = arg('cpu-prof', ''); // writes .cpuprofile files of every service process there
 const NAME = 'pipeline';
@@ -60,7 +63,7 @@ function firstWave(shards) {
 }
 
 async function main() {
-  const m = header(`pipeline overhead and memory: ${fmt(samples)}-sample re-scoring runs (replay of fixture answers), workers ${workerCounts.join(',')}, ${reps} reps`);
+  const m = header(`pipeline overhead and memory: ${fmt(samples)}-sample re-scoring runs (replay of fixture answers), shard size ${shardSize || 'default'}, workers ${workerCounts.join(',')}, ${reps} reps`);
   const { shardQueueName, redisOptionsFromUrl, QueueName, jobIds } = dist('libs/queue/src/index');
   const { Queue } = require('bullmq');
   await dropDatabase(`densebench_bench_${NAME}`);
@@ -77,7 +80,7 @@ async function main() {
       try {
         if (!sources) {
           const t0 = performance.now();
-          sources = await createSourceRuns(bench, { n: samples, small: 10, shardSize, yaml });
+          sources = await createSourceRuns(bench, { n: samples, small: 10, yaml });
           console.log(`setup: source runs ${sources.big} (${fmt(samples)} samples, fixture answers) and ${sources.small} in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
         }
         console.log(`\n## ${workers} worker${workers > 1 ? 's' : ''} (load ${os.loadavg().map((l) => l.toFixed(2)).join(' ')})`);
@@ -88,7 +91,7 @@ async function main() {
           const mem = memorySampler(procs);
           const t0 = performance.now();
           const wall0 = Date.now();
-          const created = await bench.api.post(`/v1/runs/${sources.big}/rescore`, {});
+          const created = await bench.api.post(`/v1/runs/${sources.big}/rescore`, shardSize ? { shardSize } : {});
           const run = await bench.api.waitRun(created.id, { pollMs: 250 });
           const sec = (performance.now() - t0) / 1000;
           const maxRss = mem.stop();

@@ -44,7 +44,9 @@ export class RunShardHandler {
   async run(data: JobPayloadMap[JobName.RunShard], ctx: { job: Job; signal?: AbortSignal }): Promise<ShardOutcome | { cancelled: string }> {
     const spec = await this.api.shardSpec(data.shardId);
     const expected = spec.docEnd - spec.docStart;
-    const existing = await this.store.head(spec.artifactKey);
+    // Only a job started before (retried, or back from a lost worker) can find its artifact already
+    // stored by an attempt that did not hand it over; a first start skips the S3 round trip.
+    const existing = (ctx.job.attemptsStarted ?? 2) > 1 ? await this.store.head(spec.artifactKey) : null;
     if (existing && existing.metadata.samples === String(expected) && existing.metadata['shard-id'] === spec.shardId) {
       await this.enqueueIngest(spec);
       return { shardId: spec.shardId, artifactKey: spec.artifactKey, samples: expected, skipped: true };
