@@ -98,4 +98,39 @@ describe('ReplayBackend', () => {
       `run ${RUN} has no stored samples for mmlu_anatomy to replay`,
     );
   });
+  it('loads every artifact when there are more than it fetches at once, blank lines and a missing final newline included', async () => {
+    const many = new MemoryReader();
+    const ll = (i: number): TypedRequest => ({ type: 'loglikelihood', context: `ctx ${i}`, continuation: ' x' });
+    for (let i = 0; i < 11; i++) {
+      const line = JSON.stringify(record(i, [ll(i)], [{ logprob: -i - 0.5, isGreedy: false, contextTokens: 2, continuationTokens: 1 }]));
+      many.objects.set(`runs/${RUN}/samples/demo/${i}.jsonl.gz`, gzipSync(i % 2 ? `\n${line}\n\n` : line));
+    }
+    const b = await ReplayBackend.open({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'demo' }, many);
+    expect(b.info.details).toMatchObject({ artifacts: 11, records: 11, answers: 11 });
+    const got = await b.loglikelihood(Array.from({ length: 11 }, (_, i) => ({ context: `ctx ${i}`, continuation: ' x' })));
+    expect(got.map((r) => r.logprob)).toEqual(Array.from({ length: 11 }, (_, i) => -i - 0.5));
+  });
+
+  it('names the artifact and line of a record that is not JSON, and an artifact that disappeared', async () => {
+    const bad = new MemoryReader();
+    bad.put(`runs/${RUN}/samples/demo/a.jsonl.gz`, [record(0, [], [])]);
+    bad.objects.set(`runs/${RUN}/samples/demo/b.jsonl.gz`, gzipSync(`${JSON.stringify(record(1, [], []))}\n{"doc_id": 2,\n`));
+    const err = await ReplayBackend.open({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'demo' }, bad).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DomainException);
+    expect((err as DomainException).code).toBe(ErrorCode.InvalidInput);
+    expect((err as Error).message).toBe(`artifact runs/${RUN}/samples/demo/b.jsonl.gz has a line that is not JSON (line 2)`);
+
+    const gone = new MemoryReader();
+    for (const k of ['a', 'b', 'c', 'd', 'e', 'f']) gone.put(`runs/${RUN}/samples/demo/${k}.jsonl.gz`, [record(0, [], [])]);
+    gone.getBuffer = async (key: string) => (key.endsWith('/e.jsonl.gz') ? null : gone.objects.get(key) ?? null);
+    await expect(ReplayBackend.open({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'demo' }, gone)).rejects.toThrow(
+      `artifact runs/${RUN}/samples/demo/e.jsonl.gz disappeared while loading the replay`,
+    );
+  });
+
+  it('stops loading when cancelled', async () => {
+    const ctl = new AbortController();
+    ctl.abort('shutdown');
+    await expect(ReplayBackend.open({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'demo' }, reader, ctl.signal)).rejects.toThrow(/was cancelled/);
+  });
 });
