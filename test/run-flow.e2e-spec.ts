@@ -179,8 +179,8 @@ describe('a real evaluation end to end: API → BullMQ → worker processes → 
     expect(await db.query('SELECT doc_id, metrics FROM samples WHERE run_id = $1 ORDER BY doc_id', [sub.body.id])).toEqual(
       [0, 1, 2].map((doc_id) => ({ doc_id, metrics: { acc: 0.25, acc_norm: 0.5 } })),
     );
-    // Never started (no model loaded for it): no attempt counted, no envelope.
+    // Claimed once, never scored (no model loaded for it, no progress report, so no envelope).
     const [after] = await db.query('SELECT status, attempts, envelope FROM shards WHERE id = $1', [shard.id]);
-    expect(after).toEqual({ status: 'done', attempts: 0, envelope: null });
+    expect(after).toEqual({ status: 'done', attempts: 1, envelope: null });
   });
 });

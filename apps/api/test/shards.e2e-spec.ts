@@ -84,6 +84,28 @@ describe('shard endpoints (real Postgres, Redis)', () => {
     await http.post(`/v1/shards/${shardIds[1]}/start`).send({}).expect(401);
   });
 
+  it('claims a shard in one call: start recorded and spec returned; the envelope arrives with the first report', async () => {
+    const { runId, shardIds } = await submit();
+    const claim = (id: string) => http.post(`/v1/shards/${id}/claim`).set('authorization', auth).send().expect(200).then((r) => r.body);
+    const c = await claim(shardIds[1]);
+    expect(c).toMatchObject({ proceed: true, spec: { shardId: shardIds[1], runId, benchmark: 'arc_easy', docStart: 2, docEnd: 4, model: { id: modelId } } });
+    expect(await shardRow(shardIds[1])).toMatchObject({ status: 'running', worker_id: workerId, attempts: 1, envelope: null });
+
+    const report = (done: number, envelope?: unknown) =>
+      http.post(`/v1/shards/${shardIds[1]}/progress`).set('authorization', auth).send(envelope ? { done, envelope } : { done }).expect(200).then((r) => r.body);
+    expect(await report(1, { backend: { kind: 'replay' } })).toEqual({ proceed: true });
+    expect(await report(2)).toEqual({ proceed: true });
+    expect(await shardRow(shardIds[1])).toMatchObject({ done_samples: 2, envelope: { backend: { kind: 'replay' } } });
+    await http.post(`/v1/shards/${shardIds[1]}/progress`).set('authorization', auth).send({ done: 1, envelope: 'not an object' }).expect(400);
+
+    await db.query(`UPDATE shards SET status = 'done' WHERE id = $1`, [shardIds[0]]);
+    expect(await claim(shardIds[0])).toEqual({ proceed: false, reason: 'shard already done' });
+    await http.post(`/v1/runs/${runId}/cancel`).expect(200);
+    expect(await claim(shardIds[1])).toEqual({ proceed: false, reason: `run ${runId} is cancelled` });
+    await http.post('/v1/shards/00000000-0000-4000-8000-000000000000/claim').set('authorization', auth).send().expect(404);
+    await http.post(`/v1/shards/${shardIds[1]}/claim`).send().expect(401);
+  });
+
   it('tells a worker reporting progress to stop: run cancelled or ended, shard not its own', async () => {
     const { runId, shardIds } = await submit();
     expect(await start(shardIds[0])).toEqual({ proceed: true });

@@ -4,7 +4,7 @@ import type { ShardSpec } from '@app/contracts';
 import { WorkerEntity } from '@app/database';
 import { CurrentWorker } from '../workers/current-worker.decorator';
 import { WorkerAuthGuard } from '../workers/worker-auth.guard';
-import { ShardControlResponseDto, ShardProgressRequestDto, ShardStartRequestDto } from './dto/shard.dto';
+import { ShardClaimResponseDto, ShardControlResponseDto, ShardProgressRequestDto, ShardStartRequestDto } from './dto/shard.dto';
 import { ShardsService } from './shards.service';
 
 /** Called by worker agents with their credential. */
@@ -18,6 +18,14 @@ export class ShardsController {
   @Get(':id')
   async spec(@Param('id', ParseUUIDPipe) id: string): Promise<ShardSpec> {
     return this.shards.spec(id);
+  }
+
+  /** The worker's first call for a shard job: records the start and returns the spec. */
+  @Post(':id/claim')
+  @HttpCode(200)
+  @ApiOkResponse({ type: ShardClaimResponseDto })
+  async claim(@Param('id', ParseUUIDPipe) id: string, @CurrentWorker() worker: WorkerEntity): Promise<ShardClaimResponseDto> {
+    return this.shards.claim(id, worker);
   }
 
   @Post(':id/start')
@@ -39,6 +47,6 @@ export class ShardsController {
     @CurrentWorker() worker: WorkerEntity,
     @Body() dto: ShardProgressRequestDto,
   ): Promise<ShardControlResponseDto> {
-    return this.shards.progress(id, worker, dto.done);
+    return this.shards.progress(id, worker, dto.done, dto.envelope ?? null);
   }
 }

@@ -7,7 +7,7 @@ import { BenchmarkCatalog } from '../benchmarks/benchmark-catalog.service';
 
 const ENDED_RUN = [RunStatus.Cancelled, RunStatus.Failed, RunStatus.Succeeded];
 
-/** The worker-facing side of shards: specs, start and progress reports. */
+/** The worker-facing side of shards: claims (start + spec), progress reports with the shard's envelope. */
 @Injectable()
 export class ShardsService {
   constructor(
@@ -88,18 +88,28 @@ export class ShardsService {
   }
 
   /**
+   * start() and spec() in one call: the worker's first request for a job, so that a shard's start is
+   * recorded one round trip after the worker takes it. The envelope follows with the first progress report.
+   */
+  async claim(id: string, worker: WorkerEntity): Promise<{ proceed: boolean; reason?: string; spec?: ShardSpec }> {
+    const control = await this.start(id, worker, null);
+    return control.proceed ? { ...control, spec: await this.spec(id) } : control;
+  }
+
+  /**
    * Live progress from the worker running a shard; tells it to stop when the run was cancelled or
    * the shard is no longer its own. (A top-level SELECT: TypeORM's query() returns [rows, count] for
    * a bare UPDATE … RETURNING, which once made every report read as "proceed".)
    */
-  async progress(id: string, worker: WorkerEntity, done: number): Promise<{ proceed: boolean; reason?: string }> {
+  async progress(id: string, worker: WorkerEntity, done: number, envelope: Record<string, unknown> | null = null): Promise<{ proceed: boolean; reason?: string }> {
     const rows: Array<{ updated: boolean; status: ShardStatus; worker_id: string | null; run_status: RunStatus }> = await this.db.query(
       `WITH upd AS (
-         UPDATE shards SET done_samples = LEAST($3, doc_end - doc_start) WHERE id = $1 AND worker_id = $2 AND status = $4 RETURNING 1
+         UPDATE shards SET done_samples = LEAST($3, doc_end - doc_start), envelope = coalesce($5::jsonb, envelope)
+          WHERE id = $1 AND worker_id = $2 AND status = $4 RETURNING 1
        )
        SELECT EXISTS (SELECT 1 FROM upd) AS updated, s.status, s.worker_id, r.status AS run_status
          FROM shards s JOIN runs r ON r.id = s.run_id WHERE s.id = $1`,
-      [id, worker.id, done, ShardStatus.Running],
+      [id, worker.id, done, ShardStatus.Running, envelope === null ? null : JSON.stringify(envelope)],
     );
     const r = rows[0];
     if (!r) throw notFound('shard', id);

@@ -36,16 +36,14 @@ export class ApiClient {
     return this.call('DELETE', `/v1/workers/${this.workerId}`, undefined, { attempts: 2 });
   }
 
-  shardSpec(shardId: string): Promise<ShardSpec> {
-    return this.call('GET', `/v1/shards/${shardId}`);
+  /** Records the shard's start and returns what to run (or why not to). */
+  claimShard(shardId: string): Promise<ShardControl & { spec?: ShardSpec }> {
+    return this.call('POST', `/v1/shards/${shardId}/claim`);
   }
 
-  startShard(shardId: string, envelope: Record<string, unknown>): Promise<ShardControl> {
-    return this.call('POST', `/v1/shards/${shardId}/start`, { envelope });
-  }
-
-  shardProgress(shardId: string, done: number): Promise<ShardControl> {
-    return this.call('POST', `/v1/shards/${shardId}/progress`, { done }, { attempts: 2 });
+  /** envelope: what produces the shard's numbers, sent with the first report. */
+  shardProgress(shardId: string, done: number, envelope?: Record<string, unknown>): Promise<ShardControl> {
+    return this.call('POST', `/v1/shards/${shardId}/progress`, envelope ? { done, envelope } : { done }, { attempts: 2 });
   }
 
   private async call<T>(

@@ -20,9 +20,10 @@ const DOCS_PER_BATCH = 32;
 const PROGRESS_EVERY_MS = 2_000;
 
 /**
- * Runs one shard: skip if its artifact already validates; otherwise score its documents through the
- * model backend in batches, stream per-sample records to S3, report progress (which also tells us
- * when the run was cancelled), then hand the artifact to the results service for ingestion.
+ * Runs one shard: claim it (the API records its start and returns its spec); on a restarted job, skip
+ * if its artifact already validates; otherwise score its documents through the model backend in
+ * batches, stream per-sample records to S3, report progress (which also tells us when the run was
+ * cancelled; the first report carries the envelope), then hand the artifact to the results service.
  */
 @Injectable()
 export class RunShardHandler {
@@ -42,7 +43,10 @@ export class RunShardHandler {
   ) {}
 
   async run(data: JobPayloadMap[JobName.RunShard], ctx: { job: Job; signal?: AbortSignal }): Promise<ShardOutcome | { cancelled: string }> {
-    const spec = await this.api.shardSpec(data.shardId);
+    // One round trip: the API records the start and says what to run (or that the run ended).
+    const claim = await this.api.claimShard(data.shardId);
+    if (!claim.proceed || !claim.spec) return { cancelled: claim.reason ?? 'refused by the API' };
+    const spec = claim.spec;
     const expected = spec.docEnd - spec.docStart;
     // Only a job started before (retried, or back from a lost worker) can find its artifact already
     // stored by an attempt that did not hand it over; a first start skips the S3 round trip.
@@ -57,20 +61,9 @@ export class RunShardHandler {
       this.customTasks.set(spec.benchmark, spec.taskYaml);
     }
     const backend = await this.models.acquire(spec.model);
-    let start: { proceed: boolean; reason?: string };
-    try {
-      start = await this.api.startShard(spec.shardId, await this.envelope(spec, backend));
-    } catch (err) {
-      this.models.release(backend);
-      throw err;
-    }
-    if (!start.proceed) {
-      this.models.release(backend);
-      return { cancelled: start.reason ?? 'refused by the API' };
-    }
     this.state.currentShardId = spec.shardId;
     try {
-      const outcome = await this.score(spec, backend, ctx);
+      const outcome = await this.score(spec, backend, ctx, await this.envelope(spec, backend));
       if ('cancelled' in outcome) return outcome;
       await this.enqueueIngest(spec);
       this.state.shardsDone++;
@@ -81,7 +74,7 @@ export class RunShardHandler {
     }
   }
 
-  private async score(spec: ShardSpec, backend: InferenceBackend, ctx: { job: Job; signal?: AbortSignal }) {
+  private async score(spec: ShardSpec, backend: InferenceBackend, ctx: { job: Job; signal?: AbortSignal }, envelope: Record<string, unknown>) {
     const task = this.registry.get(spec.benchmark);
     const executor = task.unsafeCode ? this.sandbox.require(task.name) : undefined;
     const prepared = await this.registry.prepare(spec.benchmark, spec.docStart, spec.docEnd, {
@@ -96,6 +89,7 @@ export class RunShardHandler {
       'worker-id': this.api.workerId ?? '',
     });
     let done = 0;
+    let reports = 0;
     let lastReport = Date.now();
     let tokens = 0;
     const t0 = Date.now();
@@ -116,7 +110,8 @@ export class RunShardHandler {
           lastReport = Date.now();
           this.state.tokensPerSecond = tokens / Math.max(0.001, (Date.now() - t0) / 1000);
           await ctx.job.updateProgress({ done, total: prepared.length });
-          const control = await this.api.shardProgress(spec.shardId, done);
+          // The envelope rides on the first report (every shard makes one, at the latest when it ends).
+          const control = await this.api.shardProgress(spec.shardId, done, reports++ === 0 ? envelope : undefined);
           if (!control.proceed) {
             writer.abort(new Error('cancelled'));
             this.logger.log(`shard ${spec.shardId} stopped: ${control.reason}`);
