@@ -39,28 +39,32 @@ describe('shard endpoints (real Postgres, Redis)', () => {
     const shards: Array<{ id: string }> = await db.query('SELECT id FROM shards WHERE run_id = $1 ORDER BY shard_index', [res.body.id]);
     return { runId: res.body.id as string, shardIds: shards.map((s) => s.id) };
   };
-  const start = (id: string, envelope: unknown = { backend: { kind: 'llama-cpp' } }) =>
-    http.post(`/v1/shards/${id}/start`).set('authorization', auth).send({ envelope }).expect(200).then((r) => r.body);
+  /** Claims a shard; the control part of the answer (proceed, reason) without the spec. */
+  const start = (id: string) =>
+    http.post(`/v1/shards/${id}/claim`).set('authorization', auth).send().expect(200).then(({ body: { spec: _spec, ...control } }) => control);
+  const report = (id: string, body: Record<string, unknown>) =>
+    http.post(`/v1/shards/${id}/progress`).set('authorization', auth).send(body).expect(200).then((r) => r.body);
   const shardRow = async (id: string) =>
     (await db.query('SELECT status, worker_id, attempts, started_at, done_samples, envelope FROM shards WHERE id = $1', [id]))[0];
 
-  it('serves a shard spec and records its start: shard running, run running, worker busy', async () => {
+  it('serves a shard spec; a claim records its start: shard running, run running, worker busy', async () => {
     const { runId, shardIds } = await submit();
     const spec = await http.get(`/v1/shards/${shardIds[1]}`).set('authorization', auth).expect(200);
     expect(spec.body).toMatchObject({ shardId: shardIds[1], runId, benchmark: 'arc_easy', docStart: 2, docEnd: 4, seed: 1234, model: { id: modelId } });
 
     expect(await start(shardIds[0])).toEqual({ proceed: true });
-    expect(await shardRow(shardIds[0])).toMatchObject({ status: 'running', worker_id: workerId, attempts: 1, done_samples: 0, envelope: { backend: { kind: 'llama-cpp' } } });
+    expect(await shardRow(shardIds[0])).toMatchObject({ status: 'running', worker_id: workerId, attempts: 1, done_samples: 0, envelope: null });
     const [run] = await db.query('SELECT status, started_at FROM runs WHERE id = $1', [runId]);
     expect(run.status).toBe('running');
     expect(run.started_at).not.toBeNull();
     const [worker] = await db.query('SELECT current_shard_id FROM workers WHERE id = $1', [workerId]);
     expect(worker.current_shard_id).toBe(shardIds[0]);
 
-    // Progress, then a restart (a retried attempt) resets it and counts the attempt; the run keeps its start.
-    expect((await http.post(`/v1/shards/${shardIds[0]}/progress`).set('authorization', auth).send({ done: 1 }).expect(200)).body).toEqual({ proceed: true });
-    expect((await shardRow(shardIds[0])).done_samples).toBe(1);
-    expect(await start(shardIds[0], null)).toEqual({ proceed: true });
+    // Progress with the envelope, then a restart (a retried attempt) resets both and counts the attempt;
+    // the run keeps its start.
+    expect(await report(shardIds[0], { done: 1, envelope: { backend: { kind: 'llama-cpp' } } })).toEqual({ proceed: true });
+    expect(await shardRow(shardIds[0])).toMatchObject({ done_samples: 1, envelope: { backend: { kind: 'llama-cpp' } } });
+    expect(await start(shardIds[0])).toEqual({ proceed: true });
     expect(await shardRow(shardIds[0])).toMatchObject({ attempts: 2, done_samples: 0, envelope: null });
     const [again] = await db.query('SELECT started_at FROM runs WHERE id = $1', [runId]);
     expect(again.started_at).toEqual(run.started_at);
@@ -80,8 +84,8 @@ describe('shard endpoints (real Postgres, Redis)', () => {
     expect(await start(shardIds[1])).toEqual({ proceed: false, reason: `run ${runId} is cancelled` });
     expect(await shardRow(shardIds[1])).toMatchObject({ status: 'cancelled', worker_id: null, attempts: 0 });
 
-    await http.post('/v1/shards/00000000-0000-4000-8000-000000000000/start').set('authorization', auth).send({}).expect(404);
-    await http.post(`/v1/shards/${shardIds[1]}/start`).send({}).expect(401);
+    await http.post('/v1/shards/00000000-0000-4000-8000-000000000000/claim').set('authorization', auth).send().expect(404);
+    await http.post(`/v1/shards/${shardIds[1]}/claim`).send().expect(401);
   });
 
   it('claims a shard in one call: start recorded and spec returned; the envelope arrives with the first report', async () => {

@@ -4,7 +4,7 @@ import type { ShardSpec } from '@app/contracts';
 import { WorkerEntity } from '@app/database';
 import { CurrentWorker } from '../workers/current-worker.decorator';
 import { WorkerAuthGuard } from '../workers/worker-auth.guard';
-import { ShardClaimResponseDto, ShardControlResponseDto, ShardProgressRequestDto, ShardStartRequestDto } from './dto/shard.dto';
+import { ShardClaimResponseDto, ShardControlResponseDto, ShardProgressRequestDto } from './dto/shard.dto';
 import { ShardsService } from './shards.service';
 
 /** Called by worker agents with their credential. */
@@ -26,17 +26,6 @@ export class ShardsController {
   @ApiOkResponse({ type: ShardClaimResponseDto })
   async claim(@Param('id', ParseUUIDPipe) id: string, @CurrentWorker() worker: WorkerEntity): Promise<ShardClaimResponseDto> {
     return this.shards.claim(id, worker);
-  }
-
-  @Post(':id/start')
-  @HttpCode(200)
-  @ApiOkResponse({ type: ShardControlResponseDto })
-  async start(
-    @Param('id', ParseUUIDPipe) id: string,
-    @CurrentWorker() worker: WorkerEntity,
-    @Body() dto: ShardStartRequestDto,
-  ): Promise<ShardControlResponseDto> {
-    return this.shards.start(id, worker, dto.envelope ?? null);
   }
 
   @Post(':id/progress')

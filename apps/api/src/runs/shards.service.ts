@@ -53,31 +53,28 @@ export class ShardsService {
   }
 
   /**
-   * A worker starts (or restarts) a shard. Refused when the run has ended or the shard is done or
-   * cancelled. One statement (the shard row's lock serializes racing starts): it runs once per shard
-   * on the dispatch path, where a transaction of five round trips was most of the API's cost.
+   * A worker starts (or restarts) a shard; its envelope is reset until the worker reports it. Refused
+   * when the run has ended or the shard is done or cancelled. One statement (the shard row's lock
+   * serializes racing starts): it runs once per shard on the dispatch path, where a transaction of
+   * five round trips was most of the API's cost.
    */
-  async start(id: string, worker: WorkerEntity, envelope: Record<string, unknown> | null): Promise<{ proceed: boolean; reason?: string }> {
+  private async start(id: string, worker: WorkerEntity): Promise<{ proceed: boolean; reason?: string }> {
     const rows: Array<{ started: boolean; shard_status: ShardStatus | null; run_id: string | null; run_status: RunStatus | null }> = await this.db.query(
       `WITH target AS (
          SELECT s.id, s.status, s.run_id, r.status AS run_status FROM shards s JOIN runs r ON r.id = s.run_id WHERE s.id = $1
        ), started AS (
-         UPDATE shards s SET status = $4, worker_id = $2, attempts = s.attempts + 1, started_at = now(), done_samples = 0, error = NULL, envelope = $3
+         UPDATE shards s SET status = $3, worker_id = $2, attempts = s.attempts + 1, started_at = now(), done_samples = 0, error = NULL, envelope = NULL
            FROM runs r
-          WHERE s.id = $1 AND r.id = s.run_id AND s.status NOT IN ($5, $6) AND r.status NOT IN ($7, $8, $9)
+          WHERE s.id = $1 AND r.id = s.run_id AND s.status NOT IN ($4, $5) AND r.status NOT IN ($6, $7, $8)
          RETURNING s.run_id
        ), run AS (
-         UPDATE runs SET status = $10, started_at = now() WHERE id IN (SELECT run_id FROM started) AND status = $11
+         UPDATE runs SET status = $9, started_at = now() WHERE id IN (SELECT run_id FROM started) AND status = $10
        ), busy AS (
          UPDATE workers SET current_shard_id = $1 WHERE id = $2 AND EXISTS (SELECT 1 FROM started)
        )
        SELECT EXISTS (SELECT 1 FROM started) AS started, t.status AS shard_status, t.run_id, t.run_status
          FROM (SELECT 1) one LEFT JOIN target t ON true`,
-      [
-        id, worker.id, envelope === null ? null : JSON.stringify(envelope), ShardStatus.Running,
-        ShardStatus.Done, ShardStatus.Cancelled, ...ENDED_RUN,
-        RunStatus.Running, RunStatus.Queued,
-      ],
+      [id, worker.id, ShardStatus.Running, ShardStatus.Done, ShardStatus.Cancelled, ...ENDED_RUN, RunStatus.Running, RunStatus.Queued],
     );
     const r = rows[0];
     if (r.started) return { proceed: true };
@@ -92,7 +89,7 @@ export class ShardsService {
    * recorded one round trip after the worker takes it. The envelope follows with the first progress report.
    */
   async claim(id: string, worker: WorkerEntity): Promise<{ proceed: boolean; reason?: string; spec?: ShardSpec }> {
-    const control = await this.start(id, worker, null);
+    const control = await this.start(id, worker);
     return control.proceed ? { ...control, spec: await this.spec(id) } : control;
   }
 

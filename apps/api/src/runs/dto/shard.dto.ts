@@ -22,9 +22,3 @@ export class ShardClaimResponseDto extends ShardControlResponseDto {
   @ApiProperty({ required: false, description: 'what to run (when proceed): document range, model and backend, task' })
   spec?: ShardSpec;
 }
-
-export class ShardStartRequestDto {
-  @ApiProperty({ required: false, description: 'reproducibility envelope: backend, engine version, model hash, task hashes, machine' })
-  @IsOptional() @IsObject()
-  envelope?: Record<string, unknown>;
-}
