@@ -6,6 +6,15 @@ import { RunEntity } from '@app/database';
 import { RunDensityViewService } from '../density/run-density/run-density-view.service';
 import { BenchmarkProgressDto, RunResponseDto, RunSummaryDto, ShardCountsDto } from './dto/run-response.dto';
 
+/** Progress and metrics per benchmark of a run. Exported for bench/aggregation. */
+export const RUN_VIEW_BENCHMARKS_SQL = `SELECT rb.name, rb.is_group AS "isGroup", rb.total_samples AS total, rb.num_fewshot AS "numFewshot", rb.metrics,
+                rb.task_info->'leaves' AS leaves, coalesce(sum(s.done_samples), 0)::int AS done
+           FROM run_benchmarks rb LEFT JOIN shards s ON s.run_id = $1 AND s.run_benchmark_id = rb.id
+          WHERE rb.run_id = $1 GROUP BY rb.id ORDER BY rb.name`;
+
+/** Shard counts by status of a run. Exported for bench/aggregation. */
+export const RUN_VIEW_SHARDS_SQL = `SELECT status, count(*)::int AS n FROM shards WHERE run_id = $1 GROUP BY status`;
+
 /** Builds the API's view of a run: progress per benchmark (samples done/total) and shard counts. */
 @Injectable()
 export class RunViewService {
@@ -17,13 +26,10 @@ export class RunViewService {
   async view(run: RunEntity & { model?: { name: string } }): Promise<RunResponseDto> {
     const [benchmarks, shardRows, density] = await Promise.all([
       this.db.query(
-        `SELECT rb.name, rb.is_group AS "isGroup", rb.total_samples AS total, rb.num_fewshot AS "numFewshot", rb.metrics,
-                rb.task_info->'leaves' AS leaves, coalesce(sum(s.done_samples), 0)::int AS done
-           FROM run_benchmarks rb LEFT JOIN shards s ON s.run_id = $1 AND s.run_benchmark_id = rb.id
-          WHERE rb.run_id = $1 GROUP BY rb.id ORDER BY rb.name`,
+        RUN_VIEW_BENCHMARKS_SQL,
         [run.id],
       ) as Promise<Array<BenchmarkProgressDto & { leaves: string[] | null }>>,
-      this.db.query(`SELECT status, count(*)::int AS n FROM shards WHERE run_id = $1 GROUP BY status`, [run.id]) as Promise<
+      this.db.query(RUN_VIEW_SHARDS_SQL, [run.id]) as Promise<
         Array<{ status: ShardStatus; n: number }>
       >,
       // Densities and efficiency are stored for succeeded runs only (results service): the runs that

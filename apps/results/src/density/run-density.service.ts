@@ -22,6 +22,14 @@ export interface RunEndInput {
 type LatestVersion = FitVersionRef & { reference: string; version: number; d0Tokens: number };
 type UsageRow = { benchmark: string; items: number; input: number; output: number; busy: number; workerCost: number | null; unpriced: number };
 
+/** Per benchmark: items, tokens, busy time and worker cost of a run's samples. Exported for bench/aggregation. */
+export const RUN_USAGE_SQL = `SELECT s.benchmark, count(*)::int AS items, coalesce(sum(s.input_tokens), 0)::float8 AS input,
+              coalesce(sum(s.output_tokens), 0)::float8 AS output, coalesce(sum(s.latency_ms::float8), 0) AS busy,
+              sum(s.latency_ms::float8 * w.cost_per_hour) / 3600000 AS "workerCost",
+              count(*) FILTER (WHERE w.cost_per_hour IS NULL)::int AS unpriced
+         FROM samples s JOIN shards sh ON sh.id = s.shard_id AND sh.run_id = $1 LEFT JOIN workers w ON w.id = sh.worker_id
+        WHERE s.run_id = $1 GROUP BY s.benchmark`;
+
 /**
  * Run-end density: token value, cost density and compute density of the run; its capability density against
  * the latest fit of every reference family marked at_run_end (per benchmark and the AVERAGE headline); the
@@ -103,12 +111,7 @@ export class RunDensityService {
   /** Per benchmark (in its primary metric) and pooled; tokens and busy time from the run's samples. */
   private async efficiency(input: RunEndInput, errors: string[]): Promise<EfficiencyFigures[]> {
     const usageRows: UsageRow[] = await this.db.query(
-      `SELECT s.benchmark, count(*)::int AS items, coalesce(sum(s.input_tokens), 0)::float8 AS input,
-              coalesce(sum(s.output_tokens), 0)::float8 AS output, coalesce(sum(s.latency_ms::float8), 0) AS busy,
-              sum(s.latency_ms::float8 * w.cost_per_hour) / 3600000 AS "workerCost",
-              count(*) FILTER (WHERE w.cost_per_hour IS NULL)::int AS unpriced
-         FROM samples s JOIN shards sh ON sh.id = s.shard_id AND sh.run_id = $1 LEFT JOIN workers w ON w.id = sh.worker_id
-        WHERE s.run_id = $1 GROUP BY s.benchmark`,
+      RUN_USAGE_SQL,
       [input.runId],
     );
     const usages: BenchmarkUsage[] = [];

@@ -14,6 +14,10 @@ import { RunMetricsService } from './run-metrics.service';
 
 const DENSEBENCH_VERSION = packageVersion();
 
+/** Tokens and busy time of a run's samples. Exported for bench/aggregation. */
+export const RUN_TOTALS_SQL = `SELECT coalesce(sum(input_tokens),0)::float8 AS input, coalesce(sum(output_tokens),0)::float8 AS output,
+                coalesce(sum(latency_ms::float8),0) AS busy FROM samples WHERE run_id = $1`;
+
 /**
  * Runs once all shards of a run have ended (the flow's parent job): records shard failures, ingests
  * any artifact not yet ingested, aggregates metrics with stderr, totals tokens and time, writes
@@ -57,8 +61,7 @@ export class FinalizeRunService {
     const envelope = await this.envelope(runId, run.seed);
     const totals: { input: number; output: number; busy: number } = (
       await this.db.query(
-        `SELECT coalesce(sum(input_tokens),0)::float8 AS input, coalesce(sum(output_tokens),0)::float8 AS output,
-                coalesce(sum(latency_ms::float8),0) AS busy FROM samples WHERE run_id = $1`,
+        RUN_TOTALS_SQL,
         [runId],
       )
     )[0];

@@ -7,6 +7,13 @@ import { BenchmarkSummary } from './results-json';
 
 type LossRow = { benchmark: string; n: number; nll: number; tokens: number; bytes: number };
 
+/** Conditional loss per benchmark of a run (document order: float sums independent of ingestion order). Exported for bench/aggregation. */
+export const RUN_LOSSES_SQL = `SELECT benchmark, count(*)::int AS n, sum(loss_nll ORDER BY doc_id) AS nll, sum(loss_tokens)::float8 AS tokens, sum(loss_bytes)::float8 AS bytes
+         FROM samples WHERE run_id = $1 AND loss_nll IS NOT NULL GROUP BY benchmark`;
+
+/** Per-sample metrics of one benchmark of a run, in document order. Exported for bench/aggregation. */
+export const BENCHMARK_METRICS_SQL = `SELECT metrics FROM samples WHERE run_id = $1 AND benchmark = $2 ORDER BY doc_id`;
+
 /**
  * A run's metrics as lm-evaluation-harness computes them: each task's per-sample values aggregated by
  * the task's own rules (mean with sample-std stderr, bootstrap, weighted perplexities…), groups from
@@ -26,15 +33,14 @@ export class RunMetricsService {
     // Sums and per-sample lists in document order: float sums and seeded bootstraps then give the same
     // digits whatever order the shards were ingested in (a re-scored run equals its source exactly).
     const losses: LossRow[] = await this.db.query(
-      `SELECT benchmark, count(*)::int AS n, sum(loss_nll ORDER BY doc_id) AS nll, sum(loss_tokens)::float8 AS tokens, sum(loss_bytes)::float8 AS bytes
-         FROM samples WHERE run_id = $1 AND loss_nll IS NOT NULL GROUP BY benchmark`,
+      RUN_LOSSES_SQL,
       [runId],
     );
     const leaves: Record<string, TaskResults> = {};
     const out: BenchmarkSummary[] = [];
     for (const rb of rbs.filter((r) => !r.isGroup)) {
       const rows: Array<{ metrics: Record<string, number> }> = await this.db.query(
-        `SELECT metrics FROM samples WHERE run_id = $1 AND benchmark = $2 ORDER BY doc_id`,
+        BENCHMARK_METRICS_SQL,
         [runId, rb.name],
       );
       const task = this.registry.get(rb.name);

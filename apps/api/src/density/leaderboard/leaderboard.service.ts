@@ -34,24 +34,11 @@ export interface Leaderboard {
 }
 
 /**
- * The density leaderboard: every model with densities against the family's latest fit version (stored by the
- * results service), its per-benchmark cells, and the efficiency figures of its latest succeeded run.
+ * Ranked leaderboard rows of fit version $1: release dates in [$2, $3], models with a score on every
+ * benchmark of $4, sorted by `column` (from SORT_COLUMNS only), page $5/$6. Exported for bench/aggregation.
  */
-@Injectable()
-export class LeaderboardService {
-  constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    private readonly references: ReferencesService,
-  ) {}
-
-  async query(q: LeaderboardQueryDto): Promise<Leaderboard> {
-    const reference = await this.references.resolve(q.reference);
-    const version = await this.references.latestVersion(reference);
-    const benchmarks = q.benchmarks ?? [];
-    const column = SORT_COLUMNS[q.sort];
-    const direction = q.order === 'asc' ? 'ASC' : 'DESC';
-    const heads: HeadRow[] = await this.db.query(
-      `WITH eff AS (
+export const leaderboardSql = (column: string, direction: 'ASC' | 'DESC'): string =>
+  `WITH eff AS (
          SELECT DISTINCT ON (r.model_id) r.model_id, r.id AS run_id, e.score_per_1k_output_tokens, e.score_per_dollar, e.score_per_tflop,
                 e.token_value, e.cost_density, e.compute_density
            FROM runs r JOIN run_efficiency e ON e.run_id = r.id AND e.benchmark = 'ALL'
@@ -69,7 +56,35 @@ export class LeaderboardService {
                                    AND x.subject_id = m.id AND x.benchmark = wanted.benchmark AND x.score IS NOT NULL))
        )
        SELECT *, CASE WHEN density IS NULL THEN NULL ELSE rank() OVER (ORDER BY density DESC NULLS LAST) END AS rank, count(*) OVER () AS total
-         FROM board ORDER BY ${column} ${direction} NULLS LAST, name ASC LIMIT $5 OFFSET $6`,
+         FROM board ORDER BY ${column} ${direction} NULLS LAST, name ASC LIMIT $5 OFFSET $6`;
+
+/** Per-benchmark density cells of models $2 in fit version $1 (only benchmarks $3 when not empty). Exported for bench/aggregation. */
+export const LEADERBOARD_CELLS_SQL = `SELECT subject_id AS "modelId", benchmark, metric, score, score_source AS "scoreSource", effective_params AS "effectiveParams",
+              density, undefined_reason AS "undefinedReason", message
+         FROM densities
+        WHERE fit_version_id = $1 AND subject_kind = 'model' AND subject_id = ANY($2) AND benchmark <> '${AVERAGE}'
+          AND (cardinality($3::text[]) = 0 OR benchmark = ANY($3))
+        ORDER BY benchmark`;
+
+/**
+ * The density leaderboard: every model with densities against the family's latest fit version (stored by the
+ * results service), its per-benchmark cells, and the efficiency figures of its latest succeeded run.
+ */
+@Injectable()
+export class LeaderboardService {
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly references: ReferencesService,
+  ) {}
+
+  async query(q: LeaderboardQueryDto): Promise<Leaderboard> {
+    const reference = await this.references.resolve(q.reference);
+    const version = await this.references.latestVersion(reference);
+    const benchmarks = q.benchmarks ?? [];
+    const column = SORT_COLUMNS[q.sort];
+    const direction = q.order === 'asc' ? 'ASC' : 'DESC';
+    const heads: HeadRow[] = await this.db.query(
+      leaderboardSql(column, direction),
       [version.id, q.from ?? null, q.to ?? null, benchmarks, q.limit, q.offset],
     );
     const cells = await this.cells(version.id, heads.map((h) => h.model_id), benchmarks);
@@ -105,12 +120,7 @@ export class LeaderboardService {
     const out = new Map<string, Record<string, DensityCellDto>>();
     if (modelIds.length === 0) return out;
     const rows: Array<DensityCellDto & { modelId: string; benchmark: string }> = await this.db.query(
-      `SELECT subject_id AS "modelId", benchmark, metric, score, score_source AS "scoreSource", effective_params AS "effectiveParams",
-              density, undefined_reason AS "undefinedReason", message
-         FROM densities
-        WHERE fit_version_id = $1 AND subject_kind = 'model' AND subject_id = ANY($2) AND benchmark <> '${AVERAGE}'
-          AND (cardinality($3::text[]) = 0 OR benchmark = ANY($3))
-        ORDER BY benchmark`,
+      LEADERBOARD_CELLS_SQL,
       [versionId, modelIds, benchmarks],
     );
     for (const { modelId, benchmark, ...cell } of rows) {

@@ -19,6 +19,13 @@ export interface TrendResult {
   trend: DensityTrend;
 }
 
+/** Models with a headline density and a release date in [$2, $3] of fit version $1. Exported for bench/aggregation. */
+export const TREND_POINTS_SQL = `SELECT m.name AS model, to_char(m.release_date, 'YYYY-MM-DD') AS "releaseDate", d.density
+         FROM densities d JOIN models m ON m.id = d.model_id
+        WHERE d.fit_version_id = $1 AND d.subject_kind = 'model' AND d.benchmark = 'AVERAGE' AND d.density IS NOT NULL
+          AND m.release_date IS NOT NULL AND ($2::date IS NULL OR m.release_date >= $2::date) AND ($3::date IS NULL OR m.release_date <= $3::date)
+        ORDER BY m.release_date, m.name`;
+
 /**
  * The Densing Law trend over the leaderboard: ln ρ_max = A·t + B on the models' headline densities against
  * their release dates (fitDensityTrend, seeded bootstrap CI). Too few points: DensityException → 422.
@@ -44,11 +51,7 @@ export class TrendService {
   /** Models with a defined headline density and a release date in [from, to]. */
   async points(versionId: string, from?: string, to?: string): Promise<TrendPoint[]> {
     return this.db.query(
-      `SELECT m.name AS model, to_char(m.release_date, 'YYYY-MM-DD') AS "releaseDate", d.density
-         FROM densities d JOIN models m ON m.id = d.model_id
-        WHERE d.fit_version_id = $1 AND d.subject_kind = 'model' AND d.benchmark = 'AVERAGE' AND d.density IS NOT NULL
-          AND m.release_date IS NOT NULL AND ($2::date IS NULL OR m.release_date >= $2::date) AND ($3::date IS NULL OR m.release_date <= $3::date)
-        ORDER BY m.release_date, m.name`,
+      TREND_POINTS_SQL,
       [versionId, from ?? null, to ?? null],
     );
   }
