@@ -7,13 +7,14 @@ export function planShards(n: number, size: number): Array<{ start: number; end:
 }
 
 /**
- * Shard sizing when a run does not set one. A shard has a fixed cost besides its samples (fetching
- * its spec, recording its start, two S3 objects, an ingestion transaction: ~25 ms of CPU over the
- * services) and should leave enough shards to spread a benchmark over a fleet and to retry cheaply.
+ * Shard sizing when a run does not set one. A shard has a fixed cost besides its samples (its claim
+ * and progress calls, two S3 objects, its share of an ingestion transaction, its BullMQ jobs: ~15-20 ms
+ * of CPU over the services) and there should be enough shards to spread a benchmark over a fleet and
+ * to retry cheaply.
  * - Model inference costs milliseconds to seconds a sample, so 100-document shards already hide the
- *   fixed cost; big benchmarks are cut into about `MODEL_TARGET_SHARDS` shards of at most 1,000.
+ *   fixed cost; big benchmarks are cut into about `model.targetShards` shards of at most 1,000.
  * - A replay (re-scoring) costs ~0.1 ms a sample, so the fixed cost dominates unless shards hold
- *   thousands of samples: about `REPLAY_TARGET_SHARDS` per benchmark, between 1,000 and 10,000.
+ *   thousands of samples: about `replay.targetShards` per benchmark, between 1,000 and 10,000.
  */
 export const SHARD_SIZING = {
   model: { targetShards: 64, min: 100, max: 1_000 },
