@@ -7,9 +7,10 @@ import { ArtifactStore, artifactKeys, StoredObject } from '@app/storage';
 const gzipAsync = promisify(gzip);
 
 /**
- * JSONL handed to gzip per write. One deflate call per record (~2.5 KB) cost more in call overhead
- * than in compression: batching them into ~64 KB chunks took the compressor from the worker's top
- * hot spot to a few percent of its CPU.
+ * JSONL handed to gzip per write, and gzip's output chunk. One deflate call per record (~2.5 KB) cost
+ * more in call overhead than in compression; so did zlib's default 16 KiB output chunk (a main-thread
+ * callback each). With 64 KiB both ways, one worker replays 9.3k samples/s instead of 6.3k (measured
+ * side by side, BENCHMARKS.md item 4).
  */
 const CHUNK_CHARS = 64 * 1024;
 
@@ -37,7 +38,7 @@ export class SampleArtifactWriter {
     private readonly meta: SampleArtifactMeta,
   ) {
     // Level 1: several times faster than the default 6 for JSONL this repetitive, at a slightly larger object.
-    this.gzip = createGzip({ level: 1 });
+    this.gzip = createGzip({ level: 1, chunkSize: CHUNK_CHARS });
     this.upload = store.putStream(key, this.gzip, {
       contentType: 'application/gzip',
       metadata: meta as unknown as Record<string, string>,
