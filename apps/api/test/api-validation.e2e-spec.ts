@@ -126,8 +126,8 @@ describe('API input validation (real Postgres, Redis, S3)', () => {
     expect(hb.body.status).toBe('active');
     await http.post(`/v1/workers/${workerId}/drain`).expect(200);
     expect((await http.post(`/v1/workers/${workerId}/heartbeat`).set('authorization', `Bearer ${credential}`).send({}).expect(200)).body.status).toBe('draining');
-    await http.get('/v1/shards/00000000-0000-4000-8000-000000000000').set('authorization', `Bearer ${credential}`).expect(404);
-    await http.get('/v1/shards/00000000-0000-4000-8000-000000000000').expect(401);
+    await http.post('/v1/shards/00000000-0000-4000-8000-000000000000/claim').set('authorization', `Bearer ${credential}`).send().expect(404);
+    await http.post('/v1/shards/00000000-0000-4000-8000-000000000000/claim').send().expect(401);
   });
 
   it('serves Prometheus metrics with queue depth per pool', async () => {

@@ -47,12 +47,11 @@ describe('shard endpoints (real Postgres, Redis)', () => {
   const shardRow = async (id: string) =>
     (await db.query('SELECT status, worker_id, attempts, started_at, done_samples, envelope FROM shards WHERE id = $1', [id]))[0];
 
-  it('serves a shard spec; a claim records its start: shard running, run running, worker busy', async () => {
+  it('a claim records the start (shard running, run running, worker busy) and returns the spec', async () => {
     const { runId, shardIds } = await submit();
-    const spec = await http.get(`/v1/shards/${shardIds[1]}`).set('authorization', auth).expect(200);
-    expect(spec.body).toMatchObject({ shardId: shardIds[1], runId, benchmark: 'arc_easy', docStart: 2, docEnd: 4, seed: 1234, model: { id: modelId } });
+    const claimed = await http.post(`/v1/shards/${shardIds[0]}/claim`).set('authorization', auth).send().expect(200);
+    expect(claimed.body).toMatchObject({ proceed: true, spec: { shardId: shardIds[0], runId, benchmark: 'arc_easy', docStart: 0, docEnd: 2, seed: 1234, model: { id: modelId } } });
 
-    expect(await start(shardIds[0])).toEqual({ proceed: true });
     expect(await shardRow(shardIds[0])).toMatchObject({ status: 'running', worker_id: workerId, attempts: 1, done_samples: 0, envelope: null });
     const [run] = await db.query('SELECT status, started_at FROM runs WHERE id = $1', [runId]);
     expect(run.status).toBe('running');

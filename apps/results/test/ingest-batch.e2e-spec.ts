@@ -2,9 +2,8 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { copyLine, DomainException, SampleRecord } from '@app/contracts';
-import { dataSourceOptions } from '@app/database';
-import { ArtifactStore, artifactKeys, createS3Client } from '@app/storage';
-import { readState } from '@app/testing';
+import { ArtifactStore, artifactKeys } from '@app/storage';
+import { insertRun, testArtifactStore, testDataSource } from '@app/testing';
 import { IngestShardService } from '../src/ingest/ingest-shard.service';
 
 /** IngestShardService.ingestMany against the real Postgres and S3 server: one transaction, failure isolation. */
@@ -55,19 +54,13 @@ describe('IngestShardService.ingestMany (Postgres + S3)', () => {
   const three = { ingested: 3, inserted: 3 };
 
   beforeAll(async () => {
-    const st = readState();
-    db = await new DataSource(dataSourceOptions(st.databaseUrl, 4)).initialize();
-    store = new ArtifactStore(
-      createS3Client({ region: 'us-east-1', endpoint: st.s3Endpoint, forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', bucket: 'densebench-test' } as never),
-      'densebench-test',
-    );
+    db = await testDataSource();
+    store = testArtifactStore();
     await store.ensureBucket();
     ingest = new IngestShardService(db, store);
   });
   beforeEach(async () => {
-    const [{ id: modelId }] = await db.query(`INSERT INTO models (name, params_total, backend) VALUES ($1, 1, '{"kind":"replay"}') RETURNING id`, [`batch-${randomUUID()}`]);
-    [{ id: runId }] = await db.query(`INSERT INTO runs (model_id, pool, shard_size, seed, benchmarks) VALUES ($1, 'cpu', 3, 1, '[]') RETURNING id`, [modelId]);
-    [{ id: rbId }] = await db.query(`INSERT INTO run_benchmarks (run_id, name, total_samples) VALUES ($1, 'arc_easy', 30) RETURNING id`, [runId]);
+    ({ runId, rbId } = await insertRun(db, { totalSamples: 30, shardSize: 3 }));
   });
   afterAll(async () => {
     await db?.destroy();

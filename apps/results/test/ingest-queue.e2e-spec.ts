@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { copyLine, SampleRecord } from '@app/contracts';
 import { JobName, jobIds, QueueName, resultsJobOptions } from '@app/queue';
 import { ArtifactStore, artifactKeys } from '@app/storage';
-import { startResults, waitFor } from '@app/testing';
+import { insertRun, startResults, waitFor } from '@app/testing';
 import { ResultsModule } from '../src/results.module';
 
 /** The results service as deployed: ingest jobs on the results queue (real BullMQ, Postgres, S3) are batched. */
@@ -35,9 +35,7 @@ describe('ingest-shard jobs through the results queue', () => {
 
   /** A run of n shards of 2 documents whose rows objects hold docs(i) of shard i; enqueues their ingest jobs at once. */
   async function enqueueRun(n: number, docs: (i: number) => number[]): Promise<{ runId: string; ids: string[] }> {
-    const [{ id: modelId }] = await db.query(`INSERT INTO models (name, params_total, backend) VALUES ($1, 1, '{"kind":"replay"}') RETURNING id`, [`queue-${randomUUID()}`]);
-    const [{ id: runId }] = await db.query(`INSERT INTO runs (model_id, pool, shard_size, seed, benchmarks) VALUES ($1, 'cpu', 2, 1, '[]') RETURNING id`, [modelId]);
-    const [{ id: rbId }] = await db.query(`INSERT INTO run_benchmarks (run_id, name, total_samples) VALUES ($1, 'arc_easy', $2) RETURNING id`, [runId, 2 * n]);
+    const { runId, rbId } = await insertRun(db, { totalSamples: 2 * n, shardSize: 2 });
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
       const id = randomUUID();

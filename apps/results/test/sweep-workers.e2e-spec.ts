@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
-import { dataSourceOptions } from '@app/database';
-import { readState } from '@app/testing';
+import { insertRun, testDataSource } from '@app/testing';
 import { SweepWorkersService } from '../src/sweep/sweep-workers.service';
 
 /** The lost-worker sweep against real Postgres: who is lost, and what happens to their shards. */
@@ -19,15 +18,13 @@ describe('SweepWorkersService (Postgres)', () => {
     )[0].id;
 
   beforeAll(async () => {
-    db = await new DataSource(dataSourceOptions(readState().databaseUrl, 2)).initialize();
+    db = await testDataSource(2);
     sweep = new SweepWorkersService(db, { workerLostAfterMs: 60_000 } as never);
   });
   afterAll(() => db?.destroy());
 
   it('marks silent workers lost and puts their running shards back to pending; leaves the others alone', async () => {
-    const [{ id: modelId }] = await db.query(`INSERT INTO models (name, params_total, backend) VALUES ($1, 1, '{"kind":"replay"}') RETURNING id`, [`sweep-${randomUUID()}`]);
-    const [{ id: runId }] = await db.query(`INSERT INTO runs (model_id, pool, shard_size, seed, benchmarks, status) VALUES ($1, 'cpu', 2, 1, '[]', 'running') RETURNING id`, [modelId]);
-    const [{ id: rbId }] = await db.query(`INSERT INTO run_benchmarks (run_id, name, total_samples) VALUES ($1, 'arc_easy', 6) RETURNING id`, [runId]);
+    const { runId, rbId } = await insertRun(db, { totalSamples: 6, shardSize: 2, status: 'running' });
     const silent = await worker(120_000);
     const alive = await worker(1_000);
     const removed = await worker(120_000, 'removed');

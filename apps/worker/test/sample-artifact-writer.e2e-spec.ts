@@ -1,8 +1,8 @@
 import { randomBytes, randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { copyLine, SampleRecord } from '@app/contracts';
-import { ArtifactStore, artifactKeys, createS3Client } from '@app/storage';
-import { readState } from '@app/testing';
+import { ArtifactStore, artifactKeys } from '@app/storage';
+import { testArtifactStore } from '@app/testing';
 import { SampleArtifactWriter } from '../src/shards/sample-artifact-writer';
 
 /** The worker's artifact writer against the embedded S3 server: what lands, sizes, and the ways it fails. */
@@ -25,11 +25,7 @@ describe('SampleArtifactWriter (S3)', () => {
   };
 
   beforeAll(async () => {
-    const st = readState();
-    store = new ArtifactStore(
-      createS3Client({ region: 'us-east-1', endpoint: st.s3Endpoint, forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', bucket: 'densebench-test' } as never),
-      'densebench-test',
-    );
+    store = testArtifactStore();
     await store.ensureBucket();
   });
 
@@ -71,10 +67,7 @@ describe('SampleArtifactWriter (S3)', () => {
   });
 
   it('a failing upload fails the writes or finish() with its error instead of hanging', async () => {
-    const broken = new ArtifactStore(
-      createS3Client({ region: 'us-east-1', endpoint: readState().s3Endpoint, forcePathStyle: true, accessKeyId: 'S3RVER', secretAccessKey: 'S3RVER', bucket: 'no-such-bucket' } as never),
-      `no-such-bucket-${randomUUID().slice(0, 8)}`,
-    );
+    const broken = testArtifactStore(`no-such-bucket-${randomUUID().slice(0, 8)}`);
     const s = shard(12_000);
     const writer = new SampleArtifactWriter(broken, s.key, s.meta);
     // Incompressible records, more than one 8 MB part: the upload fails at its first part and stops reading, so gzip backs up.

@@ -2,3 +2,4 @@ export * from './test-env';
 export * from './wait';
 export * from './worker-process';
 export * from './test-apps';
+export * from './fixtures';

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
+import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
-import type { ShardSpec } from '@app/contracts';
 import { WorkerEntity } from '@app/database';
 import { CurrentWorker } from '../workers/current-worker.decorator';
 import { WorkerAuthGuard } from '../workers/worker-auth.guard';
@@ -14,11 +13,6 @@ import { ShardsService } from './shards.service';
 @Controller('v1/shards')
 export class ShardsController {
   constructor(private readonly shards: ShardsService) {}
-
-  @Get(':id')
-  async spec(@Param('id', ParseUUIDPipe) id: string): Promise<ShardSpec> {
-    return this.shards.spec(id);
-  }
 
   /** The worker's first call for a shard job: records the start and returns the spec. */
   @Post(':id/claim')

@@ -16,7 +16,7 @@ export class ShardsService {
     private readonly catalog: BenchmarkCatalog,
   ) {}
 
-  async spec(id: string): Promise<ShardSpec> {
+  private async spec(id: string): Promise<ShardSpec> {
     const row = await this.shards
       .createQueryBuilder('s')
       .innerJoin(RunEntity, 'r', 'r.id = s.run_id')

@@ -1,0 +1,47 @@
+import { randomUUID } from 'node:crypto';
+import { DataSource } from 'typeorm';
+import { dataSourceOptions } from '@app/database';
+import { ArtifactStore, createS3Client } from '@app/storage';
+import { readState, serviceEnv } from './test-env';
+
+/** The test environment's S3 server, as the services see it (or another bucket of it). */
+export function testArtifactStore(bucket = serviceEnv().S3_BUCKET): ArtifactStore {
+  const env = serviceEnv();
+  const s3 = createS3Client({
+    region: 'us-east-1',
+    endpoint: env.S3_ENDPOINT,
+    forcePathStyle: true,
+    accessKeyId: env.S3_ACCESS_KEY_ID,
+    secretAccessKey: env.S3_SECRET_ACCESS_KEY,
+    bucket,
+  });
+  return new ArtifactStore(s3, bucket);
+}
+
+/** A connection pool to the test database (schema migrated by the global setup). */
+export function testDataSource(poolSize = 4): Promise<DataSource> {
+  return new DataSource(dataSourceOptions(readState().databaseUrl, poolSize)).initialize();
+}
+
+/**
+ * A model, a run of it and one of its benchmarks written straight into the tables (no API, no queue),
+ * for tests of what the results service does with shards.
+ */
+export async function insertRun(
+  db: DataSource,
+  opts: { benchmark?: string; totalSamples: number; shardSize?: number; status?: string },
+): Promise<{ modelId: string; runId: string; rbId: string }> {
+  const [{ id: modelId }] = await db.query(`INSERT INTO models (name, params_total, backend) VALUES ($1, 1, '{"kind":"replay"}') RETURNING id`, [
+    `fixture-${randomUUID()}`,
+  ]);
+  const [{ id: runId }] = await db.query(
+    `INSERT INTO runs (model_id, pool, shard_size, seed, benchmarks, status) VALUES ($1, 'cpu', $2, 1, '[]', $3) RETURNING id`,
+    [modelId, opts.shardSize ?? null, opts.status ?? 'queued'],
+  );
+  const [{ id: rbId }] = await db.query(`INSERT INTO run_benchmarks (run_id, name, total_samples) VALUES ($1, $2, $3) RETURNING id`, [
+    runId,
+    opts.benchmark ?? 'arc_easy',
+    opts.totalSamples,
+  ]);
+  return { modelId, runId, rbId };
+}
