@@ -139,4 +139,4 @@ async function createSourceRuns(bench, { n, small, yaml }) {
   }
 }
 
-module.exports = { TASK, writeDataset, createSourceRuns };
+module.exports = { TASK, FixtureBackend, writeDataset, createSourceRuns };

@@ -22,6 +22,17 @@ describe('requestKey', () => {
     expect(requestKey({ type: 'loglikelihood_rolling', text: 'hello' })).toBe(rolling);
   });
 
+  it('requests sharing a context, alternating contexts and contexts that need escaping get the plain digest', () => {
+    const plain = (c: string, k: string) => createHash('sha256').update(JSON.stringify(['loglikelihood', c, k])).digest('hex');
+    const contexts = ['He said "hi"\n', 'Ünïcode \u2028 ctx', 'He said "hi"\n', '', 'x'.repeat(5000)];
+    for (const c of contexts) {
+      for (const k of [' a', ' "b"', '', ' \\']) expect(requestKeyFor('loglikelihood', { context: c, continuation: k })).toBe(plain(c, k));
+    }
+    // Same continuation after a different context: the cached prefix must not leak into it.
+    expect(requestKeyFor('loglikelihood', { context: 'one', continuation: ' x' })).toBe(plain('one', ' x'));
+    expect(requestKeyFor('loglikelihood', { context: 'two', continuation: ' x' })).toBe(plain('two', ' x'));
+  });
+
   it('generate_until keys carry every generation parameter, the seed included', () => {
     const g = { context: 'p', until: ['\n'], maxTokens: 8, temperature: 0.7 };
     const a = requestKeyFor('generate_until', { ...g, seed: 1 });

@@ -63,17 +63,29 @@ export function requestKeyFor(type: RequestType, r: LoglikelihoodRequest | Rolli
 export const sha256Hex: (s: string | Buffer) => string =
   typeof hash === 'function' ? (s) => hash('sha256', s, 'hex') : (s) => createHash('sha256').update(s).digest('hex');
 
-/** JSON of [type, ...requestArguments]: built directly for the log-likelihood types (they are keyed per sample, on the hot path). */
+/**
+ * JSON of [type, ...requestArguments]: built directly for the log-likelihood types (they are keyed per
+ * sample, on the hot path). A multiple-choice sample's requests share one context, so the JSON prefix
+ * of the last context is kept: its JSON.stringify runs once a sample, not once a choice.
+ */
 function canonicalJson(type: RequestType, r: LoglikelihoodRequest | RollingLoglikelihoodRequest | GenerateRequest): string {
   switch (type) {
-    case 'loglikelihood':
-      return JSON.stringify([type, (r as LoglikelihoodRequest).context, (r as LoglikelihoodRequest).continuation]);
+    case 'loglikelihood': {
+      const { context, continuation } = r as LoglikelihoodRequest;
+      if (context !== lastContext) {
+        lastContext = context;
+        lastPrefix = `["loglikelihood",${JSON.stringify(context)},`;
+      }
+      return `${lastPrefix}${JSON.stringify(continuation)}]`;
+    }
     case 'loglikelihood_rolling':
       return JSON.stringify([type, (r as RollingLoglikelihoodRequest).text]);
     case 'generate_until':
       return JSON.stringify([type, ...requestArguments({ ...r, type } as TypedRequest)]);
   }
 }
+let lastContext: string | undefined;
+let lastPrefix = '';
 
 /** One backend answer as a per-sample record keeps it (SampleRecord.responses). */
 export interface RecordedResponse {
