@@ -69,6 +69,19 @@ describe('shard endpoints (real Postgres, Redis)', () => {
     expect(again.started_at).toEqual(run.started_at);
   });
 
+  it("a re-scoring shard's claim names the source's artifacts that hold its documents (its worker loads only those)", async () => {
+    const source = await submit();
+    await db.query(`UPDATE runs SET status = 'succeeded' WHERE id = $1`, [source.runId]);
+    await db.query(`UPDATE shards SET status = 'done' WHERE run_id = $1`, [source.runId]);
+    const keys: string[] = (await db.query('SELECT artifact_key FROM shards WHERE run_id = $1 ORDER BY doc_start', [source.runId])).map((r: { artifact_key: string }) => r.artifact_key);
+    const rescore = await http.post(`/v1/runs/${source.runId}/rescore`).send({ pool: 'idle', shardSize: 3 }).expect(202);
+    const shards: Array<{ id: string }> = await db.query('SELECT id FROM shards WHERE run_id = $1 ORDER BY doc_start', [rescore.body.id]);
+    const replayOf = async (id: string) => (await http.post(`/v1/shards/${id}/claim`).set('authorization', auth).send().expect(200)).body.spec.model.backend;
+    // Documents [0, 3) are in both source shards ([0, 2) and [2, 4)); [3, 4) only in the second.
+    expect(await replayOf(shards[0].id)).toEqual({ kind: 'replay', sourceRunId: source.runId, benchmark: 'arc_easy', artifacts: keys });
+    expect(await replayOf(shards[1].id)).toEqual({ kind: 'replay', sourceRunId: source.runId, benchmark: 'arc_easy', artifacts: [keys[1]] });
+  });
+
   it('refuses to start a done shard, a cancelled run\'s shards, and an unknown shard', async () => {
     const { runId, shardIds } = await submit();
     await db.query(`UPDATE shards SET status = 'done' WHERE id = $1`, [shardIds[0]]);

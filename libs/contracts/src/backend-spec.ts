@@ -49,6 +49,11 @@ export interface ReplayBackendSpec {
   sourceRunId: string;
   /** Only this benchmark's artifacts are loaded (set per shard by the API); all of the run's when absent. */
   benchmark?: string;
+  /**
+   * The source's artifacts holding the shard's documents (set per shard by the API): only those are
+   * loaded for it. Every artifact of the benchmark when absent.
+   */
+  artifacts?: string[];
 }
 
 export type BackendSpec = LlamaCppBackendSpec | OpenAiBackendSpec | ReplayBackendSpec;

@@ -1,7 +1,7 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { BackendKind, BackendSpec, notFound, RunStatus, ShardSpec, ShardStatus } from '@app/contracts';
+import { BackendKind, BackendSpec, notFound, ReplayBackendSpec, RunStatus, ShardSpec, ShardStatus } from '@app/contracts';
 import { ModelEntity, RunBenchmarkEntity, RunEntity, ShardEntity, WorkerEntity } from '@app/database';
 import { BenchmarkCatalog } from '../benchmarks/benchmark-catalog.service';
 
@@ -44,12 +44,27 @@ export class ShardsService {
     const { modelId, modelName, backend, backendOverride, ...rest } = row;
     // A re-scoring run's shards replay its source's outputs of the same benchmark instead of running the model.
     const override = backendOverride as BackendSpec | null;
-    const effective = override?.kind === BackendKind.Replay ? { ...override, benchmark: rest.benchmark as string } : (override ?? backend);
+    const effective = override?.kind === BackendKind.Replay ? await this.replaySpec(override, rest as Pick<ShardSpec, 'benchmark' | 'docStart' | 'docEnd'>) : (override ?? backend);
     return {
       ...(rest as Omit<ShardSpec, 'model' | 'taskYaml'>),
       model: { id: modelId as string, name: modelName as string, backend: effective as ShardSpec['model']['backend'] },
       taskYaml: await this.catalog.yamlFor(rest.benchmark as string),
     };
+  }
+
+  /**
+   * The replay of a re-scoring shard: its source's outputs of the same benchmark, and the source's
+   * artifacts holding the shard's documents, so that each worker loads only its part of the source.
+   * Without source shards over the range (none stored), the worker loads the benchmark's artifacts.
+   */
+  private async replaySpec(replay: ReplayBackendSpec, shard: Pick<ShardSpec, 'benchmark' | 'docStart' | 'docEnd'>): Promise<ReplayBackendSpec> {
+    const rows: Array<{ artifact_key: string }> = await this.db.query(
+      'SELECT artifact_key FROM shards WHERE run_id = $1 AND benchmark = $2 AND doc_start < $4 AND doc_end > $3 ORDER BY doc_start',
+      [replay.sourceRunId, shard.benchmark, shard.docStart, shard.docEnd],
+    );
+    const spec: ReplayBackendSpec = { ...replay, benchmark: shard.benchmark };
+    if (rows.length) spec.artifacts = rows.map((r) => r.artifact_key);
+    return spec;
   }
 
   /**

@@ -1,6 +1,6 @@
 import { Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import { ReplayBackendSpec } from '@app/contracts';
-import { createBackend, InferenceBackend } from '@app/inference';
+import { createBackend, InferenceBackend, ReplayBackend } from '@app/inference';
 import { ArtifactStore } from '@app/storage';
 
 /** Replays kept loaded while no shard uses them (each holds one benchmark's answers of one run). */
@@ -15,7 +15,8 @@ interface Entry {
 /**
  * Replay backends of re-scoring runs, one per (source run, benchmark). They load no model and need
  * no GPU, so unlike models they do not take the worker's one model slot: any number can be in use
- * at once; a few idle ones are kept for the next shards.
+ * at once; a few idle ones are kept for the next shards. Each shard adds the source artifacts that
+ * hold its documents (spec.artifacts) to its replay's answers.
  */
 @Injectable()
 export class ReplayBackends implements OnApplicationShutdown {
@@ -33,7 +34,7 @@ export class ReplayBackends implements OnApplicationShutdown {
       entry = { backend, users: 0, lastUsed: Date.now() };
       this.entries.set(key, entry);
       backend.then(
-        (b) => this.logger.log(`replaying run ${spec.sourceRunId} (${spec.benchmark ?? 'all benchmarks'}): ${String(b.info.details.answers)} stored answers from ${String(b.info.details.artifacts)} artifacts, no model loaded`),
+        () => this.logger.log(`replaying run ${spec.sourceRunId} (${spec.benchmark ?? 'all benchmarks'}), no model loaded`),
         () => this.entries.get(key) === entry && this.entries.delete(key),
       );
     }
@@ -41,6 +42,8 @@ export class ReplayBackends implements OnApplicationShutdown {
     try {
       const b = await entry.backend;
       this.owners.set(b, key);
+      // The first shard's artifacts were loaded on open; a later shard's may not be yet.
+      if (b instanceof ReplayBackend) await b.load(spec.artifacts);
       return b;
     } catch (err) {
       entry.users--;

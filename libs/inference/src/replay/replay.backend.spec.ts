@@ -61,7 +61,7 @@ describe('ReplayBackend', () => {
   it('answers every request type by content, the conditional-loss request included, with token counts and timings', async () => {
     const b = await ReplayBackend.open({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'demo' }, reader);
     expect(b.info).toMatchObject({ kind: 'replay', modelIdentity: `replay:${RUN}`, device: 'none' });
-    expect(b.info.details).toMatchObject({ artifacts: 2, records: 3, legacyRecords: 0 });
+    expect(b.loaded()).toMatchObject({ artifacts: 2, records: 3, legacyRecords: 0 });
     const ll = await b.loglikelihood([mc[1], mc[0], gens[2]].map(({ type: _t, ...r }) => r as never));
     expect(ll).toEqual([
       { logprob: -4.25, isGreedy: false, contextTokens: 7, continuationTokens: 1 },
@@ -87,7 +87,7 @@ describe('ReplayBackend', () => {
 
   it('reads records that predate stored responses from arguments and resps', async () => {
     const b = await ReplayBackend.open({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'old' }, reader);
-    expect(b.info.details).toMatchObject({ legacyRecords: 2 });
+    expect(b.loaded()).toMatchObject({ legacyRecords: 2 });
     expect(await b.loglikelihood([{ context: 'ctx', continuation: ' no' }])).toEqual([{ logprob: -3, isGreedy: false, contextTokens: 0, continuationTokens: 0 }]);
     const g = await b.generateUntil([greedyGen('Q?', 1), greedyGen('Q?', 2)]);
     expect(g.map((x) => x.text)).toEqual(['first', 'second']);
@@ -106,7 +106,7 @@ describe('ReplayBackend', () => {
       many.objects.set(`runs/${RUN}/samples/demo/${i}.jsonl.gz`, gzipSync(i % 2 ? `\n${line}\n\n` : line));
     }
     const b = await ReplayBackend.open({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'demo' }, many);
-    expect(b.info.details).toMatchObject({ artifacts: 11, records: 11, answers: 11 });
+    expect(b.loaded()).toEqual({ artifacts: 11, records: 11, legacyRecords: 0, answers: 11 });
     const got = await b.loglikelihood(Array.from({ length: 11 }, (_, i) => ({ context: `ctx ${i}`, continuation: ' x' })));
     expect(got.map((r) => r.logprob)).toEqual(Array.from({ length: 11 }, (_, i) => -i - 0.5));
   });
@@ -132,5 +132,59 @@ describe('ReplayBackend', () => {
     const ctl = new AbortController();
     ctl.abort('shutdown');
     await expect(ReplayBackend.open({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'demo' }, reader, ctl.signal)).rejects.toThrow(/was cancelled/);
+  });
+
+  describe('loading the artifacts a shard names', () => {
+    /** 6 artifacts of one answer each, and a reader that counts fetches. */
+    function counted() {
+      const r = new MemoryReader();
+      for (let i = 0; i < 6; i++) {
+        r.put(`runs/${RUN}/samples/demo/${i}.jsonl.gz`, [record(i, [ll(i)], [{ logprob: -i, isGreedy: false, contextTokens: 2, continuationTokens: 1 }])]);
+      }
+      const fetched: string[] = [];
+      const get = r.getBuffer.bind(r);
+      r.getBuffer = async (key: string) => (fetched.push(key), get(key));
+      r.list = async () => {
+        throw new Error('listed the run although the shard named its artifacts');
+      };
+      return { r, fetched };
+    }
+    const ll = (i: number): TypedRequest => ({ type: 'loglikelihood', context: `ctx ${i}`, continuation: ' x' });
+    const key = (i: number) => `runs/${RUN}/samples/demo/${i}.jsonl.gz`;
+    const spec = (artifacts: string[]) => ({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'demo', artifacts });
+
+    it('opens with only those artifacts, and answers only their requests', async () => {
+      const { r, fetched } = counted();
+      const b = await ReplayBackend.open(spec([key(1), key(2)]), r);
+      expect(fetched.sort()).toEqual([key(1), key(2)]);
+      expect(b.loaded()).toEqual({ artifacts: 2, records: 2, legacyRecords: 0, answers: 2 });
+      expect((await b.loglikelihood([{ context: 'ctx 2', continuation: ' x' }]))[0].logprob).toBe(-2);
+      await expect(b.loglikelihood([{ context: 'ctx 4', continuation: ' x' }])).rejects.toThrow(/no stored answer for 1 of 1/);
+    });
+
+    it('fetches each artifact once however many shards ask for it, at once or later', async () => {
+      const { r, fetched } = counted();
+      const b = await ReplayBackend.open(spec([key(0)]), r);
+      await Promise.all([b.load([key(0), key(1), key(2)]), b.load([key(2), key(3)]), b.load([key(3), key(1)])]);
+      await b.load([key(1), key(3)]);
+      expect(fetched.sort()).toEqual([0, 1, 2, 3].map(key));
+      expect(b.loaded()).toMatchObject({ artifacts: 4, answers: 4 });
+    });
+
+    it('a failed load fails every shard waiting for it, and the next shard that asks loads it again', async () => {
+      const { r, fetched } = counted();
+      const b = await ReplayBackend.open(spec([key(0)]), r);
+      const get = r.getBuffer;
+      let down = true;
+      r.getBuffer = async (k: string) => (down && k === key(4) ? null : get(k));
+      const waiting = [b.load([key(3), key(4), key(5)]), b.load([key(5)])];
+      await expect(waiting[0]).rejects.toThrow(`artifact ${key(4)} disappeared while loading the replay`);
+      await expect(waiting[1]).rejects.toThrow(`artifact ${key(4)} disappeared while loading the replay`);
+      down = false;
+      await b.load([key(4), key(5)]);
+      expect((await b.loglikelihood([4, 5].map((i) => ({ context: `ctx ${i}`, continuation: ' x' })))).map((x) => x.logprob)).toEqual([-4, -5]);
+      // key(3) loaded before the failure and is not fetched again.
+      expect(fetched.filter((k) => k === key(3))).toHaveLength(1);
+    });
   });
 });

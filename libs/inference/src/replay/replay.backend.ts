@@ -41,52 +41,25 @@ const LOAD_PARALLEL = 4;
  * without token counts, generations by prompt in sample order, and no conditional-loss answers.
  * A request with no stored answer is an error that names it: the benchmark's requests changed, so
  * a re-score cannot stand in for inference.
+ *
+ * Artifacts are loaded as shards need them: the API names, per shard, the source's artifacts that
+ * hold its documents (spec.artifacts), so the workers of a fleet each load their part of the source
+ * rather than all of it, and a worker's first shard starts after its own part. Shards of the same
+ * source share one backend; an artifact is loaded once, whichever shards wait for it.
  */
 export class ReplayBackend implements InferenceBackend {
-  private constructor(
-    readonly info: BackendInfo,
-    private readonly spec: ReplayBackendSpec,
-    private readonly answers: Map<string, AnyResult>,
-    private readonly legacyGenerations: Map<string, string[]>,
-  ) {}
+  readonly info: BackendInfo;
+  private readonly answers = new Map<string, AnyResult>();
+  private readonly legacyGenerations = new Map<string, string[]>();
+  /** Every artifact asked for so far, by key: loaded, or loading (failed loads are forgotten, so a later shard retries). */
+  private readonly loads = new Map<string, Promise<void>>();
+  private readonly counts = { artifacts: 0, records: 0, legacyRecords: 0 };
 
-  static async open(spec: ReplayBackendSpec, reader: ArtifactReader, signal?: AbortSignal): Promise<ReplayBackend> {
-    const prefix = `runs/${spec.sourceRunId}/samples/${spec.benchmark ? `${spec.benchmark}/` : ''}`;
-    const keys = (await reader.list(prefix)).map((o) => o.key).filter((k) => k.endsWith('.jsonl.gz'));
-    if (keys.length === 0) {
-      throw new DomainException(
-        ErrorCode.MissingResource,
-        `run ${spec.sourceRunId} has no stored samples${spec.benchmark ? ` for ${spec.benchmark}` : ''} to replay (looked under ${prefix})`,
-        { sourceRunId: spec.sourceRunId, benchmark: spec.benchmark },
-      );
-    }
-    const answers = new Map<string, AnyResult>();
-    const legacyGenerations = new Map<string, string[]>();
-    let records = 0;
-    let legacy = 0;
-    // Up to LOAD_PARALLEL artifacts fetched and inflated ahead while an earlier one is parsed.
-    const pending = keys.map(() => null as Promise<Buffer> | null);
-    const fetchAhead = (i: number) => {
-      if (i >= keys.length) return;
-      pending[i] = inflate(reader, keys[i]);
-      pending[i]!.catch(() => undefined); // observed when awaited; not an unhandled rejection meanwhile
-    };
-    for (let i = 0; i < LOAD_PARALLEL; i++) fetchAhead(i);
-    for (let i = 0; i < keys.length; i++) {
-      if (signal?.aborted) throw new DomainException(ErrorCode.Cancelled, `loading the replay of run ${spec.sourceRunId} was cancelled`);
-      const text = await pending[i]!;
-      pending[i] = null;
-      fetchAhead(i + LOAD_PARALLEL);
-      forEachRecord(text, keys[i], (r) => {
-        records++;
-        if (r.responses) for (const { key, response } of r.responses) answers.has(key) || answers.set(key, withoutCacheFlag(response));
-        else {
-          legacy++;
-          indexLegacy(r, answers, legacyGenerations);
-        }
-      });
-    }
-    const info: BackendInfo = {
+  private constructor(
+    private readonly spec: ReplayBackendSpec,
+    private readonly reader: ArtifactReader,
+  ) {
+    this.info = {
       kind: 'replay',
       modelIdentity: `replay:${spec.sourceRunId}`,
       engine: 'replay',
@@ -94,9 +67,93 @@ export class ReplayBackend implements InferenceBackend {
       device: 'none',
       contextSize: 0,
       batchSize: 0,
-      details: { sourceRunId: spec.sourceRunId, benchmark: spec.benchmark ?? null, artifacts: keys.length, records, legacyRecords: legacy, answers: answers.size },
+      details: { sourceRunId: spec.sourceRunId, benchmark: spec.benchmark ?? null },
     };
-    return new ReplayBackend(info, spec, answers, legacyGenerations);
+  }
+
+  /** A replay of spec's source with spec.artifacts loaded (every artifact of the run's benchmark when it names none). */
+  static async open(spec: ReplayBackendSpec, reader: ArtifactReader, signal?: AbortSignal): Promise<ReplayBackend> {
+    const b = new ReplayBackend(spec, reader);
+    await b.load(spec.artifacts, signal);
+    return b;
+  }
+
+  /** What has been loaded so far. */
+  loaded(): { artifacts: number; records: number; legacyRecords: number; answers: number } {
+    return { ...this.counts, answers: this.answers.size };
+  }
+
+  /**
+   * Makes the answers of these artifacts available (every artifact of the source run's benchmark when
+   * keys is undefined). Artifacts already loaded or being loaded are not fetched again. `signal` stops
+   * this call's loading between artifacts; what it left unloaded is loaded by the next call that asks.
+   */
+  async load(keys?: readonly string[], signal?: AbortSignal): Promise<void> {
+    const wanted = keys ?? (await this.listAll());
+    const fresh = [...new Set(wanted)].filter((k) => !this.loads.has(k));
+    if (fresh.length) this.loadInOrder(fresh, signal);
+    await Promise.all(wanted.map((k) => this.loads.get(k)));
+  }
+
+  private async listAll(): Promise<string[]> {
+    const { sourceRunId, benchmark } = this.spec;
+    const prefix = `runs/${sourceRunId}/samples/${benchmark ? `${benchmark}/` : ''}`;
+    const keys = (await this.reader.list(prefix)).map((o) => o.key).filter((k) => k.endsWith('.jsonl.gz'));
+    if (keys.length === 0) {
+      throw new DomainException(
+        ErrorCode.MissingResource,
+        `run ${sourceRunId} has no stored samples${benchmark ? ` for ${benchmark}` : ''} to replay (looked under ${prefix})`,
+        { sourceRunId, benchmark },
+      );
+    }
+    return keys;
+  }
+
+  /**
+   * Registers a promise per key in `loads`, then fetches and inflates up to LOAD_PARALLEL artifacts
+   * ahead while an earlier one is parsed. The first failure fails its key and every key after it.
+   */
+  private loadInOrder(keys: string[], signal?: AbortSignal): void {
+    const settle = keys.map(() => ({ resolve: () => {}, reject: (_err: unknown) => {} }));
+    keys.forEach((k, i) => {
+      const p = new Promise<void>((resolve, reject) => (settle[i] = { resolve, reject }));
+      p.catch(() => this.loads.get(k) === p && this.loads.delete(k));
+      this.loads.set(k, p);
+    });
+    const pending = keys.map(() => null as Promise<Buffer> | null);
+    const fetchAhead = (i: number) => {
+      if (i >= keys.length) return;
+      pending[i] = inflate(this.reader, keys[i]);
+      pending[i]!.catch(() => undefined); // observed when awaited; not an unhandled rejection meanwhile
+    };
+    void (async () => {
+      let i = 0;
+      try {
+        for (let j = 0; j < LOAD_PARALLEL; j++) fetchAhead(j);
+        for (; i < keys.length; i++) {
+          if (signal?.aborted) throw new DomainException(ErrorCode.Cancelled, `loading the replay of run ${this.spec.sourceRunId} was cancelled`);
+          const text = await pending[i]!;
+          pending[i] = null;
+          fetchAhead(i + LOAD_PARALLEL);
+          this.index(text, keys[i]);
+          settle[i].resolve();
+        }
+      } catch (err) {
+        for (; i < keys.length; i++) settle[i].reject(err);
+      }
+    })();
+  }
+
+  private index(text: Buffer, key: string): void {
+    forEachRecord(text, key, (r) => {
+      this.counts.records++;
+      if (r.responses) for (const { key: k, response } of r.responses) this.answers.has(k) || this.answers.set(k, withoutCacheFlag(response));
+      else {
+        this.counts.legacyRecords++;
+        indexLegacy(r, this.answers, this.legacyGenerations);
+      }
+    });
+    this.counts.artifacts++;
   }
 
   async loglikelihood(requests: LoglikelihoodRequest[], opts: RequestOptions = {}): Promise<LoglikelihoodResult[]> {
@@ -114,6 +171,7 @@ export class ReplayBackend implements InferenceBackend {
   async dispose(): Promise<void> {
     this.answers.clear();
     this.legacyGenerations.clear();
+    this.loads.clear();
   }
 
   private answer(type: RequestType, requests: ReadonlyArray<LoglikelihoodRequest | RollingLoglikelihoodRequest | GenerateRequest>, opts: RequestOptions): AnyResult[] {
