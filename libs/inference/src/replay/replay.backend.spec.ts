@@ -186,5 +186,29 @@ describe('ReplayBackend', () => {
       // key(3) loaded before the failure and is not fetched again.
       expect(fetched.filter((k) => k === key(3))).toHaveLength(1);
     });
+
+    it('without named artifacts lists the benchmark once, and again only after a failed listing', async () => {
+      const r = new MemoryReader();
+      r.put(`runs/${RUN}/samples/demo/0.jsonl.gz`, [record(0, [ll(0)], [{ logprob: -1, isGreedy: false, contextTokens: 2, continuationTokens: 1 }])]);
+      const list = r.list.bind(r);
+      let lists = 0;
+      let failing = false;
+      r.list = async (prefix: string) => {
+        lists++;
+        if (failing) throw new Error('S3 unavailable');
+        return list(prefix);
+      };
+      const b = await ReplayBackend.open({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'demo' }, r);
+      await b.load();
+      await b.load();
+      expect(lists).toBe(1);
+
+      const c = await ReplayBackend.open({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'demo', artifacts: [] }, r);
+      failing = true;
+      await expect(c.load()).rejects.toThrow('S3 unavailable');
+      failing = false;
+      await c.load();
+      expect(c.loaded()).toMatchObject({ artifacts: 1, answers: 1 });
+    });
   });
 });

@@ -54,6 +54,8 @@ export class ReplayBackend implements InferenceBackend {
   /** Every artifact asked for so far, by key: loaded, or loading (failed loads are forgotten, so a later shard retries). */
   private readonly loads = new Map<string, Promise<void>>();
   private readonly counts = { artifacts: 0, records: 0, legacyRecords: 0 };
+  /** The source benchmark's artifact keys, for specs that name none. */
+  private listing: Promise<string[]> | undefined;
 
   private constructor(
     private readonly spec: ReplayBackendSpec,
@@ -95,7 +97,16 @@ export class ReplayBackend implements InferenceBackend {
     await Promise.all(wanted.map((k) => this.loads.get(k)));
   }
 
-  private async listAll(): Promise<string[]> {
+  /** The benchmark's artifacts, listed once (for specs that name none); listed again after a failed listing. */
+  private listAll(): Promise<string[]> {
+    this.listing ??= this.list().catch((err: unknown) => {
+      this.listing = undefined;
+      throw err;
+    });
+    return this.listing;
+  }
+
+  private async list(): Promise<string[]> {
     const { sourceRunId, benchmark } = this.spec;
     const prefix = `runs/${sourceRunId}/samples/${benchmark ? `${benchmark}/` : ''}`;
     const keys = (await this.reader.list(prefix)).map((o) => o.key).filter((k) => k.endsWith('.jsonl.gz'));
