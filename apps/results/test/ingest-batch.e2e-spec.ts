@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { copyLine, DomainException, SampleRecord } from '@app/contracts';
 import { ArtifactStore, artifactKeys } from '@app/storage';
-import { insertRun, testArtifactStore, testDataSource } from '@app/testing';
+import { insertRun, insertShard, sampleRecord, testArtifactStore, testDataSource } from '@app/testing';
 import { IngestShardService } from '../src/ingest/ingest-shard.service';
 
 /** IngestShardService.ingestMany against the real Postgres and S3 server: one transaction, failure isolation. */
@@ -15,12 +15,7 @@ describe('IngestShardService.ingestMany (Postgres + S3)', () => {
   let rbId: string;
   let index = 0;
 
-  const record = (doc: number, over: Partial<SampleRecord> = {}): SampleRecord => ({
-    doc_id: doc, benchmark: 'arc_easy', doc_hash: 'd', prompt_hash: 'p', target_hash: 't', arguments: [['ctx', ' a']], target: 0,
-    resps: [[[-1.5, false]]], filtered_resps: [[-1.5, false]], metrics: { acc: doc % 2, acc_norm: 1 },
-    loss: { nll: 2.5, tokens: 3, bytes: 9 }, tokens: { input: 10, output: 1 }, timing: { latency_ms: 4.5 }, ...over,
-  });
-  const docs = (start: number, end: number) => Array.from({ length: end - start }, (_, i) => record(start + i));
+  const docs = (start: number, end: number) => Array.from({ length: end - start }, (_, i) => sampleRecord(start + i));
   const rowsOf = (id: string, recs: SampleRecord[]) => recs.map((r) => copyLine(runId, id, r)).join('');
 
   /**
@@ -35,12 +30,7 @@ describe('IngestShardService.ingestMany (Postgres + S3)', () => {
       const body = rows(id);
       await store.putBuffer(artifactKeys.shardRows(runId, 'arc_easy', id), typeof body === 'string' ? gzipSync(body) : body, 'application/gzip', { 'samples-bytes': '1234' });
     }
-    await db.query(
-      `INSERT INTO shards (id, run_id, run_benchmark_id, benchmark, shard_index, doc_start, doc_end, status, artifact_key)
-       VALUES ($1, $2, $3, 'arc_easy', $4, $5, $6, 'running', $7)`,
-      [id, runId, rbId, index++, start, start + 3, key],
-    );
-    return id;
+    return insertShard(db, { runId, rbId }, { index: index++, start, end: start + 3, id });
   }
   const outcomes = async (ids: string[]) =>
     (await ingest.ingestMany(ids)).map((s) => (s.status === 'fulfilled' ? s.value : s.reason instanceof DomainException ? `error: ${s.reason.message}` : s.reason));
@@ -95,12 +85,12 @@ describe('IngestShardService.ingestMany (Postgres + S3)', () => {
   });
 
   it.each([
-    ['a doc outside the shard', (id: string) => rowsOf(id, [record(3), record(4), record(17)]), /rows are not of shard/],
-    ['another shard id', (id: string) => rowsOf(id, [record(3), record(4)]) + copyLine(runId, randomUUID(), record(5)), /1 rows are not of shard/],
-    ['too few rows', (id: string) => rowsOf(id, [record(3), record(4)]), /2 samples, expected 3/],
-    ['a doc twice', (id: string) => rowsOf(id, [record(3), record(4), record(4)]), /duplicate key/],
-    ['a malformed row', (id: string) => rowsOf(id, [record(3), record(4)]) + `${runId}\tarc_easy\tfive\t${id}\t{}\t0\t0\t0\t\\N\t\\N\t\\N\n`, /invalid input syntax for type integer/],
-    ['a metric that is not a number', (id: string) => rowsOf(id, [record(3), record(4), record(5, { metrics: { acc: Number.NaN } })]), /metrics that are not finite numbers/],
+    ['a doc outside the shard', (id: string) => rowsOf(id, [sampleRecord(3), sampleRecord(4), sampleRecord(17)]), /rows are not of shard/],
+    ['another shard id', (id: string) => rowsOf(id, [sampleRecord(3), sampleRecord(4)]) + copyLine(runId, randomUUID(), sampleRecord(5)), /1 rows are not of shard/],
+    ['too few rows', (id: string) => rowsOf(id, [sampleRecord(3), sampleRecord(4)]), /2 samples, expected 3/],
+    ['a doc twice', (id: string) => rowsOf(id, [sampleRecord(3), sampleRecord(4), sampleRecord(4)]), /duplicate key/],
+    ['a malformed row', (id: string) => rowsOf(id, [sampleRecord(3), sampleRecord(4)]) + `${runId}\tarc_easy\tfive\t${id}\t{}\t0\t0\t0\t\\N\t\\N\t\\N\n`, /invalid input syntax for type integer/],
+    ['a metric that is not a number', (id: string) => rowsOf(id, [sampleRecord(3), sampleRecord(4), sampleRecord(5, { metrics: { acc: Number.NaN } })]), /metrics that are not finite numbers/],
     ['rows that are not gzip', () => Buffer.from('plain text'), /\.tsv\.gz is invalid: not gzip/],
   ])('lands the others of a batch with %s, which fails alone with its own error and loads nothing', async (_what, rows, reason) => {
     const bad = await shard(3, rows);
@@ -130,8 +120,8 @@ describe('IngestShardService.ingestMany (Postgres + S3)', () => {
   it('rejects two objects that swapped a row, as each alone is rejected, though together they hold the right rows', async () => {
     // Only possible to tell apart by which object a row came from: the batch checks each object's shard ids.
     const ids = [randomUUID(), randomUUID()];
-    await shard(0, () => rowsOf(ids[0], [record(0), record(1)]) + rowsOf(ids[1], [record(5)]), true, ids[0]);
-    await shard(3, () => rowsOf(ids[1], [record(3), record(4)]) + rowsOf(ids[0], [record(2)]), true, ids[1]);
+    await shard(0, () => rowsOf(ids[0], [sampleRecord(0), sampleRecord(1)]) + rowsOf(ids[1], [sampleRecord(5)]), true, ids[0]);
+    await shard(3, () => rowsOf(ids[1], [sampleRecord(3), sampleRecord(4)]) + rowsOf(ids[0], [sampleRecord(2)]), true, ids[1]);
     const out = await outcomes(ids);
     expect(out).toEqual([expect.stringMatching(/1 rows are not of shard/), expect.stringMatching(/1 rows are not of shard/)]);
     expect(await docIds()).toEqual([]);

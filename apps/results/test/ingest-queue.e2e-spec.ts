@@ -4,10 +4,10 @@ import { Queue } from 'bullmq';
 import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
-import { copyLine, SampleRecord } from '@app/contracts';
+import { copyLine } from '@app/contracts';
 import { JobName, jobIds, QueueName, resultsJobOptions } from '@app/queue';
 import { ArtifactStore, artifactKeys } from '@app/storage';
-import { insertRun, startResults, waitFor } from '@app/testing';
+import { insertRun, insertShard, sampleRecord, startResults, waitFor } from '@app/testing';
 import { ResultsModule } from '../src/results.module';
 
 /** The results service as deployed: ingest jobs on the results queue (real BullMQ, Postgres, S3) are batched. */
@@ -17,10 +17,6 @@ describe('ingest-shard jobs through the results queue', () => {
   let store: ArtifactStore;
   let queue: Queue;
 
-  const record = (doc: number): SampleRecord => ({
-    doc_id: doc, benchmark: 'arc_easy', doc_hash: 'd', prompt_hash: 'p', target_hash: 't', arguments: [['ctx', ' a']], target: 0,
-    resps: [[[-1.5, false]]], filtered_resps: [[-1.5, false]], metrics: { acc: doc % 2 }, tokens: { input: 10, output: 1 }, timing: { latency_ms: 1 },
-  });
 
   beforeAll(async () => {
     results = await startResults(ResultsModule);
@@ -39,14 +35,9 @@ describe('ingest-shard jobs through the results queue', () => {
     const ids: string[] = [];
     for (let i = 0; i < n; i++) {
       const id = randomUUID();
-      const rows = docs(i).map((d) => copyLine(runId, id, record(d))).join('');
+      const rows = docs(i).map((d) => copyLine(runId, id, sampleRecord(d))).join('');
       await store.putBuffer(artifactKeys.shardRows(runId, 'arc_easy', id), gzipSync(rows), 'application/gzip', { 'samples-bytes': '10' });
-      await db.query(
-        `INSERT INTO shards (id, run_id, run_benchmark_id, benchmark, shard_index, doc_start, doc_end, status, artifact_key)
-         VALUES ($1, $2, $3, 'arc_easy', $4, $5, $6, 'running', $7)`,
-        [id, runId, rbId, i, 2 * i, 2 * i + 2, artifactKeys.shardSamples(runId, 'arc_easy', id)],
-      );
-      ids.push(id);
+      ids.push(await insertShard(db, { runId, rbId }, { index: i, start: 2 * i, end: 2 * i + 2, id }));
     }
     await queue.addBulk(ids.map((shardId) => ({ name: JobName.IngestShard, data: { runId, shardId }, opts: { ...resultsJobOptions, jobId: jobIds.ingest(shardId) } })));
     return { runId, ids };

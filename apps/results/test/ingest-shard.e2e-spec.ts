@@ -3,7 +3,7 @@ import { gzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { copyLine, DomainException, SampleRecord } from '@app/contracts';
 import { ArtifactStore, artifactKeys } from '@app/storage';
-import { insertRun, testArtifactStore, testDataSource } from '@app/testing';
+import { insertRun, insertShard, sampleRecord, testArtifactStore, testDataSource } from '@app/testing';
 import { IngestShardService } from '../src/ingest/ingest-shard.service';
 
 /** IngestShardService against the real Postgres and S3 server: COPY, idempotency, rejected artifacts. */
@@ -15,24 +15,13 @@ describe('IngestShardService (Postgres + S3)', () => {
   let rbId: string;
   let index = 0;
 
-  const record = (doc: number, over: Partial<SampleRecord> = {}): SampleRecord => ({
-    doc_id: doc, benchmark: 'arc_easy', doc_hash: 'd', prompt_hash: 'p', target_hash: 't', arguments: [['ctx\twith tab', ' a\\b']], target: 0,
-    resps: [[[-1.5, false]]], filtered_resps: [[-1.5, false]], metrics: { acc: doc % 2, acc_norm: 1 },
-    loss: { nll: 2.5, tokens: 3, bytes: 9 }, tokens: { input: 10, output: 1 }, timing: { latency_ms: 4.5 }, ...over,
-  });
   const jsonl = (recs: unknown[], eol = '\n') => recs.map((r) => (typeof r === 'string' ? r : JSON.stringify(r))).join(eol) + eol;
 
   /** A shard of docs [start, end) whose artifact holds `text` (gzipped); returns its id. */
   async function shard(text: string | null, start = 0, end = 3): Promise<string> {
     const id = randomUUID();
-    const key = `runs/${runId}/samples/arc_easy/${id}.jsonl.gz`;
-    if (text !== null) await store.putBuffer(key, gzipSync(text), 'application/gzip');
-    await db.query(
-      `INSERT INTO shards (id, run_id, run_benchmark_id, benchmark, shard_index, doc_start, doc_end, status, artifact_key)
-       VALUES ($1, $2, $3, 'arc_easy', $4, $5, $6, 'running', $7)`,
-      [id, runId, rbId, index++, start, end, key],
-    );
-    return id;
+    if (text !== null) await store.putBuffer(artifactKeys.shardSamples(runId, 'arc_easy', id), gzipSync(text), 'application/gzip');
+    return insertShard(db, { runId, rbId }, { index: index++, start, end, id });
   }
   const rows = async (): Promise<Array<{ doc_id: number; metrics: Record<string, number>; loss_nll: number; latency_ms: number }>> =>
     db.query(`SELECT doc_id, metrics, loss_nll, latency_ms FROM samples WHERE run_id = $1 ORDER BY doc_id`, [runId]);
@@ -56,7 +45,7 @@ describe('IngestShardService (Postgres + S3)', () => {
   });
 
   it('loads every sample, marks the shard done, and changes nothing when ingested again', async () => {
-    const id = await shard(jsonl([record(0), record(1), record(2)]));
+    const id = await shard(jsonl([sampleRecord(0), sampleRecord(1), sampleRecord(2)]));
     expect(await ingest.ingest(id)).toEqual({ ingested: 3, inserted: 3 });
     expect(await rows()).toEqual([
       { doc_id: 0, metrics: { acc: 0, acc_norm: 1 }, loss_nll: 2.5, latency_ms: 4.5 },
@@ -76,24 +65,24 @@ describe('IngestShardService (Postgres + S3)', () => {
   });
 
   it('ingests a shard once when two ingestions of it race', async () => {
-    const id = await shard(jsonl([record(3), record(4), record(5)]), 3, 6);
+    const id = await shard(jsonl([sampleRecord(3), sampleRecord(4), sampleRecord(5)]), 3, 6);
     const outcomes = await Promise.all([ingest.ingest(id), ingest.ingest(id)]);
     expect(outcomes).toEqual(expect.arrayContaining([{ ingested: 3, inserted: 3 }, { alreadyIngested: true }]));
     expect((await rows()).map((r) => r.doc_id)).toEqual([3, 4, 5]);
   });
 
   it('accepts CRLF line ends, blank lines and a last line without a line end', async () => {
-    const text = `\r\n${JSON.stringify(record(0))}\r\n\r\n${JSON.stringify(record(1))}\r\n${JSON.stringify(record(2))}`;
+    const text = `\r\n${JSON.stringify(sampleRecord(0))}\r\n\r\n${JSON.stringify(sampleRecord(1))}\r\n${JSON.stringify(sampleRecord(2))}`;
     expect(await ingest.ingest(await shard(text))).toEqual({ ingested: 3, inserted: 3 });
   });
 
   it.each([
-    ['not JSON', () => jsonl([record(0), '{oops', record(2)]), 'line 2 is not JSON'],
-    ['another benchmark', () => jsonl([record(0), record(1, { benchmark: 'hellaswag' }), record(2)]), 'line 2: benchmark hellaswag is not arc_easy'],
-    ['a doc outside the shard', () => jsonl([record(0), record(1), record(7)]), 'line 3: doc_id 7 outside [0, 3)'],
-    ['a metric that is not a number', () => jsonl([record(0, { metrics: { acc: 'x' } as never }), record(1), record(2)]), 'line 1: metric acc is not a finite number'],
-    ['a doc twice', () => jsonl([record(0), record(1), record(1)]), 'doc 1 appears twice'],
-    ['too few samples', () => jsonl([record(0), record(1)]), '2 samples, expected 3'],
+    ['not JSON', () => jsonl([sampleRecord(0), '{oops', sampleRecord(2)]), 'line 2 is not JSON'],
+    ['another benchmark', () => jsonl([sampleRecord(0), sampleRecord(1, { benchmark: 'hellaswag' }), sampleRecord(2)]), 'line 2: benchmark hellaswag is not arc_easy'],
+    ['a doc outside the shard', () => jsonl([sampleRecord(0), sampleRecord(1), sampleRecord(7)]), 'line 3: doc_id 7 outside [0, 3)'],
+    ['a metric that is not a number', () => jsonl([sampleRecord(0, { metrics: { acc: 'x' } as never }), sampleRecord(1), sampleRecord(2)]), 'line 1: metric acc is not a finite number'],
+    ['a doc twice', () => jsonl([sampleRecord(0), sampleRecord(1), sampleRecord(1)]), 'doc 1 appears twice'],
+    ['too few samples', () => jsonl([sampleRecord(0), sampleRecord(1)]), '2 samples, expected 3'],
   ])('rejects an artifact with %s, loading nothing', async (_what, text, reason) => {
     const id = await shard(text());
     expect(await rejected(id)).toMatch(`is invalid: ${reason}`);
@@ -124,7 +113,7 @@ describe('IngestShardService (Postgres + S3)', () => {
     }
 
     it('COPYs them as they are, records the JSONL artifact with the size the worker named, and is idempotent', async () => {
-      const id = await validShard(() => [record(0), record(1), record(2)]);
+      const id = await validShard(() => [sampleRecord(0), sampleRecord(1), sampleRecord(2)]);
       expect(await ingest.ingest(id)).toEqual({ ingested: 3, inserted: 3 });
       expect(await rows()).toEqual([
         { doc_id: 0, metrics: { acc: 0, acc_norm: 1 }, loss_nll: 2.5, latency_ms: 4.5 },
@@ -139,24 +128,24 @@ describe('IngestShardService (Postgres + S3)', () => {
     });
 
     it('looks the JSONL artifact up when the rows do not name its size, and refuses rows without it', async () => {
-      const present = await validShard(() => [record(0), record(1), record(2)], { jsonlText: jsonl([record(0), record(1), record(2)]), meta: {} });
+      const present = await validShard(() => [sampleRecord(0), sampleRecord(1), sampleRecord(2)], { jsonlText: jsonl([sampleRecord(0), sampleRecord(1), sampleRecord(2)]), meta: {} });
       expect(await ingest.ingest(present)).toEqual({ ingested: 3, inserted: 3 });
       const [{ size }] = await db.query(`SELECT size_bytes::int AS size FROM artifacts WHERE shard_id = $1`, [present]);
       expect(size).toBeGreaterThan(20);
-      const absent = await validShard(() => [record(3), record(4), record(5)], { start: 3, end: 6, jsonlText: null, meta: {} });
+      const absent = await validShard(() => [sampleRecord(3), sampleRecord(4), sampleRecord(5)], { start: 3, end: 6, jsonlText: null, meta: {} });
       expect(await rejected(absent)).toMatch(/artifact .*\.jsonl\.gz of shard .* is missing \(its rows are in .*\.tsv\.gz\)/);
       expect((await rows()).map((r) => r.doc_id)).toEqual([0, 1, 2]);
     });
 
     it.each([
-      ['too few rows', (id: string) => rowsOf(id, [record(0), record(1)]), '2 samples, expected 3'],
-      ['a doc outside the shard', (id: string) => rowsOf(id, [record(0), record(1), record(7)]), '1 rows are not of shard'],
-      ['another benchmark', (id: string) => rowsOf(id, [record(0), record(1, { benchmark: 'hellaswag' }), record(2)]), '1 rows are not of shard'],
-      ['another shard id', (id: string) => rowsOf(id, [record(0), record(1)]) + copyLine(runId, randomUUID(), record(2)), '1 rows are not of shard'],
-      ['a doc twice', (id: string) => rowsOf(id, [record(0), record(1), record(1)]), 'duplicate key'],
-      ['a metric that is not a number', (id: string) => rowsOf(id, [record(0), record(1), record(2, { metrics: { acc: Number.NaN } })]), 'metrics that are not finite numbers'],
-      ['a malformed row', (id: string) => rowsOf(id, [record(0), record(1)]) + `${runId}\tarc_easy\ttwo\t${id}\t{}\t0\t0\t0\t\\N\t\\N\t\\N\n`, 'invalid input syntax for type integer'],
-      ['bad JSON in metrics', (id: string) => rowsOf(id, [record(0), record(1)]) + `${runId}\tarc_easy\t2\t${id}\t{oops\t0\t0\t0\t\\N\t\\N\t\\N\n`, 'invalid input syntax for type json'],
+      ['too few rows', (id: string) => rowsOf(id, [sampleRecord(0), sampleRecord(1)]), '2 samples, expected 3'],
+      ['a doc outside the shard', (id: string) => rowsOf(id, [sampleRecord(0), sampleRecord(1), sampleRecord(7)]), '1 rows are not of shard'],
+      ['another benchmark', (id: string) => rowsOf(id, [sampleRecord(0), sampleRecord(1, { benchmark: 'hellaswag' }), sampleRecord(2)]), '1 rows are not of shard'],
+      ['another shard id', (id: string) => rowsOf(id, [sampleRecord(0), sampleRecord(1)]) + copyLine(runId, randomUUID(), sampleRecord(2)), '1 rows are not of shard'],
+      ['a doc twice', (id: string) => rowsOf(id, [sampleRecord(0), sampleRecord(1), sampleRecord(1)]), 'duplicate key'],
+      ['a metric that is not a number', (id: string) => rowsOf(id, [sampleRecord(0), sampleRecord(1), sampleRecord(2, { metrics: { acc: Number.NaN } })]), 'metrics that are not finite numbers'],
+      ['a malformed row', (id: string) => rowsOf(id, [sampleRecord(0), sampleRecord(1)]) + `${runId}\tarc_easy\ttwo\t${id}\t{}\t0\t0\t0\t\\N\t\\N\t\\N\n`, 'invalid input syntax for type integer'],
+      ['bad JSON in metrics', (id: string) => rowsOf(id, [sampleRecord(0), sampleRecord(1)]) + `${runId}\tarc_easy\t2\t${id}\t{oops\t0\t0\t0\t\\N\t\\N\t\\N\n`, 'invalid input syntax for type json'],
     ])('rejects rows with %s, loading nothing', async (_what, text, reason) => {
       const id = await rowsShard('');
       await store.putBuffer(artifactKeys.shardRows(runId, 'arc_easy', id), gzipSync(text(id)), 'application/gzip', { 'samples-bytes': '1' });

@@ -2,20 +2,15 @@ import { randomBytes, randomUUID } from 'node:crypto';
 import { gunzipSync } from 'node:zlib';
 import { copyLine, SampleRecord } from '@app/contracts';
 import { ArtifactStore, artifactKeys } from '@app/storage';
-import { testArtifactStore } from '@app/testing';
+import { sampleRecord, testArtifactStore } from '@app/testing';
 import { SampleArtifactWriter } from '../src/shards/sample-artifact-writer';
 
 /** The worker's artifact writer against the embedded S3 server: what lands, sizes, and the ways it fails. */
 describe('SampleArtifactWriter (S3)', () => {
   let store: ArtifactStore;
 
-  const record = (doc: number): SampleRecord => ({
-    doc_id: doc, benchmark: 'arc_easy', doc_hash: 'd', prompt_hash: 'p', target_hash: 't',
-    // ~1.5 KB a record, so a few hundred of them span several compressor chunks
-    arguments: [[`context ${doc} ${'x'.repeat(1500)}`, ' answer']], target: 0,
-    resps: [[[-1.5, false]]], filtered_resps: [[-1.5, false]], metrics: { acc: doc % 2 },
-    tokens: { input: 10, output: 1 }, timing: { latency_ms: 4.5 },
-  });
+  // ~1.5 KB a record, so a few hundred of them span several compressor chunks
+  const record = (doc: number): SampleRecord => sampleRecord(doc, { arguments: [[`context ${doc} ${'x'.repeat(1500)}`, ' answer']] });
   const shard = (samples: number) => {
     const runId = randomUUID();
     const shardId = randomUUID();

@@ -1,7 +1,8 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import type { SampleRecord } from '@app/contracts';
 import { dataSourceOptions } from '@app/database';
-import { ArtifactStore, createS3Client } from '@app/storage';
+import { ArtifactStore, artifactKeys, createS3Client } from '@app/storage';
 import { readState, serviceEnv } from './test-env';
 
 /** The test environment's S3 server, as the services see it (or another bucket of it). */
@@ -44,4 +45,46 @@ export async function insertRun(
     opts.totalSamples,
   ]);
   return { modelId, runId, rbId };
+}
+
+/**
+ * A running shard of [start, end) of a run made by insertRun, written straight into the table, its
+ * artifact expected at the worker's key. Returns its id.
+ */
+export async function insertShard(
+  db: DataSource,
+  run: { runId: string; rbId: string },
+  s: { index: number; start: number; end: number; id?: string },
+): Promise<string> {
+  const id = s.id ?? randomUUID();
+  await db.query(
+    `INSERT INTO shards (id, run_id, run_benchmark_id, benchmark, shard_index, doc_start, doc_end, status, artifact_key)
+     VALUES ($1, $2, $3, 'arc_easy', $4, $5, $6, 'running', $7)`,
+    [id, run.runId, run.rbId, s.index, s.start, s.end, artifactKeys.shardSamples(run.runId, 'arc_easy', id)],
+  );
+  return id;
+}
+
+/**
+ * A per-sample record of arc_easy document `doc` with made-up numbers (acc alternating by document),
+ * for tests of artifacts and their ingestion. Its arguments hold a tab and a backslash, which COPY
+ * text must escape.
+ */
+export function sampleRecord(doc: number, over: Partial<SampleRecord> = {}): SampleRecord {
+  return {
+    doc_id: doc,
+    benchmark: 'arc_easy',
+    doc_hash: 'd',
+    prompt_hash: 'p',
+    target_hash: 't',
+    arguments: [['ctx\twith tab', ' a\\b']],
+    target: 0,
+    resps: [[[-1.5, false]]],
+    filtered_resps: [[-1.5, false]],
+    metrics: { acc: doc % 2, acc_norm: 1 },
+    loss: { nll: 2.5, tokens: 3, bytes: 9 },
+    tokens: { input: 10, output: 1 },
+    timing: { latency_ms: 4.5 },
+    ...over,
+  };
 }
