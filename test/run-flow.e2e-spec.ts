@@ -4,7 +4,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { gunzipSync } from 'node:zlib';
 import { SampleRecord } from '@app/contracts';
-import { jobIds, PoolQueues } from '@app/queue';
+import { HandedRows, jobIds, PoolQueues, RowsHandoff } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
 import { startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
@@ -58,6 +58,8 @@ describe('a real evaluation end to end: API → BullMQ → worker processes → 
   });
 
   it('scores 48 ARC-Easy samples in 4 shards: each sample once in Postgres, artifacts agree with the aggregate', async () => {
+    // Watches (does not change) what the results service takes from the workers' rows handoff.
+    const take = jest.spyOn(results.get(RowsHandoff), 'take');
     const modelId = await registerModel('stories260K', 'stories260K.gguf');
     const sub = await http.post('/v1/runs').send({ modelId, benchmarks: [{ name: 'arc_easy', limit: 48 }], shardSize: 12, pool: 'cpu' }).expect(202);
     expect(sub.body).toMatchObject({ shards: 4, samples: 48 });
@@ -112,6 +114,23 @@ describe('a real evaluation end to end: API → BullMQ → worker processes → 
 
     const resultsJson = JSON.parse((await store.getBuffer(`runs/${sub.body.id}/results.json`))!.toString());
     expect(resultsJson.results.arc_easy['acc,none']).toBeCloseTo(run.benchmarks[0].metrics.acc.value, 12);
+
+    // The workers handed every shard's rows to the results service through Redis (no S3 GET for them),
+    // naming the JSONL's size as stored, and none is left behind.
+    const handed = new Map<string, HandedRows>();
+    for (const r of take.mock.results) for (const [id, h] of await (r.value as Promise<Map<string, HandedRows>>)) handed.set(id, h);
+    take.mockRestore();
+    const shards: Array<{ id: string; artifact_key: string; size: number }> = await db.query(
+      `SELECT sh.id, sh.artifact_key, a.size_bytes::int AS size FROM shards sh JOIN artifacts a ON a.shard_id = sh.id WHERE sh.run_id = $1`,
+      [sub.body.id],
+    );
+    expect(shards).toHaveLength(4);
+    for (const sh of shards) {
+      expect(handed.get(sh.id)?.samplesBytes).toBe((await store.head(sh.artifact_key))!.sizeBytes);
+      expect(sh.size).toBe(handed.get(sh.id)!.samplesBytes);
+    }
+    const redis = (await app.get(PoolQueues).get('cpu', 'llama-cpp').client) as unknown as Redis;
+    expect(await redis.exists(...shards.map((sh) => results.get(RowsHandoff).key(sh.id)))).toBe(0);
   });
 
   it('fails a run whose model file is missing, with a readable reason, without hanging', async () => {

@@ -4,7 +4,7 @@
  * Ingestion: samples/s into Postgres through the results service's IngestShardService (the worker's
  * gzipped COPY rows from S3 → COPY → samples), against a raw COPY of the same rows through psql.
  *
- *   npm run build:ts && node bench/ingestion/run.js [--rows 200000] [--reps 5] [--shard-size 100] [--path batched|single] [--concurrency N]
+ *   npm run build:ts && node bench/ingestion/run.js [--rows 200000] [--reps 5] [--shard-size 100] [--path batched|single] [--handoff on|off] [--concurrency N]
  *
  * The rows are HellaSwag samples scored by the real scorer (random log-likelihoods), split into runs of
  * --docs documents and shards of --shard-size (the API's default), written to the embedded S3 server with
@@ -13,6 +13,10 @@
  * each ask the service's IngestBatcher (RESULTS_INGEST_BATCH lanes and batch size) for their shard;
  * with --path single, --concurrency (default 4, the queue's concurrency before batching) callers run
  * one transaction per shard (IngestShardService.ingest), as before batching. BullMQ itself is left out.
+ * With --handoff on (the default, as the service runs), every rows object up to ROWS_HANDOFF_MAX_BYTES is
+ * also handed over through Redis, as the worker does after storing it (re-put before each measurement,
+ * untimed: the worker's work), and the service reads those from Redis instead of S3; --handoff off
+ * reads every rows object from S3.
  * --objects memory serves the rows objects from memory (read from S3 once, at setup) instead of S3:
  * the ingestion apart from its S3 GETs, to tell the two costs apart.
  * "raw" is one `psql \copy samples (...) from <file>` of the same rows in COPY text format. Each
@@ -26,13 +30,14 @@ const { randomUUID } = require('node:crypto');
 const { execFileSync, spawn } = require('node:child_process');
 const { Readable } = require('node:stream');
 const { REPO, DATA_DIR, arg, header, dist, median, fmt } = require('../lib/common');
-const { scratchDatabase, dropDatabase } = require('../lib/stack');
+const { scratchDatabase, dropDatabase, clearRedisPrefix, REDIS_URL } = require('../lib/stack');
 
 const rows = arg('rows', 200_000);
 const reps = arg('reps', 5);
 const shardSize = arg('shard-size', 100);
 const batched = arg('path', 'batched') === 'batched';
 const objectsInMemory = arg('objects', 's3') === 'memory';
+const handoffOn = arg('handoff', 'on') === 'on';
 const docsPerRun = Math.min(arg('docs', 10_000), rows);
 const DB = 'densebench_bench_ingestion';
 
@@ -82,7 +87,11 @@ async function main() {
   const { RESULTS_WORKER_CONFIG, RESULTS_INGEST_BATCH } = dist('libs/queue/src/worker-config');
   const concurrency = arg('concurrency', batched ? RESULTS_WORKER_CONFIG.concurrency : 4);
   const how = batched ? `batched: ${RESULTS_INGEST_BATCH.lanes} lanes of up to ${RESULTS_INGEST_BATCH.maxShards} shards` : 'one transaction per shard';
-  header(`ingestion: ${fmt(rows)} samples in shards of ${shardSize}, IngestShardService (${how}, ${concurrency} jobs at once${objectsInMemory ? ', rows objects from memory' : ''}) vs psql COPY`);
+  const { RowsHandoff } = dist('libs/queue/src/rows-handoff');
+  const { validateEnv } = dist('libs/config/src/env.schema');
+  const maxBytes = handoffOn ? validateEnv(process.env).ROWS_HANDOFF_MAX_BYTES : 0;
+  const source = objectsInMemory ? ', rows objects from memory' : handoffOn ? `, rows objects up to ${fmt(maxBytes / 1024)} KiB through Redis` : ', rows objects from S3';
+  header(`ingestion: ${fmt(rows)} samples in shards of ${shardSize}, IngestShardService (${how}, ${concurrency} jobs at once${source}) vs psql COPY`);
   const { DataSource } = require('typeorm');
   const { dataSourceOptions } = dist('libs/database/src/data-source-options');
   const { ArtifactStore, createS3Client, artifactKeys } = dist('libs/storage/src/index');
@@ -96,6 +105,8 @@ async function main() {
   const s3 = await startS3(path.join(tmp, 's3'));
   const url = await scratchDatabase(DB);
   const ds = await new DataSource(dataSourceOptions(url, 10)).initialize();
+  const redisPrefix = `bench-ingestion-${process.pid}`;
+  let handoff;
   try {
     const store = new ArtifactStore(createS3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }), 'bench');
     await store.ensureBucket();
@@ -103,7 +114,17 @@ async function main() {
     const serviceStore = !objectsInMemory ? store : Object.assign(Object.create(store), {
       getStream: async (key) => (held.has(key) ? { ...held.get(key), body: Readable.from([held.get(key).buf]) } : store.getStream(key)),
     });
-    const service = new IngestShardService(ds, serviceStore);
+    handoff = new RowsHandoff({ url: REDIS_URL, prefix: redisPrefix }, { rowsHandoffMaxBytes: maxBytes });
+    const handed = []; // [shard id, rows object, JSONL size], as the worker hands them over
+    const redisPid = await (async () => {
+      const r = new (require('ioredis'))(REDIS_URL);
+      try {
+        return Number((await r.info('server')).match(/process_id:(\d+)/)?.[1]);
+      } finally {
+        r.disconnect();
+      }
+    })();
+    const service = new IngestShardService(ds, serviceStore, handoff);
     // What an ingest job calls: the service's batcher (as ResultsModule builds it), or the service itself.
     const batches = [];
     const batcher = new IngestBatcher((ids) => (batches.push(ids.length), service.ingestMany(ids)), RESULTS_INGEST_BATCH);
@@ -131,13 +152,15 @@ async function main() {
           await w.write(r);
           lines += copyLine(runId, id, r);
         }
-        bytes += (await w.finish()).sizeBytes ?? 0;
+        const stored = await w.finish();
+        bytes += stored.samples.sizeBytes ?? 0;
         fs.writeSync(out, lines);
         await ds.query(
           `INSERT INTO shards (id, run_id, run_benchmark_id, benchmark, shard_index, doc_start, doc_end, status, artifact_key) VALUES ($1, $2, $3, 'hellaswag', $4, $5, $6, 'running', $7)`,
           [id, runId, rbId, index, start, end, key],
         );
         shards.push(id);
+        handed.push([id, { rows: stored.rows, samplesBytes: stored.samples.sizeBytes }]);
         if (objectsInMemory) {
           const o = await store.getStream(artifactKeys.shardRows(runId, 'hellaswag', id));
           held.set(o.key, { ...o, body: undefined, buf: Buffer.concat(await o.body.toArray()) });
@@ -155,12 +178,15 @@ async function main() {
       await ds.query(`CHECKPOINT`);
     };
     const count = async () => (await ds.query(`SELECT count(*)::int AS n FROM samples`))[0].n;
-    // CPU of ours: this process (the results service's code) and the S3 server's process, per run.
-    const cpu = { service: [], s3: [] };
+    // CPU of ours: this process (the results service's code), the S3 server's and Redis's, per run.
+    const cpu = { service: [], s3: [], redis: [] };
+    let handedOver = 0;
     const ours = async () => {
       await reset();
       batches.length = 0;
-      const cpu0 = { service: process.cpuUsage(), s3: cpuSeconds(s3.pid) };
+      handedOver = 0;
+      for (const [id, h] of handed) handedOver += (await handoff.put(id, h)) ? 1 : 0;
+      const cpu0 = { service: process.cpuUsage(), s3: cpuSeconds(s3.pid), redis: cpuSeconds(redisPid) };
       const t = performance.now();
       let next = 0;
       await Promise.all(Array.from({ length: concurrency }, async () => {
@@ -170,6 +196,9 @@ async function main() {
       const used = process.cpuUsage(cpu0.service);
       cpu.service.push((used.user + used.system) / 1e6);
       cpu.s3.push(cpuSeconds(s3.pid) - cpu0.s3);
+      cpu.redis.push(cpuSeconds(redisPid) - cpu0.redis);
+      const left = await handoff.take(shards.slice(0, 100));
+      if (left.size > 0) throw new Error(`${left.size} handed-over rows objects left after ingestion`);
       if ((await count()) !== rows) throw new Error(`ours: ${await count()} rows, expected ${rows}`);
       return sec;
     };
@@ -189,16 +218,18 @@ async function main() {
     for (let i = 0; i < reps; i++) {
       const order = i % 2 ? ['raw', 'ours'] : ['ours', 'raw'];
       for (const k of order) times[k].push(await (k === 'ours' ? ours : raw)());
-      const txs = batched ? `, ${batches.length} transactions of ${fmt(shards.length / batches.length, 1)} shards on average` : '';
+      const txs = (batched ? `, ${batches.length} transactions of ${fmt(shards.length / batches.length, 1)} shards on average` : '') + `, ${handedOver} of ${shards.length} rows objects through Redis`;
       console.log(`rep ${i + 1}: ours ${fmt(rows / times.ours[i])} samples/s (${fmt(times.ours[i], 2)} s${txs}), raw COPY ${fmt(rows / times.raw[i])} samples/s (${fmt(times.raw[i], 2)} s)`);
     }
     const o = rows / median(times.ours);
     const r = rows / median(times.raw);
     console.log(`median: ours ${fmt(o)} samples/s, raw COPY ${fmt(r)} samples/s, ratio ours/raw ${fmt(o / r, 2)} (target ≥ 0.70)`);
     const perShard = (xs) => fmt((1000 * median(xs.slice(1))) / shards.length, 2);
-    console.log(`ours CPU per shard (median): results service ${perShard(cpu.service)} ms, S3 server ${perShard(cpu.s3)} ms`);
+    console.log(`ours CPU per shard (median): results service ${perShard(cpu.service)} ms, S3 server ${perShard(cpu.s3)} ms, Redis ${perShard(cpu.redis)} ms`);
   } finally {
     await ds.destroy();
+    await handoff?.onApplicationShutdown();
+    await clearRedisPrefix(redisPrefix).catch(() => undefined);
     await s3.stop();
     await dropDatabase(DB);
     fs.rmSync(tmp, { recursive: true, force: true });

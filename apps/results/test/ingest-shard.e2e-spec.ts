@@ -2,8 +2,9 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { copyLine, DomainException, SampleRecord } from '@app/contracts';
+import { RowsHandoff } from '@app/queue';
 import { ArtifactStore, artifactKeys } from '@app/storage';
-import { insertRun, insertShard, sampleRecord, testArtifactStore, testDataSource } from '@app/testing';
+import { insertRun, insertShard, sampleRecord, testArtifactStore, testDataSource, testRowsHandoff } from '@app/testing';
 import { IngestShardService } from '../src/ingest/ingest-shard.service';
 
 /** IngestShardService against the real Postgres and S3 server: COPY, idempotency, rejected artifacts. */
@@ -11,6 +12,7 @@ describe('IngestShardService (Postgres + S3)', () => {
   let db: DataSource;
   let store: ArtifactStore;
   let ingest: IngestShardService;
+  let handoff: RowsHandoff;
   let runId: string;
   let rbId: string;
   let index = 0;
@@ -35,13 +37,15 @@ describe('IngestShardService (Postgres + S3)', () => {
     db = await testDataSource();
     store = testArtifactStore();
     await store.ensureBucket();
-    ingest = new IngestShardService(db, store);
+    handoff = testRowsHandoff();
+    ingest = new IngestShardService(db, store, handoff);
   });
   beforeEach(async () => {
     ({ runId, rbId } = await insertRun(db, { totalSamples: 6, shardSize: 3 }));
   });
   afterAll(async () => {
     await db?.destroy();
+    await handoff?.onApplicationShutdown();
   });
 
   it('loads every sample, marks the shard done, and changes nothing when ingested again', async () => {

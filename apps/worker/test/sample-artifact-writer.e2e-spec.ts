@@ -32,7 +32,7 @@ describe('SampleArtifactWriter (S3)', () => {
     const stored = await writer.finish();
 
     const body = await store.getBuffer(s.key);
-    expect(stored.sizeBytes).toBe(body!.length);
+    expect(stored.samples.sizeBytes).toBe(body!.length);
     expect(gunzipSync(body!).toString()).toBe(recs.map((r) => `${JSON.stringify(r)}\n`).join(''));
     const head = await store.head(s.key);
     expect(head!.metadata).toMatchObject({ samples: '300', 'shard-id': s.shardId });
@@ -40,6 +40,8 @@ describe('SampleArtifactWriter (S3)', () => {
     const rows = await store.head(s.rowsKey);
     expect(rows!.metadata['samples-bytes']).toBe(String(body!.length));
     expect(gunzipSync((await store.getBuffer(s.rowsKey))!).toString()).toBe(recs.map((r) => copyLine(s.runId, s.shardId, r)).join(''));
+    // finish() also returns the rows object as stored (what the worker hands to the results service).
+    expect(stored.rows.equals((await store.getBuffer(s.rowsKey))!)).toBe(true);
   });
 
   it('refuses to finish with fewer samples than the shard has, and stores nothing', async () => {

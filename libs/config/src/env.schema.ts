@@ -26,6 +26,8 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) SHARD_BACKOFF_MS: number = 2_000;
   /** On SIGTERM a worker gives its running shards this long to finish, then releases them to the queue. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) WORKER_SHUTDOWN_TIMEOUT_MS: number = 30_000;
+  /** Rows objects up to this size (bytes, gzipped) also go from worker to results service through Redis; 0 = off. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1024 * 1024) ROWS_HANDOFF_MAX_BYTES: number = 64 * 1024;
 
   // --- S3
   @IsOptional() @IsUrl(URL_OPTS) S3_ENDPOINT?: string;

@@ -28,6 +28,7 @@ export interface QueueConfig {
   shardAttempts: number;
   shardBackoffMs: number;
   shutdownTimeoutMs: number;
+  rowsHandoffMaxBytes: number;
 }
 export interface ApiConfig {
   port: number;
@@ -85,6 +86,7 @@ export const queueConfigFrom = (env: EnvVars): QueueConfig => ({
   shardAttempts: env.SHARD_ATTEMPTS,
   shardBackoffMs: env.SHARD_BACKOFF_MS,
   shutdownTimeoutMs: env.WORKER_SHUTDOWN_TIMEOUT_MS,
+  rowsHandoffMaxBytes: env.ROWS_HANDOFF_MAX_BYTES,
 });
 export const apiConfigFrom = (env: EnvVars): ApiConfig => ({
   port: env.API_PORT,

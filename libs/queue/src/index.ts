@@ -5,3 +5,4 @@ export * from './worker-config';
 export * from './redis-connection';
 export * from './queue.module';
 export * from './pool-queues';
+export * from './rows-handoff';

@@ -5,10 +5,11 @@ import { redisConfig } from '@app/config';
 import { PoolQueues } from './pool-queues';
 import { QueueName } from './queue-names';
 import { redisOptionsFromUrl } from './redis-connection';
+import { RowsHandoff } from './rows-handoff';
 
 export const RUN_FLOW_PRODUCER = 'runs';
 
-/** BullMQ on Redis: the shared connection, the results queue and the flow producer for runs. */
+/** BullMQ on Redis: the shared connection, the results queue, the flow producer for runs, and the rows handoff. */
 @Module({})
 export class QueueModule {
   static forRoot(): DynamicModule {
@@ -26,8 +27,8 @@ export class QueueModule {
         BullModule.registerQueue({ name: QueueName.Results }),
         BullModule.registerFlowProducer({ name: RUN_FLOW_PRODUCER }),
       ],
-      providers: [PoolQueues],
-      exports: [BullModule, PoolQueues],
+      providers: [PoolQueues, RowsHandoff],
+      exports: [BullModule, PoolQueues, RowsHandoff],
     };
   }
 }

@@ -6,6 +6,7 @@ import type { PoolClient } from 'pg';
 import { from as copyFrom } from 'pg-copy-streams';
 import type { QueryRunner } from 'typeorm';
 import { DomainException, ErrorCode } from '@app/contracts';
+import type { HandedRows } from '@app/queue';
 import { ArtifactStore, artifactKeys } from '@app/storage';
 import { ShardRow } from './copy-rows';
 import type { IngestedShard } from './load-shard';
@@ -24,13 +25,16 @@ export interface FetchedRows {
 export class BatchRejected extends Error {}
 
 /**
- * Starts fetching a fresh shard's rows object: GET, gunzip (zlib's thread pool) and the size of the
- * JSONL it stands for (named by the worker, else looked up). Null when the worker wrote no rows.
- * The promise is marked handled: the caller awaits it later, maybe after another fetch failed.
+ * Starts fetching a fresh shard's rows object: the copy the worker handed over through Redis when
+ * there is one, else a GET; gunzip (zlib's thread pool) and the size of the JSONL it stands for
+ * (named by the worker, else looked up). Null when the worker wrote no rows. The promise is marked
+ * handled: the caller awaits it later, maybe after another fetch failed.
  */
-export function fetchRows(store: ArtifactStore, shard: ShardRow): Promise<FetchedRows | null> {
+export function fetchRows(store: ArtifactStore, shard: ShardRow, handed?: HandedRows): Promise<FetchedRows | null> {
   const fetched = (async () => {
-    const object = await store.getStream(artifactKeys.shardRows(shard.runId, shard.benchmark, shard.id));
+    const key = artifactKeys.shardRows(shard.runId, shard.benchmark, shard.id);
+    if (handed) return { key, text: await gunzip(handed.rows), samples: { contentType: 'application/gzip', sizeBytes: handed.samplesBytes } };
+    const object = await store.getStream(key);
     if (!object) return null;
     const parts: Buffer[] = [];
     for await (const part of object.body) parts.push(part as Buffer);

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import { DomainException, ErrorCode } from '@app/contracts';
+import { RowsHandoff } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
 import { copyFreshShards, fetchRows } from './copy-batch';
 import { IngestedShard, loadShard, lockShards, recordIngested } from './load-shard';
@@ -13,7 +14,9 @@ export type IngestOutcome = { ingested: number; inserted: number } | { alreadyIn
  * Loads shards' samples from S3 into Postgres: the worker's COPY rows streamed into COPY as they are
  * (or, without them, rows derived from the per-sample JSONL), straight into samples when none of the
  * shard's documents is there yet, else through a temporary table inserted idempotently on (run,
- * benchmark, doc). Re-ingesting changes nothing; an invalid artifact loads nothing.
+ * benchmark, doc). Re-ingesting changes nothing; an invalid artifact loads nothing. Rows objects the
+ * worker handed over through Redis (RowsHandoff) are read from there, with one round trip a batch,
+ * and dropped once ingested; a shard ingested alone after its batch was rolled back reads S3.
  *
  * ingest() takes one shard per transaction; ingestMany() several, so that the fixed cost of a
  * transaction (lock, check, update, fsync'd commit) is paid once per batch instead of once per shard.
@@ -25,20 +28,11 @@ export class IngestShardService {
   constructor(
     @InjectDataSource() private readonly db: DataSource,
     private readonly store: ArtifactStore,
+    private readonly handoff: RowsHandoff,
   ) {}
 
   async ingest(shardId: string): Promise<IngestOutcome> {
-    return this.inTransaction(async (runner, client) => {
-      // Locked: concurrent ingestions of the shard are serialized, the later one finds it ingested.
-      const [shard] = await lockShards(runner, [shardId], false);
-      if (!shard) throw new DomainException(ErrorCode.NotFound, `shard ${shardId} not found`);
-      if (shard.ingested) return { alreadyIngested: true };
-      const done = await loadShard(runner, client, this.store, shard);
-      await recordIngested(runner, [done]);
-      await runner.commitTransaction();
-      this.logger.log(`shard ${shard.id} (${shard.benchmark} ${shard.docStart}-${shard.docEnd}): ${done.count} samples, ${done.inserted} new`);
-      return { ingested: done.count, inserted: done.inserted };
-    });
+    return this.ingestAlone(shardId, true);
   }
 
   /**
@@ -62,7 +56,7 @@ export class IngestShardService {
       else {
         const outcome = batch.get(id);
         // Not in the batch: rolled back, locked by another transaction, or unknown.
-        out.push(outcome ? { status: 'fulfilled', value: outcome } : await settle(this.ingest(id)));
+        out.push(outcome ? { status: 'fulfilled', value: outcome } : await settle(this.ingestAlone(id, false)));
       }
       seen.add(id);
     }
@@ -81,17 +75,50 @@ export class IngestShardService {
       const out = new Map<string, IngestOutcome>();
       for (const s of shards) if (s.ingested) out.set(s.id, { alreadyIngested: true });
       const fresh = shards.filter((s) => !s.ingested && s.fresh);
-      const fetches = new Map(fresh.map((s) => [s.id, fetchRows(this.store, s)]));
+      const handed = await this.handoff.take(fresh.map((s) => s.id));
+      const fetches = new Map(fresh.map((s) => [s.id, fetchRows(this.store, s, handed.get(s.id))]));
       const { loaded, withoutRows } = await copyFreshShards(runner, client, fresh, fetches);
       const done: IngestedShard[] = [...loaded];
       for (const s of [...withoutRows, ...shards.filter((s) => !s.ingested && !s.fresh)]) done.push(await loadShard(runner, client, this.store, s));
       await recordIngested(runner, done);
       await runner.commitTransaction();
       for (const d of done) out.set(d.shard.id, { ingested: d.count, inserted: d.inserted });
+      await this.handoff.drop([...handed.keys()]);
       const samples = done.reduce((n, d) => n + d.count, 0);
       if (done.length) this.logger.log(`${done.length} shards ingested in one transaction: ${samples} samples, ${done.reduce((n, d) => n + d.inserted, 0)} new`);
       return out;
     });
+  }
+
+  /**
+   * One shard in its own transaction; with useHandoff, from the rows the worker handed over when there
+   * are some. Those are a shortcut only: when loading them fails, the shard is loaded again from S3,
+   * which has the last word (and gives the error, if any).
+   */
+  private async ingestAlone(shardId: string, useHandoff: boolean): Promise<IngestOutcome> {
+    let handedUsed = false;
+    try {
+      return await this.inTransaction(async (runner, client): Promise<IngestOutcome> => {
+        // Locked: concurrent ingestions of the shard are serialized, the later one finds it ingested.
+        const [shard] = await lockShards(runner, [shardId], false);
+        if (!shard) throw new DomainException(ErrorCode.NotFound, `shard ${shardId} not found`);
+        if (shard.ingested) return { alreadyIngested: true };
+        const handed = useHandoff ? (await this.handoff.take([shard.id])).get(shard.id) : undefined;
+        handedUsed = handed !== undefined;
+        const done = await loadShard(runner, client, this.store, shard, handed);
+        await recordIngested(runner, [done]);
+        await runner.commitTransaction();
+        this.logger.log(`shard ${shard.id} (${shard.benchmark} ${shard.docStart}-${shard.docEnd}): ${done.count} samples, ${done.inserted} new`);
+        return { ingested: done.count, inserted: done.inserted };
+      });
+    } catch (err) {
+      if (!handedUsed) throw err;
+      this.logger.warn(`shard ${shardId}: its handed-over rows failed (${(err as Error).message}); loading it from S3`);
+      return await this.ingestAlone(shardId, false);
+    } finally {
+      // Ingested, failed or retried from S3: the handed-over rows, if any are left, are of no more use.
+      await this.handoff.drop([shardId]);
+    }
   }
 
   /** Runs fn in a transaction on its own connection; rolls back unless fn committed. */

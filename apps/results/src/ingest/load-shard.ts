@@ -1,8 +1,9 @@
-import type { Readable } from 'node:stream';
+import { Readable } from 'node:stream';
 import type { PoolClient } from 'pg';
 import type { QueryRunner } from 'typeorm';
 import { ArtifactKind, ShardStatus } from '@app/contracts';
-import { ArtifactStore, artifactKeys } from '@app/storage';
+import type { HandedRows } from '@app/queue';
+import { ArtifactStore, artifactKeys, ObjectStream } from '@app/storage';
 import { copyJsonl, copyRows, invalidArtifact, LoadedRows, ShardRow } from './copy-rows';
 
 /** A shard whose samples are in samples (in the open transaction), ready to be marked ingested. */
@@ -31,16 +32,18 @@ export async function lockShards(runner: QueryRunner, ids: string[], skipLocked:
 
 /**
  * Loads one shard on its own (inside the caller's transaction): the worker's COPY rows when it wrote
- * them (no JSON to parse), else rows derived from the JSONL; straight into samples when the shard is
- * fresh, else through a temporary table and INSERT … ON CONFLICT DO NOTHING, so that re-ingesting adds
- * nothing. Throws the shard's specific error when its artifact is invalid or missing.
+ * them (no JSON to parse; the copy it handed over through Redis when given), else rows derived from
+ * the JSONL; straight into samples when the shard is fresh, else through a temporary table and
+ * INSERT … ON CONFLICT DO NOTHING, so that re-ingesting adds nothing. Throws the shard's specific
+ * error when its artifact is invalid or missing.
  */
-export async function loadShard(runner: QueryRunner, client: PoolClient, store: ArtifactStore, shard: ShardRow): Promise<IngestedShard> {
+export async function loadShard(runner: QueryRunner, client: PoolClient, store: ArtifactStore, shard: ShardRow, handed?: HandedRows): Promise<IngestedShard> {
   let body: Readable | undefined;
   try {
     if (!shard.fresh) await runner.query(`CREATE TEMP TABLE tmp_samples (LIKE samples INCLUDING DEFAULTS) ON COMMIT DROP`);
     const target = shard.fresh ? 'samples' : 'tmp_samples';
-    const rows = await store.getStream(artifactKeys.shardRows(shard.runId, shard.benchmark, shard.id));
+    const key = artifactKeys.shardRows(shard.runId, shard.benchmark, shard.id);
+    const rows = handed ? handedObject(key, handed) : await store.getStream(key);
     body = rows?.body;
     const loaded = rows ? await copyRows(store, runner, client, shard, rows, target) : await copyJsonl(store, client, shard, target, (b) => (body = b));
     const expected = shard.docEnd - shard.docStart;
@@ -58,6 +61,15 @@ export async function loadShard(runner: QueryRunner, client: PoolClient, store: 
     throw err;
   }
 }
+
+/** Handed-over rows as the S3 object they copy. */
+const handedObject = (key: string, handed: HandedRows): ObjectStream => ({
+  key,
+  body: Readable.from([handed.rows]),
+  sizeBytes: handed.rows.length,
+  contentType: 'application/gzip',
+  metadata: { 'samples-bytes': String(handed.samplesBytes) },
+});
 
 /** Marks shards done and ingested and records their sample artifacts: one statement for any number of shards. */
 export async function recordIngested(runner: QueryRunner, done: IngestedShard[]): Promise<void> {

@@ -56,7 +56,8 @@ export class SampleArtifactWriter {
     if (this.pendingChars >= CHUNK_CHARS) await this.flush();
   }
 
-  async finish(): Promise<StoredObject> {
+  /** Stores the rows object once the JSONL is stored; returns both (the rows gzipped, for the handoff). */
+  async finish(): Promise<{ samples: StoredObject; rows: Buffer }> {
     const expected = Number(this.meta.samples);
     if (this.written !== expected) {
       const err = new Error(`artifact ${this.key}: wrote ${this.written} samples, expected ${expected}`);
@@ -71,7 +72,7 @@ export class SampleArtifactWriter {
       ...(this.meta as unknown as Record<string, string>),
       'samples-bytes': String(samples.sizeBytes),
     });
-    return samples;
+    return { samples, rows };
   }
 
   abort(err: Error): void {
