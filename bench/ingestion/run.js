@@ -17,7 +17,7 @@
  * also handed over through Redis, as the worker does after storing it (re-put before each measurement,
  * untimed: the worker's work), and the service reads those from Redis instead of S3; --handoff off
  * reads every rows object from S3.
- * --objects memory serves the rows objects from memory (read from S3 once, at setup) instead of S3:
+ * --objects memory (implies --handoff off unless given) serves the rows objects from memory (read from S3 once, at setup) instead of S3:
  * the ingestion apart from its S3 GETs, to tell the two costs apart.
  * "raw" is one `psql \copy samples (...) from <file>` of the same rows in COPY text format. Each
  * measurement starts from an empty samples table; ours and raw alternate; medians and their ratio are
@@ -37,7 +37,7 @@ const reps = arg('reps', 5);
 const shardSize = arg('shard-size', 100);
 const batched = arg('path', 'batched') === 'batched';
 const objectsInMemory = arg('objects', 's3') === 'memory';
-const handoffOn = arg('handoff', 'on') === 'on';
+const handoffOn = arg('handoff', objectsInMemory ? 'off' : 'on') === 'on';
 const docsPerRun = Math.min(arg('docs', 10_000), rows);
 const DB = 'densebench_bench_ingestion';
 
