@@ -78,8 +78,7 @@ export class LeaderboardService {
   ) {}
 
   async query(q: LeaderboardQueryDto): Promise<Leaderboard> {
-    const reference = await this.references.resolve(q.reference);
-    const version = await this.references.latestVersion(reference);
+    const { reference, version } = await this.references.resolveLatest(q.reference);
     const benchmarks = q.benchmarks ?? [];
     const column = SORT_COLUMNS[q.sort];
     const direction = q.order === 'asc' ? 'ASC' : 'DESC';

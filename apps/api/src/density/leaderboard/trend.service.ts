@@ -38,8 +38,7 @@ export class TrendService {
   ) {}
 
   async trend(q: TrendQueryDto): Promise<TrendResult> {
-    const reference = await this.references.resolve(q.reference);
-    const version = await this.references.latestVersion(reference);
+    const { reference, version } = await this.references.resolveLatest(q.reference);
     const points = await this.points(version.id, q.from, q.to);
     const trend = fitDensityTrend(
       points.map((p) => ({ id: p.model, releaseDate: p.releaseDate, density: p.density })),

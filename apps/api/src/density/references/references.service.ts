@@ -130,6 +130,12 @@ export class ReferencesService {
     return found;
   }
 
+  /** A family by name or id (default: the last one fitted) and the version its densities are read from. */
+  async resolveLatest(ref?: string): Promise<{ reference: DensityReferenceEntity; version: DensityFitVersionEntity }> {
+    const reference = await this.resolve(ref);
+    return { reference, version: await this.latestVersion(reference) };
+  }
+
   /** The latest version of every family (what an import must be measured against). */
   async latestVersionIds(): Promise<string[]> {
     const rows: Array<{ id: string }> = await this.db.query(
