@@ -62,7 +62,7 @@ async function main() {
       const body = { modelId, benchmarks: [{ name: 'hellaswag', limit: items }], pool: 'cpu', ...(shardSize ? { shardSize } : {}) };
       const created = await bench.api.post('/v1/runs', body);
       // The end is the run's finished_at (same clock), so polling can be rare: each poll is an API
-      // request and a query, CPU taken from the 2 cores the service runs on (50 ms polls cost ~5 %).
+      // request and a query, CPU taken from the 2 cores the service runs on (50 ms polls cost ~5–10 %, BENCHMARKS.md item 2).
       const run = await bench.api.waitRun(created.id, { pollMs });
       const sec = (Date.parse(run.finishedAt) - t0) / 1000;
       if (run.status !== 'succeeded') throw new Error(`run ${run.id} ${run.status}: ${run.error}`);
