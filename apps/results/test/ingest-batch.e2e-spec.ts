@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { copyLine, DomainException, SampleRecord } from '@app/contracts';
-import { RowsHandoff } from '@app/queue';
 import { ArtifactStore, artifactKeys } from '@app/storage';
-import { insertRun, insertShard, sampleRecord, testArtifactStore, testDataSource, testRowsHandoff } from '@app/testing';
+import { insertRun, insertShard, sampleRecord } from '@app/testing';
 import { IngestShardService } from '../src/ingest/ingest-shard.service';
+import { ingestionUnderTest, runDocIds } from './ingestion-under-test';
 
 /** IngestShardService.ingestMany against the real Postgres and S3 server: one transaction, failure isolation. */
 describe('IngestShardService.ingestMany (Postgres + S3)', () => {
   let db: DataSource;
   let store: ArtifactStore;
   let ingest: IngestShardService;
-  let handoff: RowsHandoff;
+  let close: () => Promise<void>;
   let runId: string;
   let rbId: string;
   let index = 0;
@@ -36,8 +36,7 @@ describe('IngestShardService.ingestMany (Postgres + S3)', () => {
   }
   const outcomes = async (ids: string[]) =>
     (await ingest.ingestMany(ids)).map((s) => (s.status === 'fulfilled' ? s.value : s.reason instanceof DomainException ? `error: ${s.reason.message}` : s.reason));
-  const docIds = async (): Promise<number[]> =>
-    (await db.query(`SELECT doc_id FROM samples WHERE run_id = $1 ORDER BY doc_id`, [runId])).map((r: { doc_id: number }) => r.doc_id);
+  const docIds = () => runDocIds(db, runId);
   /** Transactions that wrote the run's samples (their xmin), and that marked the given shards ingested. */
   const writers = async (ids: string[]) => ({
     samples: (await db.query(`SELECT count(DISTINCT xmin::text)::int AS n FROM samples WHERE run_id = $1`, [runId]))[0].n,
@@ -46,18 +45,13 @@ describe('IngestShardService.ingestMany (Postgres + S3)', () => {
   const three = { ingested: 3, inserted: 3 };
 
   beforeAll(async () => {
-    db = await testDataSource();
-    store = testArtifactStore();
-    await store.ensureBucket();
-    handoff = testRowsHandoff();
-    ingest = new IngestShardService(db, store, handoff);
+    ({ db, store, ingest, close } = await ingestionUnderTest());
   });
   beforeEach(async () => {
     ({ runId, rbId } = await insertRun(db, { totalSamples: 30, shardSize: 3 }));
   });
   afterAll(async () => {
-    await db?.destroy();
-    await handoff?.onApplicationShutdown();
+    await close?.();
   });
 
   it('lands every shard of a batch in one transaction (a JSONL-only shard too) and re-ingesting it changes nothing', async () => {

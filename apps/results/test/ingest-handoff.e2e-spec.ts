@@ -5,14 +5,16 @@ import { DataSource } from 'typeorm';
 import { copyLine, DomainException } from '@app/contracts';
 import { ROWS_HANDOFF_TTL_S, RowsHandoff } from '@app/queue';
 import { ArtifactStore, artifactKeys } from '@app/storage';
-import { insertRun, insertShard, sampleRecord, serviceEnv, testArtifactStore, testDataSource, testRowsHandoff } from '@app/testing';
+import { insertRun, insertShard, sampleRecord, serviceEnv, testRowsHandoff } from '@app/testing';
 import { IngestShardService } from '../src/ingest/ingest-shard.service';
+import { ingestionUnderTest, runDocIds } from './ingestion-under-test';
 
 /** Rows objects handed from worker to results service through the real Redis, beside S3 (Postgres, S3 server). */
 describe('rows handoff through Redis', () => {
   let db: DataSource;
   let store: ArtifactStore;
   let handoff: RowsHandoff;
+  let close: () => Promise<void>;
   let ingest: IngestShardService;
   let redis: IORedis;
   let runId: string;
@@ -27,27 +29,21 @@ describe('rows handoff through Redis', () => {
     if (s3Rows) await store.putBuffer(artifactKeys.shardRows(runId, 'arc_easy', id), rowsOf(id, start), 'application/gzip', { 'samples-bytes': '1234' });
     return insertShard(db, { runId, rbId }, { index: index++, start, end: start + 3, id });
   }
-  const docIds = async (): Promise<number[]> =>
-    (await db.query(`SELECT doc_id FROM samples WHERE run_id = $1 ORDER BY doc_id`, [runId])).map((r: { doc_id: number }) => r.doc_id);
+  const docIds = () => runDocIds(db, runId);
   /** The JSONL size recorded for each shard: 1234 when its rows came from S3, what was handed over otherwise. */
   const sizes = async (ids: string[]): Promise<number[]> =>
     Promise.all(ids.map(async (id) => (await db.query(`SELECT size_bytes::int AS n FROM artifacts WHERE shard_id = $1`, [id]))[0]?.n));
   const three = { ingested: 3, inserted: 3 };
 
   beforeAll(async () => {
-    db = await testDataSource();
-    store = testArtifactStore();
-    await store.ensureBucket();
-    handoff = testRowsHandoff();
-    ingest = new IngestShardService(db, store, handoff);
+    ({ db, store, handoff, ingest, close } = await ingestionUnderTest());
     redis = new IORedis(serviceEnv().REDIS_URL);
   });
   beforeEach(async () => {
     ({ runId, rbId } = await insertRun(db, { totalSamples: 30, shardSize: 3 }));
   });
   afterAll(async () => {
-    await db?.destroy();
-    await handoff?.onApplicationShutdown();
+    await close?.();
     redis?.disconnect();
   });
 

@@ -2,17 +2,17 @@ import { randomUUID } from 'node:crypto';
 import { gzipSync } from 'node:zlib';
 import { DataSource } from 'typeorm';
 import { copyLine, DomainException, SampleRecord } from '@app/contracts';
-import { RowsHandoff } from '@app/queue';
 import { ArtifactStore, artifactKeys } from '@app/storage';
-import { insertRun, insertShard, sampleRecord, testArtifactStore, testDataSource, testRowsHandoff } from '@app/testing';
+import { insertRun, insertShard, sampleRecord } from '@app/testing';
 import { IngestShardService } from '../src/ingest/ingest-shard.service';
+import { ingestionUnderTest } from './ingestion-under-test';
 
 /** IngestShardService against the real Postgres and S3 server: COPY, idempotency, rejected artifacts. */
 describe('IngestShardService (Postgres + S3)', () => {
   let db: DataSource;
   let store: ArtifactStore;
   let ingest: IngestShardService;
-  let handoff: RowsHandoff;
+  let close: () => Promise<void>;
   let runId: string;
   let rbId: string;
   let index = 0;
@@ -34,18 +34,13 @@ describe('IngestShardService (Postgres + S3)', () => {
   };
 
   beforeAll(async () => {
-    db = await testDataSource();
-    store = testArtifactStore();
-    await store.ensureBucket();
-    handoff = testRowsHandoff();
-    ingest = new IngestShardService(db, store, handoff);
+    ({ db, store, ingest, close } = await ingestionUnderTest());
   });
   beforeEach(async () => {
     ({ runId, rbId } = await insertRun(db, { totalSamples: 6, shardSize: 3 }));
   });
   afterAll(async () => {
-    await db?.destroy();
-    await handoff?.onApplicationShutdown();
+    await close?.();
   });
 
   it('loads every sample, marks the shard done, and changes nothing when ingested again', async () => {

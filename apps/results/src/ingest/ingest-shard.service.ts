@@ -116,8 +116,8 @@ export class IngestShardService {
       this.logger.warn(`shard ${shardId}: its handed-over rows failed (${(err as Error).message}); loading it from S3`);
       return await this.ingestAlone(shardId, false);
     } finally {
-      // Ingested, failed or retried from S3: the handed-over rows, if any are left, are of no more use.
-      await this.handoff.drop([shardId]);
+      // Rows taken from Redis, or maybe left there by a rolled-back batch, are of no more use (a miss left nothing).
+      if (handedUsed || !useHandoff) await this.handoff.drop([shardId]);
     }
   }
 
