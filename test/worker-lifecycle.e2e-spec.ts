@@ -79,7 +79,7 @@ describe('worker agents: pools, graceful shutdown, drain, lost workers', () => {
     expect(leaving.output).toContain('released back to the queue');
     expect(leaving.output).toContain('deregistered worker');
     const run = await ended(runId);
-    expect(run.status).toBe('succeeded');
+    expect(run).toMatchObject({ status: 'succeeded' }); // on failure, shows the run's error
     await exactlyOnce(runId, 600);
     const [s] = await db.query(`SELECT s.status, w.name FROM shards s JOIN workers w ON w.id = s.worker_id WHERE s.id = $1`, [shard.id]);
     expect(s).toEqual({ status: 'done', name: 'gamma-2' });

@@ -1,9 +1,11 @@
 import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { ErrorCode } from '@app/contracts';
 import { startApi, truncateAll } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
+import { WorkersService } from '../src/workers/workers.service';
 
 describe('API input validation (real Postgres, Redis, S3)', () => {
   let app: INestApplication;
@@ -128,6 +130,34 @@ describe('API input validation (real Postgres, Redis, S3)', () => {
     expect((await http.post(`/v1/workers/${workerId}/heartbeat`).set('authorization', `Bearer ${credential}`).send({}).expect(200)).body.status).toBe('draining');
     await http.post('/v1/shards/00000000-0000-4000-8000-000000000000/claim').set('authorization', `Bearer ${credential}`).send().expect(404);
     await http.post('/v1/shards/00000000-0000-4000-8000-000000000000/claim').send().expect(401);
+  });
+
+  it('a heartbeat that read the worker before a drain or a removal does not undo it', async () => {
+    const reg = { name: 'w-stale', pools: ['cpu'], backends: ['llama-cpp'], enrollmentToken: 'test-enrollment-token-0123456789', info: { cpu: { cores: 2 } } };
+    const { workerId, credential } = (await http.post('/v1/workers/register').send(reg).expect(201)).body;
+    const workers = app.get(WorkersService);
+    // The worker as the auth guard of a heartbeat read it, before the operator's request landed.
+    const stale = await workers.get(workerId);
+    await http.post(`/v1/workers/${workerId}/drain`).expect(200);
+    expect(await workers.heartbeat(stale, { info: { loadedModel: 'stories260K' } })).toBe('draining');
+    expect((await workers.get(workerId)).info).toEqual({ cpu: { cores: 2 }, loadedModel: 'stories260K' });
+    // A worker the sweeper called lost is back when it heartbeats.
+    await db.query(`UPDATE workers SET status = 'lost' WHERE id = $1`, [workerId]);
+    expect(await workers.heartbeat(stale, {})).toBe('active');
+    // Deregistered while a heartbeat was in flight: it stays removed, and the heartbeat is refused.
+    await http.delete(`/v1/workers/${workerId}`).expect(200);
+    await expect(workers.heartbeat(stale, {})).rejects.toMatchObject({ code: ErrorCode.Forbidden });
+    expect((await workers.get(workerId)).status).toBe('removed');
+    await http.post(`/v1/workers/${workerId}/heartbeat`).set('authorization', `Bearer ${credential}`).send({}).expect(403);
+    await http.post(`/v1/workers/${workerId}/drain`).expect(409);
+    await http.post('/v1/workers/00000000-0000-4000-8000-000000000000/drain').expect(404);
+  });
+
+  it('rejects a heartbeat whose current shard is not a shard id', async () => {
+    const reg = { name: 'w-bad', pools: ['cpu'], backends: ['llama-cpp'], enrollmentToken: 'test-enrollment-token-0123456789' };
+    const { workerId, credential } = (await http.post('/v1/workers/register').send(reg).expect(201)).body;
+    const res = await http.post(`/v1/workers/${workerId}/heartbeat`).set('authorization', `Bearer ${credential}`).send({ currentShardId: 'shard-7' }).expect(400);
+    expect(JSON.stringify(res.body.message)).toContain('currentShardId');
   });
 
   it('serves Prometheus metrics with queue depth per pool', async () => {

@@ -2,7 +2,6 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { In, Repository } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { apiConfig } from '@app/config';
 import { DomainException, ErrorCode, notFound, WorkerStatus } from '@app/contracts';
 import { WorkerEntity } from '@app/database';
@@ -52,18 +51,28 @@ export class WorkersService {
     return worker;
   }
 
+  /**
+   * One conditional UPDATE, so that a heartbeat in flight cannot undo what changed since its guard
+   * read the worker: a drain stays, and a worker that deregistered stays removed (a stale write of
+   * "active" there would let the sweeper later call it lost). A lost worker that heartbeats is back.
+   */
   async heartbeat(worker: WorkerEntity, dto: HeartbeatRequestDto): Promise<WorkerStatus> {
-    // A worker marked lost that heartbeats again is back (its shard was already released).
-    const status = worker.status === WorkerStatus.Lost ? WorkerStatus.Active : worker.status;
-    // jsonb: TypeORM's deep-partial typing does not fit Record<string, unknown>.
-    const patch: QueryDeepPartialEntity<WorkerEntity> = {
-      lastHeartbeatAt: new Date(),
-      status,
-      currentShardId: dto.currentShardId ?? null,
-    };
-    patch.info = { ...worker.info, ...(dto.info ?? {}) } as QueryDeepPartialEntity<WorkerEntity>['info'];
-    await this.workers.update(worker.id, patch);
-    return status;
+    const res = await this.workers
+      .createQueryBuilder()
+      .update(WorkerEntity)
+      .set({
+        lastHeartbeatAt: () => 'now()',
+        currentShardId: dto.currentShardId ?? null,
+        status: () => 'CASE WHEN status = :lost THEN :active ELSE status END',
+        info: () => 'info || CAST(:info AS jsonb)',
+      })
+      .where('id = :id AND status <> :removed')
+      .setParameters({ id: worker.id, lost: WorkerStatus.Lost, active: WorkerStatus.Active, removed: WorkerStatus.Removed, info: JSON.stringify(dto.info ?? {}) })
+      .returning(['status'])
+      .execute();
+    const row = (res.raw as Array<{ status: WorkerStatus }>)[0];
+    if (!row) throw new DomainException(ErrorCode.Forbidden, `worker ${worker.id} was removed`);
+    return row.status;
   }
 
   async list(status?: WorkerStatus[]): Promise<WorkerEntity[]> {
@@ -76,10 +85,16 @@ export class WorkersService {
     return w;
   }
 
+  /** Conditional too: a removed worker stays removed, whatever else is in flight. */
   async setStatus(id: string, status: WorkerStatus): Promise<WorkerEntity> {
+    const res = await this.workers
+      .createQueryBuilder()
+      .update(WorkerEntity)
+      .set({ status, ...(status === WorkerStatus.Removed ? { currentShardId: null } : {}) })
+      .where('id = :id AND status <> :removed', { id, removed: WorkerStatus.Removed })
+      .execute();
     const w = await this.get(id);
-    if (w.status === WorkerStatus.Removed) throw new DomainException(ErrorCode.Conflict, `worker ${id} was removed`);
-    await this.workers.update(id, { status, ...(status === WorkerStatus.Removed ? { currentShardId: null } : {}) });
-    return this.get(id);
+    if (!res.affected) throw new DomainException(ErrorCode.Conflict, `worker ${id} was removed`);
+    return w;
   }
 }

@@ -14,6 +14,8 @@ import { machineInfo, probeGpus } from './machine-info';
 export class AgentService implements OnApplicationBootstrap, OnApplicationShutdown {
   private readonly logger = new Logger(AgentService.name);
   private timer: NodeJS.Timeout | null = null;
+  /** The heartbeat in flight, if any: shutdown waits for it so that it cannot land after the deregistration. */
+  private beating: Promise<void> | null = null;
   private onDrain: (() => void) | null = null;
   private markRegistered!: () => void;
   /** Resolves once this worker holds its credential; nothing may call the API before. */
@@ -40,7 +42,10 @@ export class AgentService implements OnApplicationBootstrap, OnApplicationShutdo
     this.api.setCredential(workerId, credential);
     this.markRegistered();
     this.logger.log(`registered as worker ${workerId} (pools: ${this.cfg.pools.join(', ')}; backends: ${this.cfg.backends.join(', ')})`);
-    this.timer = setInterval(() => void this.beat(), this.cfg.heartbeatMs);
+    this.timer = setInterval(() => {
+      if (this.beating) return; // the previous one is still out; never stack them
+      this.beating = this.beat().finally(() => (this.beating = null));
+    }, this.cfg.heartbeatMs);
     this.timer.unref();
   }
 
@@ -74,6 +79,7 @@ export class AgentService implements OnApplicationBootstrap, OnApplicationShutdo
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
+    await this.beating;
     if (!this.api.workerId) return;
     try {
       await this.api.deregister();

@@ -64,6 +64,9 @@ export class RunShardHandler {
     const backend = await this.models.acquire(spec.model);
     this.state.currentShardId = spec.shardId;
     try {
+      // Loading a model can take minutes: a shutdown that came meanwhile releases the shard now,
+      // before its data is loaded too.
+      throwIfAborted(ctx.signal, spec.shardId);
       const outcome = await this.score(spec, backend, ctx, await this.envelope(spec, backend));
       if ('cancelled' in outcome) return outcome;
       await this.enqueueIngest(spec);
@@ -96,7 +99,7 @@ export class RunShardHandler {
     const t0 = Date.now();
     try {
       for (let i = 0; i < prepared.length; i += DOCS_PER_BATCH) {
-        if (ctx.signal?.aborted) throw new DomainException(ErrorCode.Cancelled, `shard ${spec.shardId} aborted: ${String(ctx.signal.reason)}`);
+        throwIfAborted(ctx.signal, spec.shardId);
         const batch = prepared.slice(i, i + DOCS_PER_BATCH);
         const bt0 = performance.now();
         const responses = await answerRequests(backend, batch, { signal: ctx.signal });
@@ -148,4 +151,8 @@ export class RunShardHandler {
       { ...resultsJobOptions, jobId: jobIds.ingest(spec.shardId) },
     );
   }
+}
+
+function throwIfAborted(signal: AbortSignal | undefined, shardId: string): void {
+  if (signal?.aborted) throw new DomainException(ErrorCode.Cancelled, `shard ${shardId} aborted: ${String(signal.reason)}`);
 }

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, IsObject, IsOptional, IsString, Length, Matches, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
 import { WorkerStatus } from '@app/contracts';
 
 export class RegisterWorkerRequestDto {
@@ -37,7 +37,7 @@ export class RegisterWorkerResponseDto {
 }
 
 export class HeartbeatRequestDto {
-  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsString() currentShardId?: string | null;
+  @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsUUID() currentShardId?: string | null;
   @ApiPropertyOptional({ description: 'live figures: loaded model, tokens/s, GPU utilisation …' })
   @IsOptional() @IsObject()
   info?: Record<string, unknown>;
