@@ -21,20 +21,34 @@ function stripSet(chars: string | null | undefined): (c: string) => boolean {
   return (c) => set.has(c);
 }
 
+/** The code point ending at UTF-16 index j (a lone surrogate counts as one, as Array.from has it). */
+function codePointBefore(s: string, j: number): string {
+  const lo = s.charCodeAt(j - 1);
+  const pair = j >= 2 && lo >= 0xdc00 && lo <= 0xdfff && (s.charCodeAt(j - 2) & 0xfc00) === 0xd800;
+  return s.slice(pair ? j - 2 : j - 1, j);
+}
+
+// Both scan from their end only: dataset preprocessing strips every field of every document.
 export function pyLstrip(s: string, chars?: string | null): string {
   const test = stripSet(chars);
-  const cps = Array.from(s);
   let i = 0;
-  while (i < cps.length && test(cps[i])) i++;
-  return cps.slice(i).join('');
+  while (i < s.length) {
+    const c = String.fromCodePoint(s.codePointAt(i)!);
+    if (!test(c)) break;
+    i += c.length;
+  }
+  return s.slice(i);
 }
 
 export function pyRstrip(s: string, chars?: string | null): string {
   const test = stripSet(chars);
-  const cps = Array.from(s);
-  let j = cps.length;
-  while (j > 0 && test(cps[j - 1])) j--;
-  return cps.slice(0, j).join('');
+  let j = s.length;
+  while (j > 0) {
+    const c = codePointBefore(s, j);
+    if (!test(c)) break;
+    j -= c.length;
+  }
+  return s.slice(0, j);
 }
 
 export const pyStrip = (s: string, chars?: string | null): string => pyLstrip(pyRstrip(s, chars), chars);

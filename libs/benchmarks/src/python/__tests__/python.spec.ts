@@ -1,7 +1,7 @@
 import { literalEval } from '../literal-eval';
 import { PyRandom } from '../random';
 import { compilePyRegex, pyFindall, pySub } from '../regex';
-import { pyCapitalize, pyRepr, pyStrip, PyTuple } from '../str';
+import { pyCapitalize, pyIsSpaceChar, pyLstrip, pyRepr, pyRstrip, pyStrip, PyTuple } from '../str';
 
 // Expected values come from CPython 3.11 (`python3 -c "import random; ..."`).
 describe('PyRandom reproduces CPython random.Random', () => {
@@ -40,6 +40,28 @@ describe('Python str semantics', () => {
     expect(pyStrip('\u001c x \u0085')).toBe('x');
     expect(pyStrip('\ufeffx')).toBe('\ufeffx');
     expect(pyCapitalize('hELLO')).toBe('Hello');
+  });
+  it('lstrip and rstrip work on code points: astral characters, lone surrogates, a chars argument', () => {
+    // Reference: the code point array, as Python sees the string.
+    const ref = (s: string, test: (c: string) => boolean, left: boolean) => {
+      const cps = Array.from(s);
+      let i = 0;
+      let j = cps.length;
+      if (left) while (i < j && test(cps[i])) i++;
+      else while (j > i && test(cps[j - 1])) j--;
+      return cps.slice(i, j).join('');
+    };
+    const strings = ['', ' ', ' \t x y \n ', '\u3000x\u2029', '😀x😀', ' 😀 ', '\ud83dx\ude00', '\ude00 x \ud83d', 'x\ud83d', '\ude00', '😀😀ab😀'];
+    for (const s of strings) {
+      expect(pyLstrip(s)).toBe(ref(s, pyIsSpaceChar, true));
+      expect(pyRstrip(s)).toBe(ref(s, pyIsSpaceChar, false));
+      for (const chars of ['😀', 'x😀', '\ud83d', '\ude00 ', '']) {
+        const set = new Set(Array.from(chars));
+        expect([s, chars, pyLstrip(s, chars)]).toEqual([s, chars, ref(s, (c) => set.has(c), true)]);
+        expect([s, chars, pyRstrip(s, chars)]).toEqual([s, chars, ref(s, (c) => set.has(c), false)]);
+      }
+    }
+    expect(pyStrip('😀 a 😀', '😀')).toBe(' a ');
   });
   it('repr like CPython', () => {
     expect(pyRepr(['a', "it's", 'q"q', 'tab\t'])).toBe(`['a', "it's", 'q"q', 'tab\\t']`);
