@@ -100,6 +100,40 @@ describe('worker agents: pools, graceful shutdown, drain, lost workers', () => {
     expect(await db.query(`SELECT DISTINCT w.name FROM shards s JOIN workers w ON w.id = s.worker_id WHERE s.run_id = $1`, [runId])).toEqual([{ name: 'delta-2' }]);
   });
 
+  it('a worker an operator removed learns it from its heartbeat and takes no more shards', async () => {
+    const w = spawn('zeta-1', 'zeta');
+    const id = await workerId('zeta-1');
+    await http.delete(`/v1/workers/${id}`).expect(200);
+    await waitFor(async () => (w.output.includes('removed by an operator') ? true : undefined), 'the worker to learn it was removed', 20_000);
+    const runId = await submit('zeta', 'arc_easy', 4, 2);
+    await new Promise((r) => setTimeout(r, 3000));
+    expect((await db.query(`SELECT count(*)::int AS n FROM shards WHERE run_id = $1 AND status = 'pending'`, [runId]))[0].n).toBe(2);
+    // It said so once and stopped heartbeating; it stays up, idle, and stays removed.
+    expect(w.output.split('removed by an operator').length - 1).toBe(1);
+    expect(w.output).not.toContain('heartbeat failed');
+    expect(w.exited).toBe(false);
+    expect((await db.query(`SELECT status FROM workers WHERE id = $1`, [id]))[0].status).toBe('removed');
+    await http.post(`/v1/runs/${runId}/cancel`).expect(200);
+  });
+
+  it('a removed worker that took a shard before it knew gives it back: another worker of the pool runs it', async () => {
+    // No heartbeat before the shard: the worker learns of its removal when the API refuses its claim.
+    const w = spawn('eta-1', 'eta', { WORKER_HEARTBEAT_MS: '600000' });
+    const id = await workerId('eta-1');
+    await http.delete(`/v1/workers/${id}`).expect(200);
+    const runId = await submit('eta', 'arc_easy', 4, 2);
+    await waitFor(async () => (w.output.includes('released back to the queue') ? true : undefined), 'the worker to give the shard back', 30_000);
+    expect(w.output).toContain('removed by an operator');
+    expect((await db.query(`SELECT count(*)::int AS n FROM shards WHERE run_id = $1 AND status = 'pending'`, [runId]))[0].n).toBe(2);
+    spawn('eta-2', 'eta');
+    expect(await ended(runId)).toMatchObject({ status: 'succeeded' });
+    await exactlyOnce(runId, 4);
+    expect(await db.query(`SELECT DISTINCT w.name, s.attempts FROM shards s JOIN workers w ON w.id = s.worker_id WHERE s.run_id = $1`, [runId])).toEqual([
+      { name: 'eta-2', attempts: 1 },
+    ]);
+    expect(w.exited).toBe(false);
+  });
+
   it('marks a worker that stops heartbeating as lost, and active again when it comes back', async () => {
     const frozen = spawn('epsilon-1', 'epsilon');
     const id = await workerId('epsilon-1');

@@ -7,7 +7,10 @@ export class AgentState {
   currentShardId: string | null = null;
   loadedModel: string | null = null;
   tokensPerSecond: number | null = null;
+  /** Takes no more shards: an operator drained or removed this worker. */
   draining = false;
+  /** An operator removed this worker: the API refuses its credential, so it has nothing to deregister. */
+  removed = false;
   shardsDone = 0;
   /**
    * Event-loop delay: BullMQ renews shard locks from this loop, so a long block here loses the lock

@@ -2,13 +2,15 @@ import { Inject, Injectable, Logger, OnApplicationBootstrap, OnApplicationShutdo
 import type { ConfigType } from '@nestjs/config';
 import { hostname } from 'node:os';
 import { workerConfig } from '@app/config';
+import { DomainException, ErrorCode } from '@app/contracts';
 import { AgentState } from './agent-state';
 import { ApiClient } from './api-client';
 import { machineInfo, probeGpus } from './machine-info';
 
 /**
  * Registers this machine with the API (enrollment token → worker id + credential), then heartbeats.
- * The heartbeat answer carries operator decisions: "draining" stops taking new shards.
+ * The heartbeat answer carries operator decisions: "draining" stops taking new shards. A worker an
+ * operator removed is refused (403): it stops taking shards too, and says it should be stopped.
  */
 @Injectable()
 export class AgentService implements OnApplicationBootstrap, OnApplicationShutdown {
@@ -67,20 +69,37 @@ export class AgentService implements OnApplicationBootstrap, OnApplicationShutdo
         currentShardId: this.state.currentShardId,
         info: { gpus, loadedModel: this.state.loadedModel, tokensPerSecond: this.state.tokensPerSecond, shardsDone: this.state.shardsDone, maxLoopDelayMs },
       });
-      if (res.status === 'draining' && !this.state.draining) {
-        this.state.draining = true;
-        this.logger.log('drained by an operator: finishing the current shard and taking no more');
-        this.onDrain?.();
-      }
+      if (res.status === 'draining') this.stopTaking('drained by an operator: finishing the current shard and taking no more');
     } catch (err) {
-      this.logger.warn(`heartbeat failed: ${(err as Error).message}`);
+      if (err instanceof DomainException && err.code === ErrorCode.Forbidden) this.removedByOperator(err.message);
+      else this.logger.warn(`heartbeat failed: ${(err as Error).message}`);
     }
+  }
+
+  /**
+   * The API refused this worker (403): an operator removed it. It takes no more shards (the shard
+   * processor gives back any it holds) and stays up, idle: exiting would have a supervisor restart it,
+   * and a restart would enroll it again as a new worker.
+   */
+  removedByOperator(reason: string): void {
+    if (this.state.removed) return;
+    this.state.removed = true;
+    if (this.timer) clearInterval(this.timer); // every heartbeat would be refused as well
+    this.logger.error(`removed by an operator (${reason}): taking no more shards; stop this process`);
+    this.stopTaking();
+  }
+
+  private stopTaking(message?: string): void {
+    if (this.state.draining) return;
+    this.state.draining = true;
+    if (message) this.logger.log(message);
+    this.onDrain?.();
   }
 
   async onApplicationShutdown(): Promise<void> {
     if (this.timer) clearInterval(this.timer);
     await this.beating;
-    if (!this.api.workerId) return;
+    if (!this.api.workerId || this.state.removed) return;
     try {
       await this.api.deregister();
       this.logger.log(`deregistered worker ${this.api.workerId}`);

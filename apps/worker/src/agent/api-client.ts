@@ -74,7 +74,9 @@ export class ApiClient {
           lastErr = new DomainException(ErrorCode.Transient, msg);
           continue;
         }
-        const code = res.status === 404 ? ErrorCode.NotFound : res.status === 401 || res.status === 403 ? ErrorCode.Unauthorized : ErrorCode.InvalidInput;
+        // 403: the API knows this worker but no longer lets it work (an operator removed it).
+        const code =
+          res.status === 404 ? ErrorCode.NotFound : res.status === 401 ? ErrorCode.Unauthorized : res.status === 403 ? ErrorCode.Forbidden : ErrorCode.InvalidInput;
         throw new DomainException(code, msg);
       } catch (err) {
         if (err instanceof DomainException && !err.retryable) throw err;

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { DelayedError, Job, UnrecoverableError } from 'bullmq';
-import { DomainException, ShardOutcome } from '@app/contracts';
+import { DomainException, ErrorCode, ShardOutcome } from '@app/contracts';
 import { JobName, JobPayloadMap } from '@app/queue';
+import { AgentService } from '../agent/agent.service';
 import { AgentState } from '../agent/agent-state';
 import { RunShardHandler } from './run-shard.handler';
 
@@ -14,6 +15,7 @@ export class ShardProcessor {
   constructor(
     private readonly runShard: RunShardHandler,
     private readonly state: AgentState,
+    private readonly agent: AgentService,
   ) {}
 
   /** From now on an aborted shard goes back to the queue instead of failing. */
@@ -32,8 +34,11 @@ export class ShardProcessor {
         try {
           return await this.runShard.run(job.data as JobPayloadMap[JobName.RunShard], { job, signal });
         } catch (err) {
-          if (signal?.aborted && this.releasing && token) {
-            // Back to the queue at once, without counting an attempt: another worker takes it.
+          const refused = err instanceof DomainException && err.code === ErrorCode.Forbidden;
+          if (refused) this.agent.removedByOperator(err.message); // stops fetching before the job goes back
+          if (token && (refused || (signal?.aborted && this.releasing))) {
+            // Back to the queue at once, without counting an attempt: another worker takes it. The
+            // shard is not at fault when this worker is leaving or no longer allowed to work.
             await job.moveToDelayed(Date.now(), token);
             this.logger.log(`shard ${job.data.shardId} released back to the queue`);
             throw new DelayedError();
