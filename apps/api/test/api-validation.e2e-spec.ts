@@ -144,6 +144,10 @@ describe('API input validation (real Postgres, Redis, S3)', () => {
     // A worker the sweeper called lost is back when it heartbeats.
     await db.query(`UPDATE workers SET status = 'lost' WHERE id = $1`, [workerId]);
     expect(await workers.heartbeat(stale, {})).toBe('active');
+    // … or still draining, when the worker says it takes no more shards.
+    await db.query(`UPDATE workers SET status = 'lost' WHERE id = $1`, [workerId]);
+    expect(await workers.heartbeat(stale, { draining: true })).toBe('draining');
+    await http.post(`/v1/workers/${workerId}/heartbeat`).set('authorization', `Bearer ${credential}`).send({ draining: 'yes' }).expect(400);
     // Deregistered while a heartbeat was in flight: it stays removed, and the heartbeat is refused.
     await http.delete(`/v1/workers/${workerId}`).expect(200);
     await expect(workers.heartbeat(stale, {})).rejects.toMatchObject({ code: ErrorCode.Forbidden });

@@ -63,11 +63,20 @@ export class WorkersService {
       .set({
         lastHeartbeatAt: () => 'now()',
         currentShardId: dto.currentShardId ?? null,
-        status: () => 'CASE WHEN status = :lost THEN :active ELSE status END',
+        // Back from lost: active again, or still draining if the worker says it takes no more shards.
+        status: () => 'CASE WHEN status = :lost THEN (CASE WHEN :draining THEN :drainingStatus ELSE :active END) ELSE status END',
         info: () => 'info || CAST(:info AS jsonb)',
       })
       .where('id = :id AND status <> :removed')
-      .setParameters({ id: worker.id, lost: WorkerStatus.Lost, active: WorkerStatus.Active, removed: WorkerStatus.Removed, info: JSON.stringify(dto.info ?? {}) })
+      .setParameters({
+        id: worker.id,
+        lost: WorkerStatus.Lost,
+        active: WorkerStatus.Active,
+        removed: WorkerStatus.Removed,
+        draining: dto.draining === true,
+        drainingStatus: WorkerStatus.Draining,
+        info: JSON.stringify(dto.info ?? {}),
+      })
       .returning(['status'])
       .execute();
     const row = (res.raw as Array<{ status: WorkerStatus }>)[0];

@@ -67,6 +67,7 @@ export class AgentService implements OnApplicationBootstrap, OnApplicationShutdo
       if (maxLoopDelayMs > 1000) this.logger.warn(`the event loop was blocked for ${maxLoopDelayMs} ms (shard locks are renewed from it)`);
       const res = await this.api.heartbeat({
         currentShardId: this.state.currentShardId,
+        draining: this.state.draining,
         info: { gpus, loadedModel: this.state.loadedModel, tokensPerSecond: this.state.tokensPerSecond, shardsDone: this.state.shardsDone, maxLoopDelayMs },
       });
       if (res.status === 'draining') this.stopTaking('drained by an operator: finishing the current shard and taking no more');

@@ -1,5 +1,5 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsNumber, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsNumber, IsObject, IsOptional, IsString, IsUUID, Length, Matches, Min } from 'class-validator';
 import { WorkerStatus } from '@app/contracts';
 
 export class RegisterWorkerRequestDto {
@@ -38,6 +38,9 @@ export class RegisterWorkerResponseDto {
 
 export class HeartbeatRequestDto {
   @ApiPropertyOptional({ nullable: true }) @IsOptional() @IsUUID() currentShardId?: string | null;
+  @ApiPropertyOptional({ description: 'the worker takes no more shards (it was drained): a worker back from lost stays draining' })
+  @IsOptional() @IsBoolean()
+  draining?: boolean;
   @ApiPropertyOptional({ description: 'live figures: loaded model, tokens/s, GPU utilisation …' })
   @IsOptional() @IsObject()
   info?: Record<string, unknown>;
