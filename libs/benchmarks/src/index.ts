@@ -9,7 +9,6 @@ export * from './data/sources';
 export * from './data/formats';
 export * from './data/dataset-loader';
 export { loadDocs, resolveDatasetPath } from './data/loaders';
-export * from './data/read-text';
 export * from './config/yaml';
 export * from './config/validate';
 export * from './config/compile-task';

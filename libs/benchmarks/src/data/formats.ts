@@ -1,14 +1,10 @@
-import { Readable } from 'node:stream';
 import { gunzip } from 'node:zlib';
 import { promisify } from 'node:util';
-
-const gunzipAsync = promisify(gunzip);
 import { DomainException, ErrorCode } from '@app/contracts';
 import type { DatasetFormat, DatasetKwargs, Doc } from '../types';
+import { bunzip2 } from './bzip2';
 
-// unbzip2-stream has no types; it returns a transform stream.
-// eslint-disable-next-line @typescript-eslint/no-require-imports
-const bz2 = require('unbzip2-stream') as () => NodeJS.ReadWriteStream;
+const gunzipAsync = promisify(gunzip);
 
 type CsvParse = typeof import('csv-parse/sync');
 // eslint-disable-next-line @typescript-eslint/no-require-imports
@@ -20,13 +16,6 @@ const invalid = (file: string, message: string, details: Record<string, unknown>
   new DomainException(ErrorCode.InvalidInput, `dataset file ${file}: ${message}`, { file, ...details });
 
 /** Decompresses gzip / bzip2 by magic bytes (whatever the extension says). */
-async function* slices(bytes: Buffer, size: number): AsyncGenerator<Buffer> {
-  for (let i = 0; i < bytes.length; i += size) {
-    yield bytes.subarray(i, i + size);
-    await new Promise((resolve) => setImmediate(resolve));
-  }
-}
-
 export async function decompress(bytes: Buffer, file: string): Promise<Buffer> {
   if (bytes.length >= 2 && bytes[0] === 0x1f && bytes[1] === 0x8b) {
     try {
@@ -36,20 +25,11 @@ export async function decompress(bytes: Buffer, file: string): Promise<Buffer> {
     }
   }
   if (bytes.length >= 3 && bytes.toString('latin1', 0, 3) === 'BZh') {
-    const chunks: Buffer[] = [];
     try {
-      // Fed in slices with a macrotask between them: unbzip2-stream decodes in JavaScript on the event
-      // loop, which also renews the worker's shard locks; one 2 MB write would block it for seconds.
-      const out = Readable.from(slices(bytes, 64 * 1024)).pipe(bz2());
-      await new Promise<void>((resolve, reject) => {
-        out.on('data', (c: Buffer) => chunks.push(Buffer.from(c)));
-        out.on('end', resolve);
-        out.on('error', reject);
-      });
+      return await bunzip2(bytes);
     } catch (err) {
       throw invalid(file, `is corrupt (bzip2: ${(err as Error).message ?? String(err)})`);
     }
-    return Buffer.concat(chunks);
   }
   if (/\.(gz|bz2)$/.test(file)) throw invalid(file, `is corrupt: the name says ${file.split('.').pop()} but the content is not compressed that way`);
   return bytes;
