@@ -8,7 +8,7 @@ import { ResultsModule } from '../apps/results/src/results.module';
 
 const FAST = { SHARD_LOCK_DURATION_MS: '4000', SHARD_STALLED_INTERVAL_MS: '1000', WORKER_HEARTBEAT_MS: '400', WORKER_LOST_AFTER_MS: '2500' };
 
-describe('worker agents: pools, graceful shutdown, drain, lost workers', () => {
+describe('worker agents: pools, graceful shutdown, drain, removal, lost workers', () => {
   let app: INestApplication;
   let url: string;
   let db: DataSource;
