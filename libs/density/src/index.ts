@@ -17,6 +17,10 @@ export type { PerformanceFit, PerformancePoint } from './curves/performance-curv
 export type { SigmoidParams } from './curves/sigmoid';
 export { SCORE_ONLY_METHOD, fitScoreOnlyCurve, predictScoreFromParams, scoreOnlyDensity } from './curves/score-only-curve';
 export type { ScoreOnlyFit, ScoreOnlyParams, ScoreOnlyPoint } from './curves/score-only-curve';
+export {
+  COMPOSED_EQUATION, COMPOSED_METHOD, composedAsTwoStep, fitComposedScoreCurve, latentLoss, predictComposedScore,
+} from './curves/composed-score-curve';
+export type { ComposedFitOptions, ComposedParams, ComposedPoint, ComposedScoreFit } from './curves/composed-score-curve';
 
 // Effective size and density (Eqs. 1, 4), reference calibration with the AVERAGE panel
 export { DEFAULT_D0_TOKENS, effectiveParamsForLoss, estimateDensity } from './capability/effective-size';
@@ -24,12 +28,22 @@ export type { EffectiveSize, TwoStepCurves } from './capability/effective-size';
 export { AVERAGE, assertCalibration, calibrateReference } from './capability/reference-calibration';
 export type {
   BenchmarkCurves,
+  CalibrationMethod,
   LossFamilyModel,
   PerformanceFamilyModel,
   ReferenceCalibration,
   ReferenceFamilyInput,
 } from './capability/reference-calibration';
 export { estimateModelDensity } from './capability/model-density';
+export { calibrateFromScores } from './capability/score-calibration';
+export type { GridObservation, ScoreGridInput } from './capability/score-calibration';
+export { VALIDATION_LIMITS, VALIDATION_RULE, validateBySize } from './capability/size-validation';
+export type { HeldOutSize, MemberPoint, SizeValidation } from './capability/size-validation';
+export { benchmarkKey, parseBenchmarkKey } from './benchmark-key';
+
+// The built-in reference family: Pythia, from EleutherAI's published evaluations
+export { PYTHIA_REFERENCE, observedKeys, parsePythiaTable, pythiaObservations } from './builtin/pythia-table';
+export type { PythiaTableRow } from './builtin/pythia-table';
 export type { BenchmarkDensity, ModelDensityReport, TargetModel } from './capability/model-density';
 
 // Inference-time density (journal Eqs. 5–7) and measured latencies

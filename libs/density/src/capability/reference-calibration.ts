@@ -1,8 +1,10 @@
 import { DensityErrorCode, DensityException } from '../density.exception';
 import { LossFit, LossPoint, fitLossCurve } from '../curves/loss-curve';
 import { PerformanceFit, PerformancePoint, fitPerformanceCurve } from '../curves/performance-curve';
+import { COMPOSED_METHOD, ComposedScoreFit } from '../curves/composed-score-curve';
 import { DENSITY_SCHEMA_VERSION, assertFit } from '../fit-schema';
 import { DEFAULT_D0_TOKENS } from './effective-size';
+import type { SizeValidation } from './size-validation';
 
 /** A model of the loss-estimation family (Step 1): same training data, several sizes N and token counts D. */
 export interface LossFamilyModel {
@@ -35,16 +37,29 @@ export interface ReferenceFamilyInput {
 export interface BenchmarkCurves {
   loss: LossFit;
   performance: PerformanceFit;
+  /** With the composed method: the joint fit on scores the two curves were read from. */
+  composed?: ComposedScoreFit;
+  /** With the composed method: how well the family predicts its own sizes when each is left out. */
+  validation?: SizeValidation;
 }
+
+export type CalibrationMethod = 'densing-law-two-step' | typeof COMPOSED_METHOD;
 
 /** Everything needed to turn scores into densities; plain JSON, versioned (schemaVersion), storable as is. */
 export interface ReferenceCalibration {
   schemaVersion: typeof DENSITY_SCHEMA_VERSION;
   kind: 'reference-calibration';
-  method: 'densing-law-two-step';
+  /**
+   * 'densing-law-two-step': the paper's method, Eq. 2 on conditional losses and Eq. 3 on (loss, score).
+   * 'densing-law-composed-on-scores': the two composed and fitted on scores over an (N, D) grid, for families whose
+   * losses were not published (composed-score-curve.ts).
+   */
+  method: CalibrationMethod;
   family: { name: string; version?: string; tokenizer?: string };
   d0Tokens: number;
   benchmarks: Record<string, BenchmarkCurves>;
+  /** Benchmarks of the input that could not be fitted, with the reason (composed method). */
+  excluded?: Record<string, string>;
   /** The paper's AVERAGE panel: Eq. 2 on the mean loss over `benchmarks`, Eq. 3 on (mean loss, mean score). */
   average: BenchmarkCurves & { benchmarks: string[]; warnings: string[] };
 }
@@ -132,5 +147,6 @@ export function assertCalibration(value: unknown): asserts value is ReferenceCal
   for (const curves of [...Object.values(value.benchmarks), value.average]) {
     assertFit<LossFit>(curves.loss, 'loss-scaling');
     assertFit<PerformanceFit>(curves.performance, 'performance-sigmoid');
+    if (curves.composed) assertFit<ComposedScoreFit>(curves.composed, 'composed-score-scaling');
   }
 }

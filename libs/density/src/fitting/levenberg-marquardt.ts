@@ -68,8 +68,7 @@ function isStationary(problem: CurveProblem, p: readonly number[], free: readonl
   });
 }
 
-function solveOnce(problem: CurveProblem, start: readonly number[], maxIterations: number): CurveSolution {
-  const chunk = 10; // iterations are counted (and convergence checked) at this granularity
+function solveOnce(problem: CurveProblem, start: readonly number[], maxIterations: number, chunk: number): CurveSolution {
   const tss = problem.ys.reduce((s, v) => s + v * v, 0);
   let params = [...start];
   let rss = residualSumOfSquares(problem, params);
@@ -102,16 +101,29 @@ function solveOnce(problem: CurveProblem, start: readonly number[], maxIteration
   return { params, rss, iterations, converged, atBounds };
 }
 
+export interface SolveOptions {
+  maxStarts?: number;
+  maxIterations?: number;
+  /**
+   * Iterations per call of the library, which restarts its damping on every call; the RSS is checked (and the
+   * solve stopped when it no longer falls) between calls. Default 10.
+   */
+  chunk?: number;
+  /**
+   * Solve for p_k / s_k with s_k = 1/‖∂model/∂p_k‖ (recomputed before every chunk), so every Jacobian column has
+   * unit norm. The library damps with λ·I (not Marquardt's diagonal scaling), which crawls when columns differ by
+   * orders of magnitude, as they do when some parameters are logarithms and others fractions.
+   */
+  scaleColumns?: boolean;
+}
+
 /**
  * Runs ml-levenberg-marquardt (bounded, analytic Jacobian) from the best few candidate starts (ranked by their
  * initial RSS) and keeps the lowest-RSS solution. Iterates in chunks until the RSS stops improving, so the
  * iteration count and the converged flag mean something (the library's own stop rule is an absolute RSS target).
+ * Parameters that end on a bound are then held there and the others solved again (see refineFreeParameters).
  */
-export function solveFromStarts(
-  problem: CurveProblem,
-  candidates: readonly number[][],
-  opts: { maxStarts?: number; maxIterations?: number } = {},
-): CurveSolution {
+export function solveFromStarts(problem: CurveProblem, candidates: readonly number[][], opts: SolveOptions = {}): CurveSolution {
   const clamp = (p: readonly number[]) => p.map((v, k) => Math.min(problem.max[k], Math.max(problem.min[k], v)));
   const ranked = candidates
     .map(clamp)
@@ -121,11 +133,96 @@ export function solveFromStarts(
     .slice(0, opts.maxStarts ?? 4);
   let best: CurveSolution | undefined;
   for (const { p } of ranked) {
-    const solution = solveOnce(problem, p, opts.maxIterations ?? 3000);
+    const solution = refineFreeParameters(problem, solve(problem, p, opts), opts);
     if (!best || solution.rss < best.rss) best = solution;
   }
   if (!best || !Number.isFinite(best.rss)) {
     throw new DensityException(DensityErrorCode.FitFailed, `${problem.label}: no starting point gave a finite fit`);
   }
   return best;
+}
+
+function solve(problem: CurveProblem, start: readonly number[], opts: SolveOptions): CurveSolution {
+  const maxIterations = opts.maxIterations ?? 3000;
+  const chunk = opts.chunk ?? 10;
+  return opts.scaleColumns ? solveScaled(problem, start, maxIterations, chunk) : solveOnce(problem, start, maxIterations, chunk);
+}
+
+/**
+ * Holds the parameters that ended on a bound fixed and solves for the others alone. The library computes each step
+ * as if every parameter were free, then clamps it: a parameter pressing on its bound spoils every step of the others,
+ * which then crawl (a sigmoid whose ceiling sits at a perfect score did not reach a stationary point in 2,000
+ * iterations; with the ceiling held, 200 sufficed). The reduced solution is kept only if its RSS is no worse.
+ */
+function refineFreeParameters(problem: CurveProblem, solution: CurveSolution, opts: SolveOptions): CurveSolution {
+  if (solution.atBounds.length === 0 || solution.atBounds.length === problem.parameterNames.length) return solution;
+  const fixed = problem.parameterNames.map((name) => solution.atBounds.includes(name));
+  const free = fixed.map((f, k) => (f ? -1 : k)).filter((k) => k >= 0);
+  const full = (q: readonly number[]) => {
+    const p = [...solution.params];
+    free.forEach((k, j) => (p[k] = q[j]));
+    return p;
+  };
+  const reduced: CurveProblem = {
+    ...problem,
+    parameterNames: free.map((k) => problem.parameterNames[k]),
+    model: (q) => problem.model(full(q)),
+    jacobian: (q) => {
+      const j = problem.jacobian(full(q));
+      return (i) => {
+        const row = j(i);
+        return free.map((k) => row[k]);
+      };
+    },
+    min: free.map((k) => problem.min[k]),
+    max: free.map((k) => problem.max[k]),
+  };
+  const inner = solve(reduced, free.map((k) => solution.params[k]), opts);
+  if (!(inner.rss <= solution.rss)) return solution;
+  const params = full(inner.params);
+  const hit = boundsHit(problem, params);
+  return {
+    params,
+    rss: inner.rss,
+    iterations: solution.iterations + inner.iterations,
+    converged: Number.isFinite(inner.rss) && isStationary(problem, params, hit.map((h) => !h)),
+    atBounds: problem.parameterNames.filter((_, k) => hit[k]),
+  };
+}
+
+/** One library call on the problem with its Jacobian columns scaled to unit norm at `start`. */
+function scaledStep(problem: CurveProblem, start: readonly number[], iterations: number): CurveSolution {
+  const jac = problem.jacobian(start);
+  const norms = start.map((_, k) => Math.sqrt(problem.ys.reduce((s, _y, i) => s + jac(i)[k] ** 2, 0)));
+  const scale = norms.map((v) => (v > 0 && Number.isFinite(v) ? 1 / v : 1));
+  const up = (q: readonly number[]) => q.map((v, k) => v * scale[k]);
+  const scaled: CurveProblem = {
+    ...problem,
+    model: (q) => problem.model(up(q)),
+    jacobian: (q) => {
+      const j = problem.jacobian(up(q));
+      return (i) => j(i).map((v, k) => v * scale[k]);
+    },
+    min: problem.min.map((v, k) => v / scale[k]),
+    max: problem.max.map((v, k) => v / scale[k]),
+  };
+  const solution = solveOnce(scaled, start.map((v, k) => v / scale[k]), iterations, iterations);
+  return { ...solution, params: up(solution.params) };
+}
+
+/**
+ * solveOnce on the column-scaled problem (see SolveOptions.scaleColumns), re-scaled at the current point before
+ * every chunk (the columns' norms change as the fit moves), mapped back to the caller's parameters.
+ */
+function solveScaled(problem: CurveProblem, start: readonly number[], maxIterations: number, chunk: number): CurveSolution {
+  let best = scaledStep(problem, start, Math.min(chunk, maxIterations));
+  let iterations = best.iterations;
+  while (iterations < maxIterations) {
+    const next = scaledStep(problem, best.params, Math.min(chunk, maxIterations - iterations));
+    iterations += next.iterations;
+    const relativeGain = (best.rss - next.rss) / Math.max(best.rss, 1e-300);
+    if (next.rss < best.rss) best = next;
+    if (!(relativeGain >= 1e-10) || next.iterations < chunk) break;
+  }
+  return { ...best, iterations };
 }
