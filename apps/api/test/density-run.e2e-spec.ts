@@ -127,7 +127,7 @@ describe('density at run end: a real stories260K run on ARC-Easy (worker process
       const res = await http.get(`/v1/artifacts/${a.id}/download`).buffer(true).parse(binary).expect(200);
       expect(Buffer.compare(res.body as Buffer, (await store.getBuffer(a.key))!)).toBe(0);
       if (a.key.endsWith('.json')) expect(JSON.parse((res.body as Buffer).toString())).toMatchObject({ kind: 'run-density-report', runId: sub.body.id });
-      else expect((res.body as Buffer).toString().split('\n')[1]).toMatch(/^run-end-family,1,arc_easy,acc,/);
+      else expect((res.body as Buffer).toString().split('\n')[1]).toMatch(/^run-end-family,1,densing-law-two-step,,arc_easy,acc,/);
     }
 
     // The model is on the leaderboard with the run's scores and efficiency.

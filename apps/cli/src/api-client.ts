@@ -41,4 +41,34 @@ export interface RunView {
   benchmarks: Array<{ name: string; total: number; done: number; metrics: Record<string, { value: number; stderr: number | null; n: number }> | null }>;
   tokens: { input: number; output: number };
   wallMs: number | null;
+  density?: RunDensityView | null;
+}
+
+/** One density figure of GET /v1/runs/:id: a number, or null with the reason. */
+export interface DensityFigureView {
+  benchmark: string;
+  metric: string | null;
+  score: number | null;
+  params: number;
+  effectiveParams: number | null;
+  density: number | null;
+  undefinedReason: string | null;
+  message: string | null;
+  extrapolated: { params: boolean; loss: boolean } | null;
+  validation: { validated: boolean; typicalFactor: number | null; worstFactor: number | null } | null;
+}
+
+type EfficiencyFigure = { defined: true; value: number } | { defined: false; reason: string; message: string };
+
+export interface RunDensityView {
+  references: Array<{ reference: string; version: number; method: string | null; d0Tokens: number; headline: DensityFigureView; benchmarks: DensityFigureView[] }>;
+  efficiency: Array<{
+    benchmark: string;
+    metric: string | null;
+    score: number;
+    costUsd: number | null;
+    tokenValue: { scorePer1kOutputTokens: EfficiencyFigure; outputTokensPerCorrect: EfficiencyFigure };
+    costDensity: { scorePerDollar: EfficiencyFigure; dollarsPerCorrect: EfficiencyFigure };
+    computeDensity: { scorePerTflop: EfficiencyFigure };
+  }>;
 }

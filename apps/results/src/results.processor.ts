@@ -4,6 +4,7 @@ import { Job, UnrecoverableError } from 'bullmq';
 import { DomainException } from '@app/contracts';
 import { JobName, JobPayloadMap, QueueName, RESULTS_OTHER_JOBS_CONCURRENCY, RESULTS_WORKER_CONFIG } from '@app/queue';
 import { ConcurrencyLimit } from './concurrency-limit';
+import { BuiltinReferenceService } from './density/builtin/builtin-reference.service';
 import { RecomputeDensitiesService } from './density/recompute-densities.service';
 import { FinalizeRunService } from './finalize/finalize-run.service';
 import { IngestBatcher } from './ingest/ingest-batcher';
@@ -29,6 +30,7 @@ export class ResultsProcessor extends WorkerHost {
     private readonly finalizer: FinalizeRunService,
     private readonly sweeper: SweepWorkersService,
     private readonly densities: RecomputeDensitiesService,
+    private readonly builtin: BuiltinReferenceService,
   ) {
     super();
   }
@@ -51,6 +53,8 @@ export class ResultsProcessor extends WorkerHost {
         return this.sweeper.sweep();
       case JobName.RecomputeDensities:
         return this.densities.recompute((job.data as JobPayloadMap[JobName.RecomputeDensities]).fitVersionId);
+      case JobName.InstallBuiltinReference:
+        return this.builtin.install((job.data as JobPayloadMap[JobName.InstallBuiltinReference]).name);
       default:
         throw new UnrecoverableError(`unknown job ${job.name} on the results queue`);
     }

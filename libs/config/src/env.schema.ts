@@ -70,6 +70,10 @@ export class EnvVars {
   /** openai backend: requests in flight per model, unless the model's backend spec sets maxConcurrency. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1024) WORKER_OPENAI_CONCURRENCY: number = 8;
 
+  // --- Density
+  /** Built-in reference families the results service installs and keeps fitted: 'pythia' (default) or 'none'. */
+  @IsOptional() @IsIn(['pythia', 'none']) DENSEBENCH_BUILTIN_REFERENCES: string = 'pythia';
+
   // --- Data and models
   @IsOptional() @IsString() DENSEBENCH_DATA_DIR?: string;
   @IsOptional() @IsString() DENSEBENCH_MODELS_DIR?: string;

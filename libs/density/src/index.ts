@@ -18,7 +18,7 @@ export type { SigmoidParams } from './curves/sigmoid';
 export { SCORE_ONLY_METHOD, fitScoreOnlyCurve, predictScoreFromParams, scoreOnlyDensity } from './curves/score-only-curve';
 export type { ScoreOnlyFit, ScoreOnlyParams, ScoreOnlyPoint } from './curves/score-only-curve';
 export {
-  COMPOSED_EQUATION, COMPOSED_METHOD, composedAsTwoStep, fitComposedScoreCurve, latentLoss, predictComposedScore,
+  COMPOSED_EQUATION, COMPOSED_FIT_REVISION, COMPOSED_METHOD, composedAsTwoStep, fitComposedScoreCurve, latentLoss, predictComposedScore,
 } from './curves/composed-score-curve';
 export type { ComposedFitOptions, ComposedParams, ComposedPoint, ComposedScoreFit } from './curves/composed-score-curve';
 
@@ -36,6 +36,7 @@ export type {
 } from './capability/reference-calibration';
 export { estimateModelDensity } from './capability/model-density';
 export { calibrateFromScores } from './capability/score-calibration';
+export { calibrationQuality, calibrationWarnings } from './capability/calibration-summary';
 export type { GridObservation, ScoreGridInput } from './capability/score-calibration';
 export { VALIDATION_LIMITS, VALIDATION_RULE, validateBySize } from './capability/size-validation';
 export type { HeldOutSize, MemberPoint, SizeValidation } from './capability/size-validation';

@@ -8,6 +8,8 @@ export enum JobName {
   /** Repeatable: mark workers that stopped heartbeating as lost (results queue). */
   SweepWorkers = 'sweep-workers',
   RecomputeDensities = 'recompute-densities',
+  /** Install or refit a built-in reference family from its table in the package (results queue). */
+  InstallBuiltinReference = 'install-builtin-reference',
 }
 
 /** Job payloads carry ids only; everything else lives in Postgres or S3. */
@@ -17,6 +19,7 @@ export interface JobPayloadMap {
   [JobName.FinalizeRun]: { runId: string };
   [JobName.SweepWorkers]: Record<string, never>;
   [JobName.RecomputeDensities]: { fitVersionId: string };
+  [JobName.InstallBuiltinReference]: { name: string };
 }
 
 export type JobOf<N extends JobName> = JobPayloadMap[N];

@@ -50,6 +50,8 @@ export function serviceEnv(extra: Record<string, string> = {}): Record<string, s
     DENSEBENCH_HOME: join(tmpdir(), 'densebench-test-home'),
     DB_SKIP_MIGRATIONS: 'true',
     LOG_LEVEL: 'warn',
+    // Fitting the built-in reference costs seconds of CPU at every results start: only its own tests ask for it.
+    DENSEBENCH_BUILTIN_REFERENCES: 'none',
     ...extra,
   };
 }

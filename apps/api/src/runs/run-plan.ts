@@ -12,6 +12,8 @@ export interface PlannedTask {
 export interface PlannedGroup {
   name: string;
   leaves: string[];
+  /** The leaves' few-shot count when they share one (they do unless one is requested apart), else null. */
+  numFewshot: number | null;
   total: number;
 }
 
@@ -44,7 +46,10 @@ export async function planRun(registry: TaskRegistry, requested: BenchmarkReques
       tasks.set(leaf, { name: leaf, numFewshot, limit: b.limit ?? null, total });
     }
   }
-  const planned = [...groups].map(([name, leaves]) => ({ name, leaves, total: leaves.reduce((a, l) => a + tasks.get(l)!.total, 0) }));
+  const planned = [...groups].map(([name, leaves]) => {
+    const shots = new Set(leaves.map((l) => tasks.get(l)!.numFewshot));
+    return { name, leaves, numFewshot: shots.size === 1 ? [...shots][0] : null, total: leaves.reduce((a, l) => a + tasks.get(l)!.total, 0) };
+  });
   return { tasks: [...tasks.values()], groups: planned };
 }
 

@@ -66,7 +66,7 @@ export class RunsService {
       const shardRows: Array<Omit<ShardEntity, 'status' | 'attempts' | 'workerId' | 'doneSamples' | 'error' | 'envelope' | 'startedAt' | 'finishedAt' | 'ingestedAt' | 'run' | 'runBenchmark'>> = [];
       let samples = 0;
       for (const g of planned.groups) {
-        await tx.save(tx.create(RunBenchmarkEntity, { runId: run.id, name: g.name, isGroup: true, numFewshot: null, limit: null, totalSamples: g.total, taskInfo: { leaves: g.leaves } }));
+        await tx.save(tx.create(RunBenchmarkEntity, { runId: run.id, name: g.name, isGroup: true, numFewshot: g.numFewshot, limit: null, totalSamples: g.total, taskInfo: { leaves: g.leaves } }));
       }
       for (const p of planned.tasks) {
         const rb = await tx.save(

@@ -3,6 +3,7 @@ import { existsSync } from 'node:fs';
 import { loadEnv, pathsConfigFrom } from '@app/config';
 import { startStack } from '@app/embedded';
 import { DensebenchClient } from '../api-client';
+import { waitForBuiltinDensity } from './wait-density';
 import { formatResults, watchRun } from './watch';
 
 export interface DemoOptions {
@@ -42,7 +43,7 @@ export async function demo(o: DemoOptions): Promise<number> {
       shardSize: o.shardSize,
     });
     console.log(`  run ${run.id}: ${run.samples} samples in ${run.shards} shards, API at ${stack.apiUrl} (OpenAPI at ${stack.apiUrl}/docs)`);
-    const final = await watchRun(client, run.id);
+    const final = await waitForBuiltinDensity(client, await watchRun(client, run.id), (l) => console.log(l));
     console.log(formatResults(final));
     console.log(`  artifacts: ${stack.apiUrl}/v1/runs/${run.id}/artifacts; service logs in ${stack.logsDir}`);
     return final.status === 'succeeded' ? 0 : 1;

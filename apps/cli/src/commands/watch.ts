@@ -1,5 +1,6 @@
 import { MultiBar, Presets } from 'cli-progress';
 import { DensebenchClient, RunView } from '../api-client';
+import { formatDensity } from './density-lines';
 
 const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 
@@ -38,5 +39,6 @@ export function formatResults(run: RunView): string {
     }
   }
   if (run.wallMs !== null) lines.push(`  wall time ${(run.wallMs / 1000).toFixed(1)} s, ${run.tokens.input} input tokens, ${run.tokens.output} output tokens`);
+  if (run.status === 'succeeded') lines.push(...formatDensity(run.density));
   return lines.join('\n');
 }

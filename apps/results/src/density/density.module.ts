@@ -1,13 +1,17 @@
 import { Module } from '@nestjs/common';
+import { BuiltinReferenceScheduler } from './builtin/builtin-reference.scheduler';
+import { BuiltinReferenceService } from './builtin/builtin-reference.service';
 import { DensityStoreService } from './density-store.service';
 import { RecomputeDensitiesService } from './recompute-densities.service';
 import { RunDensityService } from './run-density.service';
 import { RunReportService } from './run-report.service';
 import { SubjectScoresService } from './subject-scores.service';
 
-/** Density figures in the results service: at run end, and the recompute-densities job. */
+/** Density figures in the results service: at run end, the recompute-densities job, the built-in reference. */
 @Module({
-  providers: [SubjectScoresService, DensityStoreService, RunReportService, RunDensityService, RecomputeDensitiesService],
-  exports: [RunDensityService, RecomputeDensitiesService],
+  providers: [
+    SubjectScoresService, DensityStoreService, RunReportService, RunDensityService, RecomputeDensitiesService, BuiltinReferenceService, BuiltinReferenceScheduler,
+  ],
+  exports: [RunDensityService, RecomputeDensitiesService, BuiltinReferenceService],
 })
 export class DensityModule {}

@@ -1,4 +1,5 @@
 import { stringify } from 'csv-stringify/sync';
+import type { ReferenceCalibration } from '@app/density';
 import { AVERAGE, DensityRow } from './density-rows';
 import { EfficiencyFigures, POOLED } from './run-efficiency';
 
@@ -15,6 +16,15 @@ export interface DensityFigure {
   undefinedReason: string | null;
   message: string | null;
   extrapolated: { params: boolean; loss: boolean } | null;
+  /** The benchmark curve's leave-one-size-out validation (composed method); null for the two-step method. */
+  validation: FigureValidation | null;
+}
+
+export interface FigureValidation {
+  validated: boolean;
+  /** Median and worst factor between held-out members' N̂ and their true N. */
+  typicalFactor: number | null;
+  worstFactor: number | null;
 }
 
 export interface ReferenceDensity {
@@ -23,6 +33,8 @@ export interface ReferenceDensity {
   fitVersionId: string;
   version: number;
   d0Tokens: number;
+  /** densing-law-two-step or densing-law-composed-on-scores (ReferenceCalibration.method). */
+  method: string;
   headline: DensityFigure;
   benchmarks: DensityFigure[];
 }
@@ -37,7 +49,13 @@ export interface RunDensitySection {
   report?: { json: string; csv: string };
 }
 
-export function toFigure(r: DensityRow): DensityFigure {
+/** The validation summary of one benchmark (or the AVERAGE) of a calibration. */
+export function figureValidation(calibration: ReferenceCalibration, benchmark: string): FigureValidation | null {
+  const v = (benchmark === AVERAGE ? calibration.average : calibration.benchmarks[benchmark])?.validation;
+  return v ? { validated: v.validated, typicalFactor: v.typicalFactor, worstFactor: v.worstFactor } : null;
+}
+
+export function toFigure(r: DensityRow, validation: FigureValidation | null = null): DensityFigure {
   return {
     benchmark: r.benchmark,
     metric: r.metric,
@@ -50,11 +68,13 @@ export function toFigure(r: DensityRow): DensityFigure {
     undefinedReason: r.undefinedReason,
     message: r.message,
     extrapolated: r.extrapolated,
+    validation,
   };
 }
 
 export function referenceDensity(
   version: { id: string; referenceId: string; reference: string; version: number; d0Tokens: number },
+  calibration: ReferenceCalibration,
   runRows: readonly DensityRow[],
 ): ReferenceDensity {
   const headline = runRows.find((r) => r.benchmark === AVERAGE)!;
@@ -64,8 +84,9 @@ export function referenceDensity(
     fitVersionId: version.id,
     version: version.version,
     d0Tokens: version.d0Tokens,
-    headline: toFigure(headline),
-    benchmarks: runRows.filter((r) => r.benchmark !== AVERAGE).map(toFigure),
+    method: calibration.method,
+    headline: toFigure(headline, figureValidation(calibration, AVERAGE)),
+    benchmarks: runRows.filter((r) => r.benchmark !== AVERAGE).map((r) => toFigure(r, figureValidation(calibration, r.benchmark))),
   };
 }
 
@@ -76,7 +97,7 @@ export function runReportJson(run: { id: string; model: { id: string; name: stri
 }
 
 const CSV_COLUMNS = [
-  'reference', 'fit_version', 'benchmark', 'metric', 'score', 'params', 'effective_params', 'density', 'density_undefined_reason',
+  'reference', 'fit_version', 'method', 'validated', 'benchmark', 'metric', 'score', 'params', 'effective_params', 'density', 'density_undefined_reason',
   'items', 'input_tokens', 'output_tokens', 'busy_ms', 'cost_usd', 'score_per_1k_output_tokens', 'score_per_dollar', 'score_per_tflop', 'flops',
 ];
 
@@ -95,11 +116,11 @@ export function runReportCsv(section: RunDensitySection): string {
   const lines: unknown[][] = [];
   for (const ref of section.references) {
     for (const f of [...ref.benchmarks, ref.headline]) {
-      lines.push([ref.reference, ref.version, f.benchmark, f.metric, f.score, f.params, f.effectiveParams, f.density, f.undefinedReason, ...efficiencyCells(f.benchmark)]);
+      lines.push([ref.reference, ref.version, ref.method, f.validation?.validated ?? null, f.benchmark, f.metric, f.score, f.params, f.effectiveParams, f.density, f.undefinedReason, ...efficiencyCells(f.benchmark)]);
     }
   }
   if (section.references.length === 0) {
-    for (const e of section.efficiency) lines.push([null, null, e.benchmark, e.metric, e.score, null, null, null, null, ...efficiencyCells(e.benchmark)]);
+    for (const e of section.efficiency) lines.push([null, null, null, null, e.benchmark, e.metric, e.score, null, null, null, null, ...efficiencyCells(e.benchmark)]);
   }
-  return stringify(lines, { header: true, columns: CSV_COLUMNS, cast: { number: (v) => String(v) } });
+  return stringify(lines, { header: true, columns: CSV_COLUMNS, cast: { number: (v) => String(v), boolean: (v) => String(v) } });
 }

@@ -3,6 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { RunStatus } from '@app/contracts';
 import { ModelEntity } from '@app/database';
+import { benchmarkKey } from '@app/density';
 import { BenchmarkSummary } from '../finalize/results-json';
 import { DensityRow, DensitySubject, FitVersionRef, densityRows, hasAnyCalibratedScore, readCalibration } from './density-rows';
 import { DensityStoreService } from './density-store.service';
@@ -79,7 +80,7 @@ export class RunDensityService {
         const model: DensitySubject = { ...run, kind: 'model', subjectId: input.model.id, runId: null, scores: { ...known?.scores, ...run.scores } };
         const runRows = densityRows(version, calibration, run);
         rows.push(...runRows, ...(hasAnyCalibratedScore(calibration, model) ? densityRows(version, calibration, model) : []));
-        references.push(referenceDensity(version, runRows));
+        references.push(referenceDensity(version, calibration, runRows));
       } catch (err) {
         errors.push(`reference ${version.reference} v${version.version}: ${(err as Error).message}`);
       }
@@ -93,8 +94,9 @@ export class RunDensityService {
   private runSubject(input: RunEndInput, metrics: Record<string, string>): DensitySubject {
     const scores: DensitySubject['scores'] = {};
     for (const b of input.benchmarks) {
-      const m = b.metrics[metrics[b.name]];
-      if (m && Number.isFinite(m.value)) scores[b.name] = { score: m.value, source: `run:${input.runId}` };
+      const key = benchmarkKey(b.name, b.numFewshot);
+      const m = b.metrics[metrics[key]];
+      if (m && Number.isFinite(m.value)) scores[key] = { score: m.value, source: `run:${input.runId}` };
     }
     return { kind: 'run', subjectId: input.runId, modelId: input.model.id, runId: input.runId, params: input.model.paramsTotal, scores };
   }

@@ -1,7 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { runBenchmarkKeySql } from '@app/database';
 import { DensitySubject } from './density-rows';
+
+/** Run scores are matched to reference benchmarks on benchmarkKey (mmlu@5-shot), not the task name alone. */
+const KEY = runBenchmarkKeySql('rb');
 
 type ScoreRow = { modelId: string; benchmark: string; score: number; source: string };
 
@@ -21,12 +25,12 @@ export class SubjectScoresService {
     const params: unknown[] = [benchmarks, JSON.stringify(metrics)];
     if (modelIds) params.push(modelIds);
     const measured: ScoreRow[] = await this.db.query(
-      `SELECT DISTINCT ON (r.model_id, rb.name) r.model_id AS "modelId", rb.name AS benchmark, 'run:' || r.id AS source,
-              (rb.metrics -> ($2::jsonb ->> rb.name) ->> 'value')::float8 AS score
+      `SELECT DISTINCT ON (r.model_id, ${KEY}) r.model_id AS "modelId", ${KEY} AS benchmark, 'run:' || r.id AS source,
+              (rb.metrics -> ($2::jsonb ->> ${KEY}) ->> 'value')::float8 AS score
          FROM runs r JOIN run_benchmarks rb ON rb.run_id = r.id
-        WHERE r.status = 'succeeded' AND rb.name = ANY($1) AND rb.metrics ? ($2::jsonb ->> rb.name)
+        WHERE r.status = 'succeeded' AND ${KEY} = ANY($1) AND rb.metrics ? ($2::jsonb ->> ${KEY})
               ${modelIds ? 'AND r.model_id = ANY($3)' : ''}
-        ORDER BY r.model_id, rb.name, r.finished_at DESC NULLS LAST, r.created_at DESC`,
+        ORDER BY r.model_id, ${KEY}, r.finished_at DESC NULLS LAST, r.created_at DESC`,
       params,
     );
     const imported: ScoreRow[] = await this.db.query(
@@ -56,10 +60,10 @@ export class SubjectScoresService {
   /** Every succeeded run, with its scores on the benchmarks (a run without any still gets rows: missing scores). */
   async runs(metrics: Record<string, string>): Promise<DensitySubject[]> {
     const rows: Array<{ runId: string; modelId: string; params: number; benchmark: string | null; score: number | null }> = await this.db.query(
-      `SELECT r.id AS "runId", r.model_id AS "modelId", m.params_total::float8 AS params, rb.name AS benchmark,
-              (rb.metrics -> ($2::jsonb ->> rb.name) ->> 'value')::float8 AS score
+      `SELECT r.id AS "runId", r.model_id AS "modelId", m.params_total::float8 AS params, ${KEY} AS benchmark,
+              (rb.metrics -> ($2::jsonb ->> ${KEY}) ->> 'value')::float8 AS score
          FROM runs r JOIN models m ON m.id = r.model_id
-         LEFT JOIN run_benchmarks rb ON rb.run_id = r.id AND rb.name = ANY($1) AND rb.metrics ? ($2::jsonb ->> rb.name)
+         LEFT JOIN run_benchmarks rb ON rb.run_id = r.id AND ${KEY} = ANY($1) AND rb.metrics ? ($2::jsonb ->> ${KEY})
         WHERE r.status = 'succeeded'`,
       [Object.keys(metrics), JSON.stringify(metrics)],
     );

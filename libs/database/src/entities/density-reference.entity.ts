@@ -21,5 +21,7 @@ export class DensityReferenceEntity {
   @Column({ name: 'is_default', type: 'boolean', default: false }) isDefault: boolean;
   /** Whether runs are measured against this family when they finalize. */
   @Column({ name: 'at_run_end', type: 'boolean', default: true }) atRunEnd: boolean;
+  /** The built-in family this reference was installed from ('pythia'); null for a user's own family. */
+  @Column({ type: 'text', nullable: true }) builtin: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

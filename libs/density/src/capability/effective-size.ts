@@ -1,7 +1,7 @@
 import { LossCurveParams } from '../curves/loss-curve';
 import { lossForScore } from '../curves/performance-curve';
 import { SigmoidParams } from '../curves/sigmoid';
-import { Outcome, UndefinedReason, definedOutcome, undefinedOutcome } from '../outcome';
+import { Outcome, Undefined, UndefinedReason, definedOutcome, undefinedOutcome } from '../outcome';
 
 /**
  * D0, the training-token budget at which the reference family is read off (Eq. 4). The published journal
@@ -13,7 +13,7 @@ export const DEFAULT_D0_TOKENS = 5e12;
 /** The two fitted curves of one benchmark (or of the AVERAGE), as stored; only the parameters are read here. */
 export interface TwoStepCurves {
   loss: { params: LossCurveParams; domain?: { params: [number, number] } };
-  performance: { params: SigmoidParams; domain?: { loss: [number, number] } };
+  performance: { params: SigmoidParams; domain?: { loss: [number, number]; score?: [number, number] } };
 }
 
 export interface EffectiveSize {
@@ -61,9 +61,9 @@ export function estimateDensity(curves: TwoStepCurves, score: number, params: nu
     return undefinedOutcome(UndefinedReason.MissingParameterCount, `parameter count ${params} is not a positive number`);
   }
   const lossHat = lossForScore(curves.performance, score);
-  if (!lossHat.defined) return lossHat;
+  if (!lossHat.defined) return withScoreRange(lossHat, curves);
   const size = effectiveParamsForLoss(curves.loss, lossHat.loss, d0Tokens);
-  if (!size.defined) return size;
+  if (!size.defined) return withScoreRange(size, curves);
   const paramRange = curves.loss.domain?.params;
   const lossRange = curves.performance.domain?.loss;
   return definedOutcome({
@@ -75,4 +75,14 @@ export function estimateDensity(curves: TwoStepCurves, score: number, params: nu
       loss: lossRange ? lossHat.loss < lossRange[0] || lossHat.loss > lossRange[1] : false,
     },
   });
+}
+
+const short = (v: number) => Number(v.toPrecision(4)).toString();
+
+/** Adds the reference's own score range to a reason, so a score at chance or beyond the family reads as such. */
+function withScoreRange(outcome: Undefined, curves: TwoStepCurves): Undefined {
+  const range = curves.performance.domain?.score;
+  const { c, d } = curves.performance.params;
+  const scores = range ? `the reference's own scores span ${short(range[0])}–${short(range[1])}` : null;
+  return { ...outcome, message: [outcome.message, scores, `densities exist for scores in (${short(d)}, ${short(c + d)})`].filter(Boolean).join('; ') };
 }

@@ -36,7 +36,7 @@ export function estimateModelDensity(calibration: ReferenceCalibration, model: T
   const needed = calibration.average.benchmarks;
   const absent = needed.filter((b) => typeof model.scores[b] !== 'number');
   const headline: BenchmarkDensity = absent.length
-    ? { benchmark: AVERAGE, score: null, estimate: missing(`${model.id} lacks ${absent.join(', ')} for the ${AVERAGE}`) }
+    ? { benchmark: AVERAGE, score: null, estimate: missing(`no score on ${absent.join(', ')}: the ${AVERAGE} needs all of ${needed.join(', ')}`) }
     : (() => {
         const score = needed.reduce((s, b) => s + model.scores[b], 0) / needed.length;
         return { benchmark: AVERAGE, score, estimate: estimateDensity(calibration.average, score, model.params, calibration.d0Tokens) };

@@ -14,6 +14,9 @@ import { linearLeastSquares } from '../fitting/linear-least-squares';
  */
 export const COMPOSED_METHOD = 'densing-law-composed-on-scores';
 
+/** Bumped whenever a change to this fit or its validation changes their results: stored fits of an older revision are redone. */
+export const COMPOSED_FIT_REVISION = 1;
+
 export const COMPOSED_EQUATION =
   'S = c / (1 + exp(L(N, D) − l)) + d, L(N, D) = a·N^(−α) + b·D^(−β): Xiao et al. Eq. 3 of Eq. 2, fitted jointly on ' +
   'scores over an (N, D) grid; γ fixed at −1, so L is a latent loss in logit units (the scores cannot fix its scale)';
@@ -189,11 +192,11 @@ function naturalJacobian(p: ComposedParams, ns: readonly number[], ds: readonly 
  */
 export function composedAsTwoStep(fit: Pick<ComposedScoreFit, 'params' | 'domain'>): {
   loss: { params: { a: number; alpha: number; b: number; beta: number }; domain: { params: [number, number] } };
-  performance: { params: { c: number; gamma: number; l: number; d: number }; domain: { loss: [number, number] } };
+  performance: { params: { c: number; gamma: number; l: number; d: number }; domain: { loss: [number, number]; score: [number, number] } };
 } {
   const { a, alpha, b, beta, c, l, d } = fit.params;
   return {
     loss: { params: { a, alpha, b, beta }, domain: { params: fit.domain.params } },
-    performance: { params: { c, gamma: -1, l, d }, domain: { loss: fit.domain.latentLoss } },
+    performance: { params: { c, gamma: -1, l, d }, domain: { loss: fit.domain.latentLoss, score: fit.domain.score } },
   };
 }

@@ -26,6 +26,9 @@ export interface SigmoidFitResult {
   warnings: string[];
 }
 
+/** A number for a message: 4 significant digits. */
+const short = (v: number) => Number(v.toPrecision(4)).toString();
+
 export function sigmoid(p: SigmoidParams, x: number): number {
   return p.c / (1 + Math.exp(-p.gamma * (x - p.l))) + p.d;
 }
@@ -37,10 +40,10 @@ export function sigmoid(p: SigmoidParams, x: number): number {
 export function inverseSigmoid(p: SigmoidParams, score: number): Outcome<{ x: number }> {
   if (!Number.isFinite(score)) return undefinedOutcome(UndefinedReason.NonFinite, `score ${score} is not a finite number`);
   if (score <= p.d) {
-    return undefinedOutcome(UndefinedReason.ScoreAtOrBelowChance, `score ${score} ≤ the curve's lower asymptote d = ${p.d}`);
+    return undefinedOutcome(UndefinedReason.ScoreAtOrBelowChance, `score ${short(score)} ≤ the curve's lower asymptote (chance level) d = ${short(p.d)}`);
   }
   if (score >= p.c + p.d) {
-    return undefinedOutcome(UndefinedReason.ScoreAtOrAboveCeiling, `score ${score} ≥ the curve's upper asymptote c + d = ${p.c + p.d}`);
+    return undefinedOutcome(UndefinedReason.ScoreAtOrAboveCeiling, `score ${short(score)} ≥ the curve's upper asymptote (ceiling) c + d = ${short(p.c + p.d)}`);
   }
   const x = p.l - Math.log(p.c / (score - p.d) - 1) / p.gamma;
   if (!Number.isFinite(x)) return undefinedOutcome(UndefinedReason.NonFinite, `inverting score ${score} gave ${x}`);

@@ -1,5 +1,5 @@
 import { invalidInput } from '@app/contracts';
-import { parseLmEvalResults, parsePublishedScoresCsv } from '@app/density';
+import { benchmarkKey, parseLmEvalResults, parsePublishedScoresCsv } from '@app/density';
 import { ImportQueryDto, ImportedScoreDto } from './dto/import.dto';
 
 /** A model as an import describes it, with its scores. */
@@ -50,8 +50,16 @@ export function parseLmEvalBody(body: Json, q: ImportQueryDto): ParsedImport {
   const fileName = q.fileName ?? (wrapped ? optionalString(body['fileName'], 'fileName') : null);
   const source = q.source ?? (wrapped ? optionalString(body['source'], 'source') : null);
   const parsed = parseLmEvalResults(doc, { source: source ?? undefined });
+  // Scores are stored under benchmarkKey (mmlu@5-shot): the file's "n-shot", else lm-eval 0.3's config.num_fewshot.
+  const config = isObject(doc['config']) ? (doc['config'] as Json) : {};
+  const fileShots = typeof config['num_fewshot'] === 'number' ? config['num_fewshot'] : null;
   const scores: ImportedScoreDto[] = parsed.tasks.flatMap((t) =>
-    t.metrics.map((m) => ({ benchmark: t.task, metric: m.filter === 'none' ? m.metric : `${m.metric},${m.filter}`, value: m.value, stderr: m.stderr })),
+    t.metrics.map((m) => ({
+      benchmark: benchmarkKey(t.task, t.nShot ?? fileShots),
+      metric: m.filter === 'none' ? m.metric : `${m.metric},${m.filter}`,
+      value: m.value,
+      stderr: m.stderr,
+    })),
   );
   const model: ParsedModel = {
     name: q.name ?? optionalString(meta['name'], 'model.name') ?? parsed.model.name,

@@ -2,12 +2,15 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
 import { invalidInput } from '@app/contracts';
-import { DensityReferenceEntity, FitDataPoint } from '@app/database';
+import { DensityReferenceEntity, FitDataPoint, runBenchmarkKeySql } from '@app/database';
 import type { LossFamilyModel, PerformanceFamilyModel } from '@app/density';
 import { CONDITIONAL_LOSS_METRIC, primaryMetricKey } from './primary-metric';
 import { MemberWithModel } from './references.service';
 
 type RunMetrics = Record<string, { value: number }>;
+
+/** A member's runs are matched to the family's benchmarks on benchmarkKey (mmlu@5-shot), as run-end densities are. */
+const KEY = runBenchmarkKeySql('rb');
 
 export interface FitData {
   benchmarks: string[];
@@ -85,10 +88,10 @@ export class FitDataService {
   /** model → benchmark → the latest succeeded run's metrics. */
   private async latestRuns(modelIds: string[]): Promise<LatestRuns> {
     const rows: Array<{ modelId: string; runId: string; benchmark: string; metrics: RunMetrics }> = await this.db.query(
-      `SELECT DISTINCT ON (r.model_id, rb.name) r.model_id AS "modelId", r.id AS "runId", rb.name AS benchmark, rb.metrics
+      `SELECT DISTINCT ON (r.model_id, ${KEY}) r.model_id AS "modelId", r.id AS "runId", ${KEY} AS benchmark, rb.metrics
          FROM runs r JOIN run_benchmarks rb ON rb.run_id = r.id
         WHERE r.status = 'succeeded' AND rb.metrics IS NOT NULL AND r.model_id = ANY($1)
-        ORDER BY r.model_id, rb.name, r.finished_at DESC NULLS LAST, r.created_at DESC`,
+        ORDER BY r.model_id, ${KEY}, r.finished_at DESC NULLS LAST, r.created_at DESC`,
       [modelIds],
     );
     const out: LatestRuns = new Map();

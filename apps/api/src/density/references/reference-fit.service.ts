@@ -1,10 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource } from '@nestjs/typeorm';
 import { DataSource } from 'typeorm';
+import { DomainException, ErrorCode } from '@app/contracts';
 import { DensityFitVersionEntity } from '@app/database';
-import {
-  AVERAGE, BenchmarkCurves, DENSITY_SCHEMA_VERSION, LOSS_EQUATION, PERFORMANCE_EQUATION, ReferenceCalibration, calibrateReference,
-} from '@app/density';
+import { DENSITY_SCHEMA_VERSION, LOSS_EQUATION, PERFORMANCE_EQUATION, calibrateReference, calibrationQuality, calibrationWarnings } from '@app/density';
 import { DensityJobsService } from '../density-jobs.service';
 import { FitDataService } from './fit-data.service';
 import { ReferencesService } from './references.service';
@@ -27,6 +26,14 @@ export class ReferenceFitService {
 
   async fit(referenceId: string): Promise<{ version: DensityFitVersionEntity; recomputeJobId: string | null }> {
     const reference = await this.references.get(referenceId);
+    if (reference.builtin) {
+      throw new DomainException(
+        ErrorCode.Conflict,
+        `"${reference.name}" is a built-in reference: the results service fits it from references/${reference.builtin}/ at start, ` +
+          'and again whenever that table or the fitting code changes',
+        { builtin: reference.builtin },
+      );
+    }
     const members = await this.references.membersOf(referenceId);
     const data = await this.data.collect(reference, members);
     const version = await this.db.transaction(async (tx) => {
@@ -49,8 +56,8 @@ export class ReferenceFitService {
           metrics: data.metrics,
           calibration: calibration as unknown as Record<string, unknown>,
           dataPoints: data.points,
-          quality: qualityOf(calibration),
-          warnings: warningsOf(calibration),
+          quality: calibrationQuality(calibration),
+          warnings: calibrationWarnings(calibration),
           library: {
             package: '@app/density',
             schemaVersion: DENSITY_SCHEMA_VERSION,
@@ -69,21 +76,4 @@ export class ReferenceFitService {
     }
     return { version, recomputeJobId };
   }
-}
-
-const curveQuality = (c: BenchmarkCurves) => ({
-  loss: { ...c.loss.quality, params: c.loss.params, standardErrors: c.loss.standardErrors },
-  performance: { ...c.performance.quality, params: c.performance.params, standardErrors: c.performance.standardErrors },
-});
-
-function qualityOf(calibration: ReferenceCalibration): Record<string, unknown> {
-  const out: Record<string, unknown> = {};
-  for (const [b, c] of Object.entries(calibration.benchmarks)) out[b] = curveQuality(c);
-  out[AVERAGE] = curveQuality(calibration.average);
-  return out;
-}
-
-function warningsOf(calibration: ReferenceCalibration): string[] {
-  const curves = [...Object.values(calibration.benchmarks), calibration.average];
-  return [...new Set([...curves.flatMap((c) => [...c.loss.warnings, ...c.performance.warnings]), ...calibration.average.warnings])];
 }

@@ -2,9 +2,17 @@ import { DensityFitVersionEntity, DensityReferenceEntity } from '@app/database';
 import { FitVersionResponseDto, FitVersionSummaryDto, ReferenceResponseDto } from './dto/reference-response.dto';
 import { MemberWithModel } from './references.service';
 
+export const methodOf = (v: Pick<DensityFitVersionEntity, 'library'>): string | null =>
+  typeof v.library?.method === 'string' ? v.library.method : null;
+
 /** Entities → response DTOs of the references endpoints. */
 export const referenceView = {
-  reference(r: DensityReferenceEntity, latestVersion: number | null, members?: MemberWithModel[], versions?: DensityFitVersionEntity[]): ReferenceResponseDto {
+  reference(
+    r: DensityReferenceEntity,
+    latest: { version: number | null; method: string | null },
+    members?: MemberWithModel[],
+    versions?: DensityFitVersionEntity[],
+  ): ReferenceResponseDto {
     return {
       id: r.id,
       name: r.name,
@@ -15,8 +23,10 @@ export const referenceView = {
       metrics: r.metrics,
       isDefault: r.isDefault,
       atRunEnd: r.atRunEnd,
+      builtin: r.builtin,
       createdAt: r.createdAt.toISOString(),
-      latestVersion,
+      latestVersion: latest.version,
+      method: latest.method,
       members: members?.map((m) => ({
         modelId: m.modelId,
         model: m.model.name,
@@ -34,6 +44,7 @@ export const referenceView = {
       id: v.id,
       version: v.version,
       d0Tokens: v.d0Tokens,
+      method: methodOf(v),
       metrics: v.metrics,
       quality: v.quality,
       warnings: v.warnings,

@@ -4,7 +4,7 @@ import { DensityExceptionFilter } from '../density-exception.filter';
 import { CreateReferenceRequestDto } from './dto/create-reference.dto';
 import { FitVersionResponseDto, ReferenceResponseDto } from './dto/reference-response.dto';
 import { ReferenceFitService } from './reference-fit.service';
-import { referenceView } from './reference-view';
+import { methodOf, referenceView } from './reference-view';
 import { ReferencesService } from './references.service';
 
 @ApiTags('density')
@@ -20,20 +20,20 @@ export class ReferencesController {
   @ApiCreatedResponse({ type: ReferenceResponseDto })
   async create(@Body() dto: CreateReferenceRequestDto): Promise<ReferenceResponseDto> {
     const { reference, members, versions } = await this.references.create(dto);
-    return referenceView.reference(reference, null, members, versions);
+    return referenceView.reference(reference, { version: null, method: null }, members, versions);
   }
 
   @Get()
   @ApiOkResponse({ type: [ReferenceResponseDto] })
   async list(): Promise<ReferenceResponseDto[]> {
-    return (await this.references.list()).map((r) => referenceView.reference(r, r.latestVersion));
+    return (await this.references.list()).map((r) => referenceView.reference(r, { version: r.latestVersion, method: r.method }));
   }
 
   @Get(':id')
   @ApiOkResponse({ type: ReferenceResponseDto, description: 'the family with its members and its fit versions (newest first)' })
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<ReferenceResponseDto> {
     const { reference, members, versions } = await this.references.details(id);
-    return referenceView.reference(reference, versions[0]?.version ?? null, members, versions);
+    return referenceView.reference(reference, { version: versions[0]?.version ?? null, method: versions[0] ? methodOf(versions[0]) : null }, members, versions);
   }
 
   @Get(':id/versions/:version')

@@ -69,10 +69,10 @@ export class ReferencesService {
     return this.details(id);
   }
 
-  async list(): Promise<Array<DensityReferenceEntity & { latestVersion: number | null }>> {
+  async list(): Promise<Array<DensityReferenceEntity & { latestVersion: number | null; method: string | null }>> {
     const rows = await this.references.find({ order: { createdAt: 'DESC' } });
     const latest = await this.latestVersionNumbers(rows.map((r) => r.id));
-    return rows.map((r) => Object.assign(r, { latestVersion: latest.get(r.id) ?? null }));
+    return rows.map((r) => Object.assign(r, { latestVersion: latest.get(r.id)?.version ?? null, method: latest.get(r.id)?.method ?? null }));
   }
 
   async get(id: string): Promise<DensityReferenceEntity> {
@@ -111,7 +111,7 @@ export class ReferencesService {
     return this.versions.find({
       where: { referenceId },
       order: { version: 'DESC' },
-      select: { id: true, referenceId: true, version: true, d0Tokens: true, metrics: true, quality: true, warnings: true, createdAt: true },
+      select: { id: true, referenceId: true, version: true, d0Tokens: true, metrics: true, quality: true, warnings: true, library: true, createdAt: true },
     });
   }
 
@@ -144,13 +144,15 @@ export class ReferencesService {
     return rows.map((r) => r.id);
   }
 
-  private async latestVersionNumbers(ids: string[]): Promise<Map<string, number>> {
+  /** reference id → its latest version's number and method. */
+  private async latestVersionNumbers(ids: string[]): Promise<Map<string, { version: number; method: string | null }>> {
     if (ids.length === 0) return new Map();
-    const rows: Array<{ id: string; version: number }> = await this.db.query(
-      `SELECT reference_id AS id, max(version)::int AS version FROM density_fit_versions WHERE reference_id = ANY($1) GROUP BY reference_id`,
+    const rows: Array<{ id: string; version: number; method: string | null }> = await this.db.query(
+      `SELECT DISTINCT ON (reference_id) reference_id AS id, version, library ->> 'method' AS method
+         FROM density_fit_versions WHERE reference_id = ANY($1) ORDER BY reference_id, version DESC`,
       [ids],
     );
-    return new Map(rows.map((r) => [r.id, r.version]));
+    return new Map(rows.map((r) => [r.id, { version: r.version, method: r.method }]));
   }
 }
 

@@ -12,7 +12,7 @@ const usage = { benchmark: 'arc_easy', metric: 'acc_norm', score: 0.5, items: 40
 const model = { priceInputPerM: null, priceOutputPerM: null, activeParams: 1e6 };
 const section: RunDensitySection = {
   computed: true,
-  references: [referenceDensity(version, runRows)],
+  references: [referenceDensity(version, calibration, runRows)],
   efficiency: [efficiencyFigures(usage, model), efficiencyFigures(pooledUsage([usage])!, model)],
   errors: [],
 };
@@ -20,7 +20,8 @@ const section: RunDensitySection = {
 describe('the run density report', () => {
   it('groups a fit version\'s rows into a headline and benchmarks', () => {
     const [ref] = section.references;
-    expect(ref).toMatchObject({ referenceId: 'r1', reference: 'known', fitVersionId: 'v1', version: 3, d0Tokens: 5e12 });
+    expect(ref).toMatchObject({ referenceId: 'r1', reference: 'known', fitVersionId: 'v1', version: 3, d0Tokens: 5e12, method: 'densing-law-two-step' });
+    expect(ref.headline.validation).toBeNull(); // the two-step method has no leave-one-size-out validation
     expect(ref.headline).toMatchObject({ benchmark: 'AVERAGE', score: null, undefinedReason: 'MISSING_SCORE' });
     expect(ref.benchmarks.map((b) => [b.benchmark, b.undefinedReason])).toEqual([['arc_easy', null], ['hellaswag', 'MISSING_SCORE']]);
   });
@@ -28,7 +29,7 @@ describe('the run density report', () => {
   it('writes one CSV line per reference × benchmark, the AVERAGE line with the pooled efficiency, nulls as empty cells', () => {
     const rows: Array<Record<string, string>> = parse(runReportCsv(section), { columns: true });
     expect(rows.map((r) => r.benchmark)).toEqual(['arc_easy', 'hellaswag', 'AVERAGE']);
-    expect(rows[0]).toMatchObject({ reference: 'known', fit_version: '3', metric: 'acc', score: '0.6', items: '40', input_tokens: '4000', score_per_1k_output_tokens: '' });
+    expect(rows[0]).toMatchObject({ reference: 'known', fit_version: '3', method: 'densing-law-two-step', validated: '', metric: 'acc', score: '0.6', items: '40', input_tokens: '4000', score_per_1k_output_tokens: '' });
     expect(Number(rows[0].density)).toBeCloseTo(runRows[0].density!, 12);
     expect(rows[1]).toMatchObject({ score: '', density: '', density_undefined_reason: 'MISSING_SCORE', items: '' });
     expect(rows[2]).toMatchObject({ density_undefined_reason: 'MISSING_SCORE', items: '40', cost_usd: '0.001' });

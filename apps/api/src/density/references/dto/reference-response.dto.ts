@@ -1,5 +1,10 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 
+const METHODS = ['densing-law-two-step', 'densing-law-composed-on-scores'];
+const METHOD_DESCRIPTION =
+  'densing-law-two-step: the paper\'s method, Eq. 2 on conditional losses, Eq. 3 on (loss, score); densing-law-composed-on-scores: ' +
+  'the two curves composed and fitted on scores over an (N, D) grid, for families whose losses were not published (the built-in pythia)';
+
 export class ReferenceMemberResponseDto {
   @ApiProperty() modelId!: string;
   @ApiProperty() model!: string;
@@ -13,8 +18,13 @@ export class FitVersionSummaryDto {
   @ApiProperty() id!: string;
   @ApiProperty() version!: number;
   @ApiProperty() d0Tokens!: number;
+  @ApiPropertyOptional({ nullable: true, enum: METHODS, description: METHOD_DESCRIPTION }) method!: string | null;
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) metrics!: Record<string, string>;
-  @ApiProperty({ description: 'benchmark (and AVERAGE) → quality of the loss and performance fits', type: 'object', additionalProperties: true })
+  @ApiProperty({
+    description: 'benchmark (and AVERAGE) → quality of the loss and performance fits; with the composed method, the leave-one-size-out validation',
+    type: 'object',
+    additionalProperties: true,
+  })
   quality!: Record<string, unknown>;
   @ApiProperty({ type: [String] }) warnings!: string[];
   @ApiProperty() createdAt!: string;
@@ -40,8 +50,10 @@ export class ReferenceResponseDto {
   @ApiProperty({ type: 'object', additionalProperties: { type: 'string' } }) metrics!: Record<string, string>;
   @ApiProperty() isDefault!: boolean;
   @ApiProperty() atRunEnd!: boolean;
+  @ApiPropertyOptional({ nullable: true, description: 'the built-in family it was installed from (pythia), null for your own' }) builtin!: string | null;
   @ApiProperty() createdAt!: string;
   @ApiPropertyOptional({ nullable: true, description: 'latest fit version number' }) latestVersion!: number | null;
+  @ApiPropertyOptional({ nullable: true, enum: METHODS, description: `the latest version's method: ${METHOD_DESCRIPTION}` }) method!: string | null;
   @ApiPropertyOptional({ type: [ReferenceMemberResponseDto] }) members?: ReferenceMemberResponseDto[];
   @ApiPropertyOptional({ type: [FitVersionSummaryDto] }) versions?: FitVersionSummaryDto[];
 }

@@ -13,6 +13,12 @@ export class DensityFigureDto {
   undefinedReason!: string | null;
   @ApiPropertyOptional({ nullable: true }) message!: string | null;
   @ApiPropertyOptional({ nullable: true }) extrapolated!: { params: boolean; loss: boolean } | null;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'the curve\'s leave-one-size-out validation (composed method): validated, and the median and worst factor between ' +
+      'held-out members\' N̂ and their true N. Not validated: the density is indicative only. Null for the two-step method.',
+  })
+  validation!: { validated: boolean; typicalFactor: number | null; worstFactor: number | null } | null;
 }
 
 export class RunReferenceDensityDto {
@@ -21,6 +27,11 @@ export class RunReferenceDensityDto {
   @ApiProperty() fitVersionId!: string;
   @ApiProperty() version!: number;
   @ApiProperty() d0Tokens!: number;
+  @ApiPropertyOptional({
+    nullable: true,
+    description: 'densing-law-two-step (the paper\'s, on conditional losses) or densing-law-composed-on-scores (the two curves composed and fitted on scores: the built-in pythia, whose losses were not published)',
+  })
+  method!: string | null;
   @ApiProperty({ type: DensityFigureDto }) headline!: DensityFigureDto;
   @ApiProperty({ type: [DensityFigureDto] }) benchmarks!: DensityFigureDto[];
 }
