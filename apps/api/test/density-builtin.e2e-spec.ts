@@ -96,6 +96,7 @@ describe('the built-in Pythia reference (results service install → API → a r
       const b = (await http.get('/v1/density/leaderboard?reference=pythia&limit=50').expect(200)).body;
       return b.items.length === 8 ? b : undefined;
     }, 'the recompute job to measure the Pythia models', 120_000, 500);
+    expect(board.fitVersion).toMatchObject({ version: 2, method: COMPOSED });
     expect(board.items.map((r: { model: string }) => r.model).sort()).toEqual([...PYTHIA_SIZES].sort());
     for (const row of board.items) {
       expect(row.sources).toEqual([expect.objectContaining({ kind: 'import', format: 'builtin' })]);

@@ -1,6 +1,7 @@
 import { Controller, Get, Query, UseFilters } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DensityExceptionFilter } from '../density-exception.filter';
+import { methodOf } from '../references/reference-view';
 import { DensityCellDto, LeaderboardQueryDto, LeaderboardResponseDto } from './dto/leaderboard.dto';
 import { TrendQueryDto, TrendResponseDto } from './dto/trend.dto';
 import { LeaderboardService } from './leaderboard.service';
@@ -23,7 +24,7 @@ export class LeaderboardController {
     const { reference, version, rows, total } = await this.leaderboard.query(q);
     return {
       reference: { id: reference.id, name: reference.name, d0Tokens: reference.d0Tokens },
-      fitVersion: { id: version.id, version: version.version, createdAt: version.createdAt.toISOString() },
+      fitVersion: { id: version.id, version: version.version, method: methodOf(version), createdAt: version.createdAt.toISOString() },
       sort: q.sort,
       order: q.order,
       total,

@@ -91,7 +91,8 @@ export class LeaderboardRowDto {
 
 export class LeaderboardResponseDto {
   @ApiProperty() reference!: { id: string; name: string; d0Tokens: number };
-  @ApiProperty() fitVersion!: { id: string; version: number; createdAt: string };
+  @ApiProperty({ description: 'the fit the densities are read from, with its method (densing-law-two-step or densing-law-composed-on-scores)' })
+  fitVersion!: { id: string; version: number; method: string | null; createdAt: string };
   @ApiProperty({ enum: SORT_KEYS }) sort!: SortKey;
   @ApiProperty() order!: 'asc' | 'desc';
   @ApiProperty() total!: number;
