@@ -92,3 +92,20 @@ describe('effective parameter size and density (Xiao et al. Eqs. 1 and 4)', () =
     expect(est.extrapolated).toEqual({ params: true, loss: true });
   });
 });
+
+describe('the reason a score has no density names the range that has one', () => {
+  // Range: (d, S(L = b·D0^−β)) = (0.25, 0.25 + 0.7/(1 + e^(20·(0.0133748 − 0.5)))) = (0.25, 0.95 − 4.2e−5)
+  const curves = { loss: { params: TRUE_LOSS }, performance: { params: TRUE_PERF, domain: { loss: [0.3, 0.8] as [number, number], score: [0.26, 0.9] as [number, number] } } };
+  it('at chance', () => {
+    const est = estimateDensity(curves, 0.2, 1e8, 5e12);
+    if (est.defined) throw new Error('defined');
+    expect(est.message).toBe("score 0.2 ≤ the curve's lower asymptote (chance level) d = 0.25; the reference's own scores span 0.26–0.9; densities exist for scores in (0.25, 0.95)");
+  });
+  it('beyond what any size reaches at D0', () => {
+    const est = estimateDensity(curves, 0.94999, 1e8, 5e12);
+    if (est.defined) throw new Error('defined');
+    expect(est.reason).toBe(UndefinedReason.LossUnreachableAtD0);
+    expect(est.message).toMatch(/; densities exist for scores in \(0\.25, 0\.95\)$/);
+    expect(0.94999).toBeGreaterThan(0.25 + 0.7 / (1 + Math.exp(20 * (20 * 5e12 ** -0.25 - 0.5))));
+  });
+});

@@ -1,5 +1,6 @@
 import { LossCurveParams } from '../curves/loss-curve';
 import { lossForScore } from '../curves/performance-curve';
+import { sigmoid } from '../curves/sigmoid';
 import { SigmoidParams } from '../curves/sigmoid';
 import { Outcome, Undefined, UndefinedReason, definedOutcome, undefinedOutcome } from '../outcome';
 
@@ -61,9 +62,9 @@ export function estimateDensity(curves: TwoStepCurves, score: number, params: nu
     return undefinedOutcome(UndefinedReason.MissingParameterCount, `parameter count ${params} is not a positive number`);
   }
   const lossHat = lossForScore(curves.performance, score);
-  if (!lossHat.defined) return withScoreRange(lossHat, curves);
+  if (!lossHat.defined) return withScoreRange(lossHat, curves, d0Tokens);
   const size = effectiveParamsForLoss(curves.loss, lossHat.loss, d0Tokens);
-  if (!size.defined) return withScoreRange(size, curves);
+  if (!size.defined) return withScoreRange(size, curves, d0Tokens);
   const paramRange = curves.loss.domain?.params;
   const lossRange = curves.performance.domain?.loss;
   return definedOutcome({
@@ -79,10 +80,17 @@ export function estimateDensity(curves: TwoStepCurves, score: number, params: nu
 
 const short = (v: number) => Number(v.toPrecision(4)).toString();
 
-/** Adds the reference's own score range to a reason, so a score at chance or beyond the family reads as such. */
-function withScoreRange(outcome: Undefined, curves: TwoStepCurves): Undefined {
+/**
+ * Adds to a reason the reference's own score range and the scores that have a density: between the chance level and
+ * what an infinitely large reference model trained on D0 tokens scores (L = b·D0^−β), so a score at chance or beyond
+ * the family reads as such.
+ */
+function withScoreRange(outcome: Undefined, curves: TwoStepCurves, d0Tokens: number): Undefined {
   const range = curves.performance.domain?.score;
-  const { c, d } = curves.performance.params;
+  const p = curves.performance.params;
+  const best = sigmoid(p, curves.loss.params.b * d0Tokens ** -curves.loss.params.beta);
+  const worst = p.gamma < 0 ? p.d : p.c + p.d;
+  const [lo, hi] = [Math.min(best, worst), Math.max(best, worst)];
   const scores = range ? `the reference's own scores span ${short(range[0])}–${short(range[1])}` : null;
-  return { ...outcome, message: [outcome.message, scores, `densities exist for scores in (${short(d)}, ${short(c + d)})`].filter(Boolean).join('; ') };
+  return { ...outcome, message: [outcome.message, scores, `densities exist for scores in (${short(lo)}, ${short(hi)})`].filter(Boolean).join('; ') };
 }
