@@ -32,6 +32,4 @@ export { CompiledTemplate, compileTemplate, applyTemplate, TemplateSyntaxError }
 export { TemplateRenderError } from './template/values';
 export * from './tasks/builtin';
 export * from './tasks/builtin-functions';
-export { MMLU_SUBJECTS, mmluSubjectConfig } from './tasks/mmlu';
-export { textLossConfig } from './tasks/text-loss';
 export * from './benchmarks.module';

@@ -13,7 +13,7 @@ import { FunctionRegistry } from './functions';
 import { GroupSummary, ReproEnvelope, summarizeGroup, summarizeTask, TaskSummary } from './listing';
 import { loadTaskDataset, TaskDataset } from './task-data';
 import { registerBuiltinFunctions } from './tasks/builtin-functions';
-import { BUILTIN_GROUPS, BUILTIN_TASKS } from './tasks/builtin';
+import { BuiltinSuite, builtinSuite } from './tasks/builtin';
 import { Doc, GroupConfig, GroupDefinition, TaskConfig, TaskDefinition } from './types';
 
 export interface TaskRegistryOptions {
@@ -24,6 +24,8 @@ export interface TaskRegistryOptions {
   functions?: FunctionRegistry;
   /** Register the standard suite (default true). */
   builtins?: boolean;
+  /** Folder of the suite's YAML files (default: libs/benchmarks/tasks of this package). */
+  builtinsDir?: string;
 }
 
 export interface RegisterOptions {
@@ -44,6 +46,13 @@ export interface RegisterYamlOptions {
 
 type Origin = 'builtin' | 'yaml';
 
+/** The YAML text a task or group was defined by (GET /v1/benchmarks/:name). */
+export interface TaskSource {
+  yaml: string;
+  /** For built-ins, the file below libs/benchmarks/tasks. */
+  file?: string;
+}
+
 /**
  * The tasks and groups this process knows, their documents (loaded once per process) and the
  * few-shot state needed to prepare any slice of a task exactly as lm-evaluation-harness would.
@@ -54,6 +63,8 @@ export class TaskRegistry {
   private readonly groups = new Map<string, { def: GroupDefinition; origin: Origin }>();
   private readonly data = new Map<string, Promise<TaskDataset>>();
   private readonly samplers = new Map<string, FewshotSampler>();
+  private readonly sources = new Map<string, TaskSource>();
+  private readonly suite: BuiltinSuite | null;
   private readonly loader: DatasetLoader;
 
   constructor(
@@ -62,9 +73,12 @@ export class TaskRegistry {
   ) {
     this.functions = registerBuiltinFunctions(opts.functions ?? new FunctionRegistry());
     this.loader = new DatasetLoader({ dataDir, openS3: opts.openS3, cache: opts.cache, fetch: opts.fetch });
-    if (opts.builtins !== false) {
-      for (const c of BUILTIN_TASKS) this.add(c, 'builtin', {});
-      for (const g of BUILTIN_GROUPS) this.addGroup(g, 'builtin', {});
+    this.suite = opts.builtins === false ? null : builtinSuite(opts.builtinsDir);
+    // The suite goes through the same validation and compiler as a task posted to the API.
+    for (const e of this.suite?.entries ?? []) {
+      const ro = { source: `tasks/${e.file.path}`, lines: e.lines };
+      const name = e.kind === 'task' ? this.add(e.config as TaskConfig, 'builtin', ro).name : this.addGroup(e.config as GroupConfig, 'builtin', ro).name;
+      this.sources.set(name, { yaml: e.file.text, file: e.file.path });
     }
   }
 
@@ -116,6 +130,11 @@ export class TaskRegistry {
     const out: string[] = [];
     for (const child of g!.def.tasks) for (const t of this.expand(child)) if (!out.includes(t)) out.push(t);
     return out;
+  }
+
+  /** The YAML a task or group was defined by: its built-in file, or the text registered. */
+  source(name: string): TaskSource | null {
+    return this.sources.get(name) ?? null;
   }
 
   /** Direct parent groups of a task or group. */
@@ -176,6 +195,7 @@ export class TaskRegistry {
       }
       throw err;
     }
+    for (const a of added) this.sources.set(a.name, { yaml: text });
     return { tasks, groups };
   }
 
@@ -186,6 +206,7 @@ export class TaskRegistry {
     if (t.origin === 'builtin') throw new DomainException(ErrorCode.Conflict, `benchmark ${name} is built in and cannot be removed`, { benchmark: name });
     this.tasks.delete(name);
     this.groups.delete(name);
+    this.sources.delete(name);
     this.forget(name);
   }
 
@@ -206,17 +227,25 @@ export class TaskRegistry {
     validateTaskConfig(config, { lines: opts.lines, source: opts.source });
     let resolved = config;
     if (config.include !== undefined) {
-      const base = this.tasks.get(config.include);
-      if (!base) {
-        throw taskError({ task: config.task, field: 'include', line: opts.lines?.get('include'), source: opts.source }, `includes "${config.include}", which is not a registered task`);
-      }
       const { include: _drop, ...own } = config;
       void _drop;
-      resolved = { ...base.def.config, ...own };
-      delete resolved.task_alias;
-      if (own.task_alias) resolved.task_alias = own.task_alias;
+      const template = this.suite?.templates.get(config.include);
+      const base = template ? null : this.tasks.get(config.include) ?? this.tasks.get(this.suite?.taskFiles.get(config.include) ?? '');
+      if (!template && !base) {
+        throw taskError(
+          { task: config.task, field: 'include', line: opts.lines?.get('include'), source: opts.source },
+          `includes "${config.include}", which is neither a registered task nor a built-in template or task file`,
+        );
+      }
+      resolved = { ...(template ?? base!.def.config), ...own } as TaskConfig;
+      if (base) {
+        // A task's alias is its own: an included task's alias does not carry over.
+        delete resolved.task_alias;
+        if (own.task_alias) resolved.task_alias = own.task_alias;
+      }
     }
     if (origin === 'yaml') this.checkReplace(config.task, opts, 'task');
+    else if (this.tasks.has(config.task)) throw taskError({ task: config.task, field: 'task', source: opts.source }, 'is defined by two built-in files');
     const def = compileTask(resolved, { functions: this.functions, lines: opts.lines, source: opts.source });
     this.tasks.set(def.name, { def, origin });
     this.forget(def.name);

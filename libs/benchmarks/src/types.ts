@@ -5,7 +5,7 @@ export type Doc = Record<string, unknown>;
 export type OutputType = 'multiple_choice' | 'generate_until' | 'loglikelihood' | 'loglikelihood_rolling';
 export const OUTPUT_TYPES: readonly OutputType[] = ['multiple_choice', 'generate_until', 'loglikelihood', 'loglikelihood_rolling'];
 
-export type DatasetFormat = 'jsonl' | 'json' | 'csv' | 'parquet' | 'text' | 'hellaswag-txt';
+export type DatasetFormat = 'jsonl' | 'json' | 'csv' | 'parquet' | 'text' | 'hellaswag-txt' | 'xml';
 
 /**
  * One data file: `path` is relative to the data dir unless it is absolute or a URL
@@ -82,7 +82,7 @@ export interface DatasetKwargs {
   data_files?: string | string[] | Record<string, string | string[]>;
   /** Override of the format inferred from dataset_path or the file extension. */
   format?: DatasetFormat;
-  /** json: the key holding the list of records when the file is one JSON object. */
+  /** json: the key holding the list of records when the file is one JSON object; xml: the element that is one document. */
   field?: string;
   /** csv: infer int/float columns like pandas (default true). */
   infer_types?: boolean;
@@ -95,6 +95,11 @@ export interface DatasetKwargs {
   sha256?: string | Record<string, string>;
   /** Hugging Face revision for hf:// sources (default "main"). */
   revision?: string;
+  /**
+   * split → {column: file}: a text file of one value a line, zipped onto the split's documents in
+   * order as that (string) column, as Hugging Face builders zip a labels file (PIQA's valid-labels.lst).
+   */
+  line_columns?: Record<string, Record<string, string>>;
 }
 
 /** lm-evaluation-harness's TaskConfig vocabulary (lm_eval/config/task.py), plus `densebench`. */

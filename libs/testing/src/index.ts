@@ -3,3 +3,4 @@ export * from './wait';
 export * from './worker-process';
 export * from './test-apps';
 export * from './fixtures';
+export * from './runs';

@@ -1,5 +1,6 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { invalidInput, notFound } from '@app/contracts';
 import { BenchmarkCatalog } from './benchmark-catalog.service';
 
@@ -14,13 +15,25 @@ export class BenchmarksController {
     return this.catalog.registry.describe();
   }
 
+  /**
+   * One task or group: its settings and the YAML that defines it (`yaml`; for built-ins the file in
+   * libs/benchmarks/tasks). With `Accept: application/yaml` or `?format=yaml`, the YAML text itself:
+   * copy it, change the task name and what else, and POST it back as a new task.
+   */
   @Get(':name')
-  async get(@Param('name') name: string): Promise<unknown> {
+  @ApiProduces('application/json', 'application/yaml')
+  @ApiQuery({ name: 'format', required: false, enum: ['json', 'yaml'] })
+  async get(@Param('name') name: string, @Headers('accept') accept: string | undefined, @Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response): Promise<unknown> {
     await this.catalog.ensureKnown([name]);
     const all = this.catalog.registry.describe();
     const found = [...all.tasks, ...all.groups].find((t) => t.name === name);
     if (!found) throw notFound('benchmark', name);
-    return found;
+    const source = this.catalog.registry.source(name);
+    if (format === 'yaml' || (format === undefined && /\b(application|text)\/(x-)?yaml\b/.test(accept ?? ''))) {
+      res.type('application/yaml');
+      return source?.yaml ?? '';
+    }
+    return { ...found, yaml: source?.yaml ?? null, file: source?.file ?? null };
   }
 
   /**

@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { parse } from 'yaml';
 import { sha256 } from '../hashing';
 import { TaskRegistry } from '../registry';
-import { truthfulqaMc1Config } from '../tasks/truthfulqa';
 import { DATA_DIR } from './data-dir';
 
 /**
@@ -154,7 +153,7 @@ describe('prompts match lm-evaluation-harness byte for byte', () => {
       "  '%}\\",
       "  {{prompt_qa + '\\n\\nQ: ' + question + '\\nA:'}}\"",
     ].join('\n');
-    expect((parse(yaml) as { doc_to_text: string }).doc_to_text).toBe(truthfulqaMc1Config.doc_to_text);
+    expect((parse(yaml) as { doc_to_text: string }).doc_to_text).toBe(registry.get('truthfulqa_mc1').config.doc_to_text);
   });
 
   it('mbpp doc 0: 3-shot with tasks 2, 3, 4, code + "\\n[DONE]" targets, no target delimiter', async () => {

@@ -164,7 +164,7 @@ metric_list:
       expect((await errorOf(() => r.registerYaml(baseYaml('process_docs: !function utils.process_docs\n')))).message).toContain('ambiguous, use one of: hellaswag.process_docs');
       expect((await errorOf(() => r.registerYaml(baseYaml('filter_list:\n  - name: f\n    filter: [{function: regexx}]\n')))).message).toContain('field "filter_list[0].filter[0].function" (yaml line 13): unknown filter "regexx"');
       expect((await errorOf(() => r.registerYaml(baseYaml('metric_list:\n  - metric: bits_per_byte\n')))).message).toContain('metric bits_per_byte does not apply to output type multiple_choice');
-      expect((await errorOf(() => r.registerYaml('task: t2\ninclude: no_such_task\n'))).message).toBe('task "t2", field "include" (yaml line 2): includes "no_such_task", which is not a registered task');
+      expect((await errorOf(() => r.registerYaml('task: t2\ninclude: no_such_task\n'))).message).toBe('task "t2", field "include" (yaml line 2): includes "no_such_task", which is neither a registered task nor a built-in template or task file');
       const taken = await errorOf(() => r.registerYaml(baseYaml().replace('task: my_qa', 'task: gsm8k')));
       expect(taken.code).toBe(ErrorCode.Conflict);
       expect(taken.message).toContain('already registered (built in)');

@@ -73,7 +73,7 @@ const UNSUPPORTED: Record<string, string> = {
 
 const DATASET_KWARGS: Record<string, Check> = {
   data_files: (v) => (strOrList(v) === null || (obj(v) === null && Object.values(v as object).every((x) => strOrList(x) === null)) ? null : 'must be a path, a list of paths, or split → path(s)'),
-  format: (v) => (['jsonl', 'json', 'csv', 'parquet', 'text', 'hellaswag-txt'].includes(v as string) ? null : 'must be one of jsonl, json, csv, parquet, text, hellaswag-txt'),
+  format: (v) => (['jsonl', 'json', 'csv', 'parquet', 'text', 'hellaswag-txt', 'xml'].includes(v as string) ? null : 'must be one of jsonl, json, csv, parquet, text, hellaswag-txt, xml'),
   field: str,
   infer_types: bool,
   delimiter: str,
@@ -82,6 +82,7 @@ const DATASET_KWARGS: Record<string, Check> = {
   sha256: anyOf(str, strRecord),
   revision: str,
   trust_remote_code: bool,
+  line_columns: (v) => (obj(v) === null && Object.values(v as object).every((x) => strRecord(x) === null) ? null : 'must map a split to {column: file}'),
 };
 
 const FEWSHOT_CONFIG: Record<string, Check> = {

@@ -81,8 +81,23 @@ export class DatasetLoader {
     const explicit: DatasetFormat | undefined = kwargs.format ?? (config.dataset_path === 'hellaswag_text' ? 'hellaswag-txt' : undefined);
     const pin = pinFor(kwargs, split, uris.length);
     const parts = await Promise.all(uris.map((uri) => this.loadFile(uri, config.dataset_path, explicit, kwargs, pin)));
-    const docs = parts.flatMap((p) => p.docs);
+    let docs = parts.flatMap((p) => p.docs);
     const files = parts.map((p) => p.file);
+    const columns = Object.entries(kwargs.line_columns?.[split] ?? {});
+    if (columns.length) {
+      docs = docs.map((d) => ({ ...d }));
+      for (const [column, uri] of columns) {
+        const lines = await this.loadFile(uri, undefined, 'text', {});
+        if (lines.docs.length !== docs.length) {
+          throw new DomainException(ErrorCode.InvalidInput, `task "${config.task}": ${uri} has ${lines.docs.length} lines for the ${docs.length} documents of split "${split}" (dataset_kwargs.line_columns)`, {
+            task: config.task,
+            field: 'dataset_kwargs.line_columns',
+          });
+        }
+        lines.docs.forEach((l, i) => (docs[i][column] = l.text));
+        files.push(lines.file);
+      }
+    }
     return {
       split,
       docs,

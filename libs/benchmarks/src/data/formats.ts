@@ -3,6 +3,7 @@ import { promisify } from 'node:util';
 import { DomainException, ErrorCode } from '@app/contracts';
 import type { DatasetFormat, DatasetKwargs, Doc } from '../types';
 import { bunzip2 } from './bzip2';
+import { parseXmlDocs } from './xml';
 
 const gunzipAsync = promisify(gunzip);
 
@@ -44,6 +45,7 @@ export function inferFormat(file: string, datasetPath: string | undefined, expli
   if (/\.(csv|tsv)$/.test(name)) return 'csv';
   if (name.endsWith('.parquet')) return 'parquet';
   if (name.endsWith('.txt')) return 'text';
+  if (name.endsWith('.xml')) return 'xml';
   if (datasetPath === 'json') return 'json';
   if (datasetPath === 'csv') return 'csv';
   if (datasetPath === 'parquet') return 'parquet';
@@ -197,6 +199,7 @@ function normalizeParquet(v: unknown): unknown {
 export async function decodeDocs(raw: Buffer, file: string, format: DatasetFormat, kwargs: DatasetKwargs = {}): Promise<Doc[]> {
   const bytes = await decompress(raw, file);
   if (format === 'parquet') return parseParquet(bytes, file);
+  if (format === 'xml') return parseXmlDocs(bytes, file, kwargs.field);
   const text = bytes.toString('utf8');
   if (text.includes('\uFFFD') && !Buffer.from(text, 'utf8').equals(bytes)) throw invalid(file, 'is not valid UTF-8 text (corrupt, or a binary file)');
   switch (format) {
@@ -211,4 +214,5 @@ export async function decodeDocs(raw: Buffer, file: string, format: DatasetForma
     case 'hellaswag-txt':
       return parseHellaswagText(text, file);
   }
+  throw invalid(file, `unknown format ${String(format)}`);
 }

@@ -3,6 +3,8 @@ import { truthfulqaMc2 } from '../metrics/multiple-choice';
 import { pyFindall, pySub } from '../python/regex';
 import { pyCapitalize, pyStrip } from '../python/str';
 import type { Doc } from '../types';
+import { logiqaDocToTarget, logiqaDocToText, logiqaProcessDocs } from './logiqa';
+import { winograndeDocToChoice, winograndeDocToTarget, winograndeDocToText, winograndeProcessDocs, wsc273ProcessDocs } from './winograd';
 
 /** lm-eval tasks/hellaswag/utils.py preprocess(). */
 export function hellaswagPreprocess(text: string): string {
@@ -88,6 +90,15 @@ export function truthfulqaProcessDocs(docs: Doc[]): Doc[] {
   });
 }
 
+/** PIQA rows (valid.jsonl + the label zipped from valid-labels.lst) → the HF piqa shape {goal, sol1, sol2, label}. */
+export function piqaProcessDocs(docs: Doc[]): Doc[] {
+  return docs.map((d) => {
+    const label = Number(d.label);
+    if (!Number.isInteger(label)) throw new Error(`label must be an integer, got ${JSON.stringify(d.label)} (is dataset_kwargs.line_columns set?)`);
+    return { goal: d.goal, sol1: d.sol1, sol2: d.sol2, label };
+  });
+}
+
 /** MBPP "full" splits by task id, as the HF dataset has them; "prompt_fewshot" = tasks 2, 3, 4 (lm-eval's few-shot). */
 const MBPP_SPLITS: Record<string, (id: number) => boolean> = {
   prompt: (id) => id >= 1 && id <= 10,
@@ -126,6 +137,15 @@ export function registerBuiltinFunctions(fns: FunctionRegistry): FunctionRegistr
     .register('process_docs', 'mmlu.process_docs', (docs) => mmluProcessDocs(docs))
     .register('process_docs', 'truthfulqa.process_docs_mc', (docs) => truthfulqaProcessDocs(docs))
     .register('process_docs', 'mbpp.process_docs', (docs, ctx) => mbppProcessDocs(docs, ctx.split))
+    .register('process_docs', 'piqa.process_docs', (docs) => piqaProcessDocs(docs))
+    .register('process_docs', 'winogrande.process_docs', (docs) => winograndeProcessDocs(docs))
+    .register('doc', 'preprocess_winogrande.doc_to_text', (doc) => winograndeDocToText(doc))
+    .register('doc', 'preprocess_winogrande.doc_to_target', (doc) => winograndeDocToTarget(doc))
+    .register('doc', 'preprocess_winogrande.doc_to_choice', (doc) => winograndeDocToChoice(doc))
+    .register('process_docs', 'utils_logiqa.process_docs', (docs) => logiqaProcessDocs(docs))
+    .register('doc', 'utils_logiqa.doc_to_text', (doc) => logiqaDocToText(doc))
+    .register('doc', 'utils_logiqa.doc_to_target', (doc) => logiqaDocToTarget(doc))
+    .register('process_docs', 'wsc273.process_docs', (docs) => wsc273ProcessDocs(docs))
     .register('process_results', 'truthfulqa.process_results_mc2', (doc, results) => {
       const lls = (results as Array<[number, boolean]>).map((r) => r[0]);
       return { acc: truthfulqaMc2(lls, (doc.mc2_targets as { labels: number[] }).labels) };
