@@ -5,6 +5,11 @@
 export enum UndefinedReason {
   /** S ≤ d: at or below the sigmoid's lower asymptote (chance level); the inverse has no solution. */
   ScoreAtOrBelowChance = 'SCORE_AT_OR_BELOW_CHANCE',
+  /**
+   * S − d < 2 standard errors of S: the score is not distinguishable from the chance level, and the inverse, though
+   * it exists, would turn sampling noise into any effective size at all.
+   */
+  ScoreWithinNoiseOfChance = 'SCORE_WITHIN_NOISE_OF_CHANCE',
   /** S ≥ c + d: at or above the sigmoid's upper asymptote; the inverse has no solution. */
   ScoreAtOrAboveCeiling = 'SCORE_AT_OR_ABOVE_CEILING',
   /** L̂ − b·D0^−β ≤ 0: no reference model trained on D0 tokens reaches that loss at any size. */

@@ -7,8 +7,8 @@ export interface DensitySubject {
   modelId: string;
   runId: string | null;
   params: number;
-  /** Benchmark → score (in the fit's metric) and where it came from ('run:<id>', 'import:<id>'). */
-  scores: Record<string, { score: number; source: string }>;
+  /** Benchmark → score (in the fit's metric), its standard error when known, and where it came from ('run:<id>', 'import:<id>'). */
+  scores: Record<string, { score: number; source: string; stderr?: number | null }>;
 }
 
 export interface FitVersionRef {
@@ -74,7 +74,8 @@ function toRow(version: FitVersionRef, subject: DensitySubject, b: BenchmarkDens
  */
 export function densityRows(version: FitVersionRef, calibration: ReferenceCalibration, subject: DensitySubject): DensityRow[] {
   const scores = Object.fromEntries(Object.entries(subject.scores).map(([b, s]) => [b, s.score]));
-  const report = estimateModelDensity(calibration, { id: subject.subjectId, params: subject.params, scores });
+  const stderrs = Object.fromEntries(Object.entries(subject.scores).map(([b, s]) => [b, s.stderr ?? null]));
+  const report = estimateModelDensity(calibration, { id: subject.subjectId, params: subject.params, scores, stderrs });
   const rows = report.perBenchmark.map((b) => toRow(version, subject, b, version.metrics[b.benchmark] ?? null, subject.scores[b.benchmark]?.source ?? null));
   const sources = new Set(calibration.average.benchmarks.map((b) => subject.scores[b]?.source).filter((s): s is string => !!s));
   const headlineSource = sources.size === 1 ? [...sources][0] : sources.size > 1 ? 'mixed' : null;

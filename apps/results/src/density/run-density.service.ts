@@ -96,7 +96,7 @@ export class RunDensityService {
     for (const b of input.benchmarks) {
       const key = benchmarkKey(b.name, b.numFewshot);
       const m = b.metrics[metrics[key]];
-      if (m && Number.isFinite(m.value)) scores[key] = { score: m.value, source: `run:${input.runId}` };
+      if (m && Number.isFinite(m.value)) scores[key] = { score: m.value, source: `run:${input.runId}`, stderr: m.stderr };
     }
     return { kind: 'run', subjectId: input.runId, modelId: input.model.id, runId: input.runId, params: input.model.paramsTotal, scores };
   }

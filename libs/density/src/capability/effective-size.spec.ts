@@ -109,3 +109,19 @@ describe('the reason a score has no density names the range that has one', () =>
     expect(0.94999).toBeGreaterThan(0.25 + 0.7 / (1 + Math.exp(20 * (20 * 5e12 ** -0.25 - 0.5))));
   });
 });
+
+describe('scores within noise of chance', () => {
+  const curves = { loss: { params: TRUE_LOSS }, performance: { params: TRUE_PERF } };
+  it('has no density when S − d is under 2 standard errors, and one when it is over', () => {
+    // d = 0.25: 0.30 ± 0.03 is 1.67 standard errors above chance; 0.30 ± 0.02 is 2.5.
+    expect(estimateDensity(curves, 0.3, 1e8, 5e12, 0.03)).toMatchObject({
+      defined: false,
+      reason: UndefinedReason.ScoreWithinNoiseOfChance,
+      message: expect.stringMatching(/^score 0\.3 ± 0\.03 is within 2 standard errors of the chance level d = 0\.25; densities exist for scores in \(0\.25, /),
+    });
+    expect(estimateDensity(curves, 0.3, 1e8, 5e12, 0.02)).toEqual(estimateDensity(curves, 0.3, 1e8, 5e12));
+    expect(estimateDensity(curves, 0.3, 1e8, 5e12, null).defined).toBe(true);
+    // at or below chance keeps the more specific reason
+    expect(estimateDensity(curves, 0.24, 1e8, 5e12, 0.03)).toMatchObject({ reason: UndefinedReason.ScoreAtOrBelowChance });
+  });
+});

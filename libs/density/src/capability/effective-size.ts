@@ -52,14 +52,29 @@ export function effectiveParamsForLoss(
   return definedOutcome({ effectiveParams });
 }
 
+/** A score closer to the chance level than this many of its standard errors has no density (SCORE_WITHIN_NOISE_OF_CHANCE). */
+export const CHANCE_MARGIN_STDERRS = 2;
+
 /**
  * Capability density of one model on one benchmark: S → L̂ (Eq. 4 left, inverse of Eq. 3) → N̂ (Eq. 4 right,
  * inverse of Eq. 2 at D = D0) → ρ = N̂/N (Eq. 1). Scores outside the sigmoid's open range, or an unreachable
- * L̂, give a typed undefined result, never a number.
+ * L̂, give a typed undefined result, never a number. With the score's standard error, a score within
+ * CHANCE_MARGIN_STDERRS of the chance level has none either: near d the inverse is so steep that noise decides N̂.
  */
-export function estimateDensity(curves: TwoStepCurves, score: number, params: number, d0Tokens: number): Outcome<EffectiveSize> {
+export function estimateDensity(
+  curves: TwoStepCurves,
+  score: number,
+  params: number,
+  d0Tokens: number,
+  scoreStderr?: number | null,
+): Outcome<EffectiveSize> {
   if (!(params > 0) || !Number.isFinite(params)) {
     return undefinedOutcome(UndefinedReason.MissingParameterCount, `parameter count ${params} is not a positive number`);
+  }
+  const chance = curves.performance.params.d; // the lower asymptote (c > 0 by convention)
+  if (typeof scoreStderr === 'number' && scoreStderr > 0 && score > chance && score - chance < CHANCE_MARGIN_STDERRS * scoreStderr) {
+    const margin = `score ${short(score)} ± ${short(scoreStderr)} is within ${CHANCE_MARGIN_STDERRS} standard errors of the chance level d = ${short(chance)}`;
+    return withScoreRange(undefinedOutcome(UndefinedReason.ScoreWithinNoiseOfChance, margin), curves, d0Tokens);
   }
   const lossHat = lossForScore(curves.performance, score);
   if (!lossHat.defined) return withScoreRange(lossHat, curves, d0Tokens);

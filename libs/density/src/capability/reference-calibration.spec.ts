@@ -66,3 +66,20 @@ describe('reference calibration over several benchmarks', () => {
     expect(() => calibrateReference({ ...syntheticFamily(), d0Tokens: -1 })).toThrow(expect.objectContaining({ code: DensityErrorCode.InvalidInput }));
   });
 });
+
+describe('the AVERAGE of scores with standard errors', () => {
+  it('pools them as the mean of independent scores: √(Σ se²) / k', () => {
+    const calibration = calibrateReference(syntheticFamily({ benchmarks: twoBenchmarks }));
+    // Both scores 0.035 above the AVERAGE curve's chance level d. Pooled se = √(se² + se²)/2 = se/√2:
+    // se 0.02 → 0.01414 (2.47 standard errors above d: a density); se 0.03 → 0.02121 (1.65: none).
+    const d = calibration.average.performance.params.d;
+    const near = { id: 'near', params: 1e8, scores: { mmlu: d + 0.035, bbh: d + 0.035 } };
+    expect(estimateModelDensity(calibration, { ...near, stderrs: { mmlu: 0.02, bbh: 0.02 } }).headline.estimate.defined).toBe(true);
+    expect(estimateModelDensity(calibration, { ...near, stderrs: { mmlu: 0.03, bbh: 0.03 } }).headline.estimate).toMatchObject({
+      defined: false,
+      reason: UndefinedReason.ScoreWithinNoiseOfChance,
+    });
+    // one benchmark without a standard error: no pooled one, no check
+    expect(estimateModelDensity(calibration, { ...near, stderrs: { mmlu: 0.03 } }).headline.estimate.defined).toBe(true);
+  });
+});

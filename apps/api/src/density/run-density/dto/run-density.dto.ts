@@ -9,7 +9,7 @@ export class DensityFigureDto {
   @ApiPropertyOptional({ nullable: true, description: 'L̂(S), Eq. 4 left' }) lossHat!: number | null;
   @ApiPropertyOptional({ nullable: true, description: 'N̂(S), Eq. 4 right' }) effectiveParams!: number | null;
   @ApiPropertyOptional({ nullable: true, description: 'ρ = N̂/N' }) density!: number | null;
-  @ApiPropertyOptional({ nullable: true, description: 'SCORE_AT_OR_BELOW_CHANCE, SCORE_AT_OR_ABOVE_CEILING, LOSS_UNREACHABLE_AT_D0, MISSING_SCORE, …' })
+  @ApiPropertyOptional({ nullable: true, description: 'SCORE_AT_OR_BELOW_CHANCE, SCORE_WITHIN_NOISE_OF_CHANCE (less than 2 standard errors above it), SCORE_AT_OR_ABOVE_CEILING, LOSS_UNREACHABLE_AT_D0, MISSING_SCORE, …' })
   undefinedReason!: string | null;
   @ApiPropertyOptional({ nullable: true }) message!: string | null;
   @ApiPropertyOptional({ nullable: true }) extrapolated!: { params: boolean; loss: boolean } | null;
