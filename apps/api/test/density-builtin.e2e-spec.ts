@@ -121,6 +121,7 @@ describe('the built-in Pythia reference (results service install → API → a r
     const arc = against.benchmarks.find((b: { benchmark: string }) => b.benchmark === 'arc_easy');
     expect(arc).toMatchObject({ metric: 'acc_norm', params: 292800, validation: { validated: true } });
     expect(arc.score).toBeCloseTo(run.benchmarks[0].metrics.acc_norm.value, 12);
+    expect(against.benchmarks.find((b: { benchmark: string }) => b.benchmark === 'mmlu@5-shot')).toMatchObject({ score: null, validation: { validated: false } });
     if (arc.density === null) {
       expect(['SCORE_AT_OR_BELOW_CHANCE', 'SCORE_WITHIN_NOISE_OF_CHANCE']).toContain(arc.undefinedReason);
       expect(arc.message).toMatch(/the reference's own scores span 0\.\d+–0\.\d+; densities exist for scores in \(0\.\d+, /);
