@@ -4,14 +4,13 @@ import { text } from 'express';
 import {
   DensityFitVersionEntity, DensityImportEntity, DensityReferenceEntity, DensityReferenceMemberEntity, DensityReportEntity,
 } from '@app/database';
+import { ReferenceFitsModule } from '@app/reference-fits';
 import { ModelsModule } from '../models/models.module';
-import { DensityJobsService } from './density-jobs.service';
 import { ImportsController } from './imports/imports.controller';
 import { ImportsService } from './imports/imports.service';
 import { LeaderboardController } from './leaderboard/leaderboard.controller';
 import { LeaderboardService } from './leaderboard/leaderboard.service';
 import { TrendService } from './leaderboard/trend.service';
-import { FitDataService } from './references/fit-data.service';
 import { ReferenceFitService } from './references/reference-fit.service';
 import { ReferencesController } from './references/references.controller';
 import { ReferencesService } from './references/references.service';
@@ -28,10 +27,11 @@ import { ReportsService } from './reports/reports.service';
   imports: [
     TypeOrmModule.forFeature([DensityReferenceEntity, DensityReferenceMemberEntity, DensityFitVersionEntity, DensityImportEntity, DensityReportEntity]),
     ModelsModule,
+    ReferenceFitsModule,
   ],
   controllers: [ReferencesController, ImportsController, LeaderboardController, ReportsController],
   providers: [
-    ReferencesService, FitDataService, ReferenceFitService, DensityJobsService, ImportsService, LeaderboardService, TrendService,
+    ReferencesService, ReferenceFitService, ImportsService, LeaderboardService, TrendService,
     ChartRendererService, ReportsService,
   ],
 })

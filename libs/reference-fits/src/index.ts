@@ -1,0 +1,8 @@
+// @app/reference-fits — fitting reference families from what Postgres holds (the API's POST …/fit and the results
+// service's calibrations): data points, fit versions, the densities' recompute.
+export * from './reference-fits.module';
+export * from './fit-data.service';
+export * from './fit-version-writer.service';
+export * from './density-jobs.service';
+export * from './reference-members';
+export * from './primary-metric';
