@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, FindOptionsWhere, Repository } from 'typeorm';
+import { DataSource, FindOptionsWhere, In, Repository } from 'typeorm';
 import { BackendKind, DomainException, ErrorCode, invalidInput, notFound, ReplayBackendSpec, RunStatus, ShardStatus } from '@app/contracts';
 import { ModelEntity, RunEntity, ShardEntity } from '@app/database';
 import { BenchmarkCatalog } from '../benchmarks/benchmark-catalog.service';
@@ -74,6 +74,12 @@ export class RunsService {
       await this.runs.update(run.id, { status: RunStatus.Failed, error: `queue unavailable: ${(err as Error).message}`, finishedAt: new Date() });
       throw new DomainException(ErrorCode.Transient, `the queue is unavailable; run ${run.id} was not started`);
     }
+  }
+
+  /** Fails written runs that were never enqueued (the queue failed while their batch was being started). */
+  async failUnstarted(runIds: string[], reason: string): Promise<void> {
+    if (runIds.length === 0) return;
+    await this.runs.update({ id: In(runIds), status: RunStatus.Queued }, { status: RunStatus.Failed, error: reason, finishedAt: new Date() });
   }
 
   async get(id: string): Promise<RunEntity & { model?: { name: string } }> {
