@@ -1,13 +1,23 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
+import { execFile } from 'node:child_process';
+import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { REPO_ROOT, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 import { ResultsModule } from '../../results/src/results.module';
 import { CalibrationFamilies, GGUF, givenMembers } from './calibration-family';
 
 const ARC = { benchmarks: [{ name: 'arc_easy', limit: 20 }], pool: 'cpu', shardSize: 10 };
+
+/** The built CLI (bin/densebench.js), its exit code and output. */
+const cli = (args: string[]): Promise<{ code: number; out: string }> =>
+  new Promise((resolve) => {
+    execFile(process.execPath, [join(REPO_ROOT, 'bin', 'densebench.js'), ...args], { timeout: 240_000 }, (err, stdout, stderr) =>
+      resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
+    );
+  });
 
 describe('calibrating a reference family by running its members (REST → worker process → results → fit version)', () => {
   let app: INestApplication;
@@ -145,5 +155,24 @@ describe('calibrating a reference family by running its members (REST → worker
     const fetched = (await http.get(`/v1/density/calibrations/${submitted.body.id}`).expect(200)).body;
     expect(fetched).toMatchObject({ status: 'failed', error: body.error });
     await http.get('/v1/density/calibrations/00000000-0000-0000-0000-000000000000').expect(404);
+  });
+
+  it('the CLI lists the families and calibrates one, printing the runs and the fit\'s quality, or the reason with exit code 1', async () => {
+    const listed = await cli(['references', 'list', '--api', url]);
+    expect(listed.code).toBe(0);
+    expect(listed.out).toMatch(/^calibrated +[0-9a-f-]{36} +v1 densing-law-two-step$/m);
+
+    const ok = await cli(['references', 'calibrate', 'calibrated', '--benchmark', 'arc_easy:20', '--shard-size', '10', '--watch', '--api', url]);
+    expect(ok.out).toMatch(/^calibration [0-9a-f-]{36} of "calibrated" on arc_easy \(pool cpu\): 2 run\(s\), running$/m);
+    expect(ok.out).toMatch(/^ {2}calibrated-tiny-random +run [0-9a-f-]{36} +20 samples$/m);
+    expect(ok.out).toContain('not run (their numbers are given): calibrated-given-0, calibrated-given-1, calibrated-given-2, calibrated-given-3');
+    expect(ok.out).toMatch(/succeeded — "calibrated" fit version 2 \(densing-law-two-step\)\n {2}arc_easy +loss curve \(Eq\. 2\) R² -?\d\.\d{3} \(n=6/);
+    expect(ok.code).toBe(0);
+
+    const failed = await cli(['references', 'calibrate', 'broken-member', '--benchmark', 'arc_easy:20', '--watch', '--api', url]);
+    expect(failed.out).toMatch(/failed \(run_failed\): run [0-9a-f-]{36} of broken-member-missing failed: /);
+    expect(failed.code).toBe(1);
+    const unknown = await cli(['references', 'calibrate', 'no-such-family', '--benchmark', 'arc_easy', '--api', url]);
+    expect(unknown).toMatchObject({ code: 1, out: expect.stringContaining('no reference family "no-such-family"') });
   });
 });

@@ -21,7 +21,7 @@ function member(name: string, over: { role?: string; params?: number; tokens?: n
     },
   } as unknown as MemberWithModel;
 }
-const runnable = (m: MemberWithModel['model']) => m.backend.kind !== 'imported';
+const runnable = (m: MemberWithModel['model']) => (m.backend.kind as string) !== 'imported';
 const given = (loss: number, score?: number) => ({ arc_easy: { loss, ...(score === undefined ? {} : { score }) } });
 const refusal = (fn: () => unknown): Error => {
   try {
