@@ -1,5 +1,10 @@
+import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
-import { waitFor } from '@app/testing';
+import { DataSource } from 'typeorm';
+import { startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { AppModule } from '../src/app.module';
+import { configureApp } from '../src/bootstrap';
+import { ResultsModule } from '../../results/src/results.module';
 
 /*
  * Reference families for the calibration e2e tests: members whose numbers are given (exact points of known curves,
@@ -71,4 +76,50 @@ export class CalibrationFamilies {
 export function givenMembers(prefix: string, count: number): MemberSpec[] {
   const grid: Array<[number, number]> = [[1e7, 2e9], [3e7, 3e9], [1e8, 2e10], [3e8, 2e10], [1e9, 3e11]];
   return grid.slice(0, count).map(([params, tokens], i) => ({ name: `${prefix}-given-${i}`, params, tokens }));
+}
+
+/** The API and the results service in this process, one real worker process, emptied tables; restartable results. */
+export class CalibrationStack {
+  app!: INestApplication;
+  url!: string;
+  db!: DataSource;
+  http!: ReturnType<typeof request>;
+  families!: CalibrationFamilies;
+  results?: INestApplicationContext;
+  private worker?: WorkerProcess;
+
+  async start(workerName: string): Promise<void> {
+    ({ app: this.app, url: this.url, db: this.db } = await startApi(AppModule, configureApp));
+    await truncateAll(this.db);
+    await this.truncateDensity();
+    await this.startResults();
+    this.http = request(this.app.getHttpServer());
+    this.families = new CalibrationFamilies(this.http);
+    this.worker = new WorkerProcess(workerName, this.url);
+    await waitFor(async () => ((await this.http.get('/v1/workers?status=active').expect(200)).body.length >= 1 ? true : undefined), 'the worker to register');
+  }
+
+  async startResults(): Promise<void> {
+    this.results = await startResults(ResultsModule);
+  }
+
+  async stopResults(): Promise<void> {
+    await this.results?.close();
+    this.results = undefined;
+  }
+
+  async count(table: string): Promise<number> {
+    return (await this.db.query(`SELECT count(*)::int AS n FROM ${table}`))[0].n;
+  }
+
+  async stop(): Promise<void> {
+    await this.worker?.stop();
+    if (this.db) await this.truncateDensity();
+    await this.stopResults();
+    await this.app?.close();
+  }
+
+  private truncateDensity(): Promise<unknown> {
+    return this.db.query('TRUNCATE density_references, density_imports, density_reports, densities, run_efficiency RESTART IDENTITY CASCADE');
+  }
 }

@@ -1,78 +1,42 @@
 import { getQueueToken } from '@nestjs/bullmq';
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import request from 'supertest';
-import { DataSource } from 'typeorm';
 import { QueueName, jobIds } from '@app/queue';
-import { startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
-import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
-import { ResultsModule } from '../../results/src/results.module';
-import { CalibrationFamilies, GGUF, givenMembers } from './calibration-family';
+import { waitFor } from '@app/testing';
+import { CalibrationStack, GGUF, givenMembers } from './calibration-family';
 
 describe('calibrations survive a restart of the results service (real worker process, Redis, Postgres)', () => {
-  let app: INestApplication;
-  let url: string;
-  let db: DataSource;
-  let results: INestApplicationContext | undefined;
-  let http: ReturnType<typeof request>;
-  let families: CalibrationFamilies;
-  let worker: WorkerProcess | undefined;
-
-  const truncateDensity = () =>
-    db.query('TRUNCATE density_references, density_imports, density_reports, densities, run_efficiency RESTART IDENTITY CASCADE');
-  const restartResults = async () => {
-    await results?.close();
-    results = await startResults(ResultsModule);
-  };
-
-  beforeAll(async () => {
-    ({ app, url, db } = await startApi(AppModule, configureApp));
-    await truncateAll(db);
-    await truncateDensity();
-    results = await startResults(ResultsModule);
-    http = request(app.getHttpServer());
-    families = new CalibrationFamilies(http);
-    worker = new WorkerProcess('calibrate-restart-worker', url);
-    await waitFor(async () => ((await http.get('/v1/workers?status=active').expect(200)).body.length >= 1 ? true : undefined), 'the worker to register');
-  });
-
-  afterAll(async () => {
-    await worker?.stop();
-    if (db) await truncateDensity();
-    await results?.close();
-    await app?.close();
-  });
+  const stack = new CalibrationStack();
+  beforeAll(() => stack.start('calibrate-restart-worker'));
+  afterAll(() => stack.stop());
 
   it('completes a calibration whose runs finished while the results service was down', async () => {
-    const family = await families.create('restarted', [
+    const family = await stack.families.create('restarted', [
       ...givenMembers('restarted', 4),
       { name: 'restarted-tiny-random', params: 2e5, tokens: 1e7, path: GGUF.tinyRandom },
       { name: 'restarted-stories260K', params: 292_800, tokens: 1e8, path: GGUF.stories },
     ]);
-    const submitted = await families.calibrate(family, { benchmarks: [{ name: 'arc_easy', limit: 40 }], pool: 'cpu', shardSize: 10 }).expect(202);
-    await results!.close();
-    results = undefined;
+    const submitted = await stack.families.calibrate(family, { benchmarks: [{ name: 'arc_easy', limit: 40 }], pool: 'cpu', shardSize: 10 }).expect(202);
+    await stack.stopResults();
 
     // The worker runs every shard meanwhile; their ingestion (and each run's finalization) waits in Redis.
-    const shards: Array<{ id: string; ingested: boolean }> = await db.query(
+    const shards: Array<{ id: string; ingested: boolean }> = await stack.db.query(
       `SELECT s.id, s.ingested_at IS NOT NULL AS ingested FROM shards s JOIN density_calibration_runs cr ON cr.run_id = s.run_id WHERE cr.calibration_id = $1`,
       [submitted.body.id],
     );
     expect(shards).toHaveLength(8);
-    const queue = app.get<Queue>(getQueueToken(QueueName.Results));
+    const queue = stack.app.get<Queue>(getQueueToken(QueueName.Results));
     await waitFor(
       async () => ((await Promise.all(shards.map(async (s) => s.ingested || (await queue.getJob(jobIds.ingest(s.id))) !== undefined))).every(Boolean) ? true : undefined),
       'every shard to be run and handed to ingestion',
       180_000,
       300,
     );
-    const waiting = (await http.get(`/v1/density/calibrations/${submitted.body.id}`).expect(200)).body;
+    const waiting = (await stack.http.get(`/v1/density/calibrations/${submitted.body.id}`).expect(200)).body;
     expect(waiting.status).toBe('running');
     expect(waiting.runs.map((r: { status: string }) => r.status)).toEqual(['running', 'running']);
 
-    results = await startResults(ResultsModule);
-    const { body } = await families.untilEnded(submitted.body.id);
+    await stack.startResults();
+    const { body } = await stack.families.untilEnded(submitted.body.id);
     expect(body.error).toBeNull();
     expect(body).toMatchObject({ status: 'succeeded', fitVersion: { version: 1, method: 'densing-law-two-step' } });
     expect(body.runs.map((r: { status: string; progress: object }) => [r.status, r.progress])).toEqual([
@@ -84,28 +48,29 @@ describe('calibrations survive a restart of the results service (real worker pro
   it('at start, moves on a calibration whose runs ended without it being told', async () => {
     // Two members whose runs succeeded while no results service ran (or Redis lost the notice): written as they
     // would be, with the metrics a finished arc_easy run reports.
-    const family = await families.create('untold', [
+    const family = await stack.families.create('untold', [
       ...givenMembers('untold', 4),
       { name: 'untold-a', params: 2e5, tokens: 1e7, path: 'untold-a.gguf' },
       { name: 'untold-b', params: 292_800, tokens: 1e8, path: 'untold-b.gguf' },
     ]);
-    const [{ id: calibrationId }] = await db.query(
+    const [{ id: calibrationId }] = await stack.db.query(
       `INSERT INTO density_calibrations (reference_id, benchmarks, benchmark_keys, pool, seed) VALUES ($1, '[{"name":"arc_easy"}]', '{arc_easy}', 'cpu', 1) RETURNING id`,
       [family],
     );
     for (const [model, loss, acc] of [['untold-a', 9.5, 0.26], ['untold-b', 4.1, 0.28]] as const) {
-      const [{ id: runId }] = await db.query(
+      const [{ id: runId }] = await stack.db.query(
         `INSERT INTO runs (model_id, pool, seed, benchmarks, status, finished_at) SELECT id, 'cpu', 1, '[{"name":"arc_easy"}]', 'succeeded', now() FROM models WHERE name = $1 RETURNING id`,
         [model],
       );
       const metrics = { acc: { value: acc, stderr: 0.1, n: 20 }, cond_nll_per_token: { value: loss, stderr: 0.1, n: 20 } };
-      await db.query(`INSERT INTO run_benchmarks (run_id, name, total_samples, metrics) VALUES ($1, 'arc_easy', 20, $2)`, [runId, metrics]);
-      await db.query(`INSERT INTO density_calibration_runs (calibration_id, run_id) VALUES ($1, $2)`, [calibrationId, runId]);
+      await stack.db.query(`INSERT INTO run_benchmarks (run_id, name, total_samples, metrics) VALUES ($1, 'arc_easy', 20, $2)`, [runId, metrics]);
+      await stack.db.query(`INSERT INTO density_calibration_runs (calibration_id, run_id) VALUES ($1, $2)`, [calibrationId, runId]);
     }
-    await restartResults();
-    const { body } = await families.untilEnded(calibrationId, 60_000);
+    await stack.stopResults();
+    await stack.startResults();
+    const { body } = await stack.families.untilEnded(calibrationId, 60_000);
     expect(body).toMatchObject({ status: 'succeeded', error: null, fitVersion: { version: 1 } });
-    const version = (await http.get(`/v1/density/references/${family}/versions/1`).expect(200)).body;
+    const version = (await stack.http.get(`/v1/density/references/${family}/versions/1`).expect(200)).body;
     expect(version.dataPoints.find((p: { model: string }) => p.model === 'untold-b')).toMatchObject({ loss: 4.1, score: 0.28 });
   });
 });

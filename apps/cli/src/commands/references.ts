@@ -1,7 +1,7 @@
 import { Command } from 'commander';
-import { MultiBar, Presets } from 'cli-progress';
 import { DensebenchClient } from '../api-client';
 import { CALIBRATION_ENDED, CalibrationView, formatOutcome, formatSubmitted } from './calibration-lines';
+import { followWithBars } from './progress-bars';
 
 type Reference = { id: string; name: string; isDefault: boolean; builtin: string | null; latestVersion: number | null; method: string | null };
 
@@ -21,27 +21,17 @@ async function resolveReference(client: DensebenchClient, ref: string): Promise<
 }
 
 /** Follows a calibration with one progress bar per run until it succeeds or fails; returns the final view. */
-async function watchCalibration(client: DensebenchClient, id: string, intervalMs = 2000): Promise<CalibrationView> {
-  const bars = new MultiBar(
-    { format: ' {name} |{bar}| {value}/{total} samples | {status}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 10_000 },
-    Presets.shades_classic,
-  );
-  const byRun = new Map<string, ReturnType<MultiBar['create']>>();
-  try {
-    for (;;) {
-      const c = await client.get<CalibrationView>(`/v1/density/calibrations/${id}`);
+function watchCalibration(client: DensebenchClient, id: string, intervalMs = 2000): Promise<CalibrationView> {
+  return followWithBars(
+    () => client.get<CalibrationView>(`/v1/density/calibrations/${id}`),
+    (c) => {
       const width = Math.max(0, ...c.runs.map((r) => r.model.length));
-      for (const r of c.runs) {
-        let bar = byRun.get(r.runId);
-        if (!bar) byRun.set(r.runId, (bar = bars.create(r.progress.total, 0, { name: r.model.padEnd(width), status: r.status })));
-        bar.update(Math.min(r.progress.done, r.progress.total), { status: c.status === 'fitting' ? 'fitting the family' : r.status });
-      }
-      if (CALIBRATION_ENDED.includes(c.status)) return c;
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
-  } finally {
-    bars.stop();
-  }
+      const status = (s: string) => (c.status === 'fitting' ? 'fitting the family' : s);
+      return c.runs.map((r) => ({ key: r.runId, label: r.model.padEnd(width), done: r.progress.done, total: r.progress.total, status: status(r.status) }));
+    },
+    (c) => CALIBRATION_ENDED.includes(c.status),
+    { intervalMs, notTTYScheduleMs: 10_000 },
+  );
 }
 
 /** `densebench references list | calibrate`. */
