@@ -125,6 +125,20 @@ describe('calibrating a reference family by running its members (REST → worker
     await stack.http.get('/v1/density/calibrations/00000000-0000-0000-0000-000000000000').expect(404);
   });
 
+  it('fails when a member\'s run is cancelled, with that reason', async () => {
+    const family = await stack.families.create('cancelled-member', [
+      ...givenMembers('cancelled-member', 4),
+      { name: 'cancelled-member-tiny-random', params: 2e5, tokens: 1e7, path: GGUF.tinyRandom },
+      { name: 'cancelled-member-stories260K', params: 292_800, tokens: 1e8, path: GGUF.stories },
+    ]);
+    const submitted = await stack.families.calibrate(family, { ...ARC, benchmarks: [{ name: 'arc_easy', limit: 200 }] }).expect(202);
+    const [tiny] = submitted.body.runs;
+    await stack.http.post(`/v1/runs/${tiny.runId}/cancel`).expect(200);
+    const { body } = await stack.families.untilEnded(submitted.body.id);
+    expect(body).toMatchObject({ status: 'failed', errorCode: 'run_cancelled', error: `run ${tiny.runId} of cancelled-member-tiny-random was cancelled: cancelled by user` });
+    expect(await stack.families.versions(family)).toEqual([]);
+  });
+
   it('the CLI lists the families and calibrates one, printing the runs and the fit\'s quality, or the reason with exit code 1', async () => {
     const listed = await cli(['references', 'list', '--api', stack.url]);
     expect(listed.code).toBe(0);
