@@ -10,6 +10,7 @@ import { runMigrations } from '@app/database';
 import { startStack } from '@app/embedded';
 import { DensebenchClient, RunView } from './api-client';
 import { demo } from './commands/demo';
+import { referencesCommand } from './commands/references';
 import { formatResults, watchRun } from './commands/watch';
 
 const int = (v: string) => {
@@ -114,6 +115,8 @@ apiOpt(program.command('download <runId>'))
       console.log(dest);
     }
   });
+
+program.addCommand(referencesCommand(apiOpt, int));
 
 program
   .command('worker')

@@ -4,6 +4,7 @@ import { AppConfigModule } from '@app/config';
 import { DatabaseModule } from '@app/database';
 import { QueueModule, RESULTS_INGEST_BATCH } from '@app/queue';
 import { StorageModule } from '@app/storage';
+import { CalibrationsModule } from './calibrations/calibrations.module';
 import { DensityModule } from './density/density.module';
 import { FinalizeRunService } from './finalize/finalize-run.service';
 import { RunMetricsService } from './finalize/run-metrics.service';
@@ -14,7 +15,7 @@ import { SweepScheduler } from './sweep/sweep-scheduler';
 import { SweepWorkersService } from './sweep/sweep-workers.service';
 
 @Module({
-  imports: [AppConfigModule.forRoot(), DatabaseModule, QueueModule.forRoot(), StorageModule, BenchmarksModule, DensityModule],
+  imports: [AppConfigModule.forRoot(), DatabaseModule, QueueModule.forRoot(), StorageModule, BenchmarksModule, DensityModule, CalibrationsModule],
   providers: [
     ResultsProcessor,
     IngestShardService,

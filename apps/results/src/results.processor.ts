@@ -3,6 +3,7 @@ import { Logger } from '@nestjs/common';
 import { Job, UnrecoverableError } from 'bullmq';
 import { DomainException } from '@app/contracts';
 import { JobName, JobPayloadMap, QueueName, RESULTS_OTHER_JOBS_CONCURRENCY, RESULTS_WORKER_CONFIG } from '@app/queue';
+import { AdvanceCalibrationService } from './calibrations/advance-calibration.service';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { BuiltinReferenceService } from './density/builtin/builtin-reference.service';
 import { RecomputeDensitiesService } from './density/recompute-densities.service';
@@ -11,7 +12,7 @@ import { IngestBatcher } from './ingest/ingest-batcher';
 import { SweepWorkersService } from './sweep/sweep-workers.service';
 
 /**
- * The results queue: shard ingestion, run finalization, the lost-worker sweep and density recomputation.
+ * The results queue: shard ingestion, run finalization, the lost-worker sweep, density recomputation and calibrations.
  * Its concurrency is high so that many ingest jobs are active at once and the batcher can group them;
  * the other jobs run at most RESULTS_OTHER_JOBS_CONCURRENCY at once.
  */
@@ -31,6 +32,7 @@ export class ResultsProcessor extends WorkerHost {
     private readonly sweeper: SweepWorkersService,
     private readonly densities: RecomputeDensitiesService,
     private readonly builtin: BuiltinReferenceService,
+    private readonly calibrations: AdvanceCalibrationService,
   ) {
     super();
   }
@@ -55,6 +57,8 @@ export class ResultsProcessor extends WorkerHost {
         return this.densities.recompute((job.data as JobPayloadMap[JobName.RecomputeDensities]).fitVersionId);
       case JobName.InstallBuiltinReference:
         return this.builtin.install((job.data as JobPayloadMap[JobName.InstallBuiltinReference]).name);
+      case JobName.AdvanceCalibration:
+        return this.calibrations.advance((job.data as JobPayloadMap[JobName.AdvanceCalibration]).calibrationId);
       default:
         throw new UnrecoverableError(`unknown job ${job.name} on the results queue`);
     }

@@ -8,6 +8,16 @@ export enum RunStatus {
 
 export const TERMINAL_RUN_STATUSES: readonly RunStatus[] = [RunStatus.Succeeded, RunStatus.Failed, RunStatus.Cancelled];
 
+/** A reference family's calibration: its members' runs, then the fit (running → fitting → succeeded | failed). */
+export enum CalibrationStatus {
+  Running = 'running',
+  Fitting = 'fitting',
+  Succeeded = 'succeeded',
+  Failed = 'failed',
+}
+
+export const TERMINAL_CALIBRATION_STATUSES: readonly CalibrationStatus[] = [CalibrationStatus.Succeeded, CalibrationStatus.Failed];
+
 export enum ShardStatus {
   Pending = 'pending',
   Running = 'running',

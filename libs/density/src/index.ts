@@ -37,6 +37,8 @@ export type {
 export { estimateModelDensity } from './capability/model-density';
 export { calibrateFromScores } from './capability/score-calibration';
 export { calibrationQuality, calibrationWarnings } from './capability/calibration-summary';
+export { assertTwoStepFitFeasible, twoStepFitProblems } from './capability/fit-feasibility';
+export type { FamilyMemberPlan, FeasibilityProblem } from './capability/fit-feasibility';
 export type { GridObservation, ScoreGridInput } from './capability/score-calibration';
 export { VALIDATION_LIMITS, VALIDATION_RULE, validateBySize } from './capability/size-validation';
 export type { HeldOutSize, MemberPoint, SizeValidation } from './capability/size-validation';

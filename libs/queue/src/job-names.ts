@@ -10,6 +10,11 @@ export enum JobName {
   RecomputeDensities = 'recompute-densities',
   /** Install or refit a built-in reference family from its table in the package (results queue). */
   InstallBuiltinReference = 'install-builtin-reference',
+  /**
+   * Moves a reference calibration on (results queue): fails it on a failed run, fits it once all its runs succeeded,
+   * else does nothing. Enqueued when one of its runs ends, and at the results service's start for unfinished ones.
+   */
+  AdvanceCalibration = 'advance-calibration',
 }
 
 /** Job payloads carry ids only; everything else lives in Postgres or S3. */
@@ -20,6 +25,7 @@ export interface JobPayloadMap {
   [JobName.SweepWorkers]: Record<string, never>;
   [JobName.RecomputeDensities]: { fitVersionId: string };
   [JobName.InstallBuiltinReference]: { name: string };
+  [JobName.AdvanceCalibration]: { calibrationId: string };
 }
 
 export type JobOf<N extends JobName> = JobPayloadMap[N];
@@ -29,4 +35,6 @@ export const jobIds = {
   shard: (shardId: string) => `shard-${shardId}`,
   ingest: (shardId: string) => `ingest-${shardId}`,
   finalize: (runId: string) => `finalize-${runId}`,
+  /** One per cause (`run-<id>` ended, `start-<boot>` of a results service): a finished job id blocks its reuse. */
+  advanceCalibration: (calibrationId: string, cause: string) => `calibration-${calibrationId}-${cause}`,
 };

@@ -2,16 +2,19 @@ import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/c
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { text } from 'express';
 import {
-  DensityFitVersionEntity, DensityImportEntity, DensityReferenceEntity, DensityReferenceMemberEntity, DensityReportEntity,
+  DensityCalibrationEntity, DensityFitVersionEntity, DensityImportEntity, DensityReferenceEntity, DensityReferenceMemberEntity, DensityReportEntity,
 } from '@app/database';
+import { ReferenceFitsModule } from '@app/reference-fits';
 import { ModelsModule } from '../models/models.module';
-import { DensityJobsService } from './density-jobs.service';
+import { RunsModule } from '../runs/runs.module';
+import { CalibrationViewService } from './calibrations/calibration-view.service';
+import { CalibrationsController } from './calibrations/calibrations.controller';
+import { CalibrationsService } from './calibrations/calibrations.service';
 import { ImportsController } from './imports/imports.controller';
 import { ImportsService } from './imports/imports.service';
 import { LeaderboardController } from './leaderboard/leaderboard.controller';
 import { LeaderboardService } from './leaderboard/leaderboard.service';
 import { TrendService } from './leaderboard/trend.service';
-import { FitDataService } from './references/fit-data.service';
 import { ReferenceFitService } from './references/reference-fit.service';
 import { ReferencesController } from './references/references.controller';
 import { ReferencesService } from './references/references.service';
@@ -20,19 +23,23 @@ import { ReportsController } from './reports/reports.controller';
 import { ReportsService } from './reports/reports.service';
 
 /**
- * Density: reference families and their fit versions, imports of existing results, the leaderboard, the
- * Densing Law trend and reports. Densities themselves are computed by the results service (run end and the
+ * Density: reference families, their fit versions and calibrations, imports of existing results, the leaderboard,
+ * the Densing Law trend and reports. Densities themselves are computed by the results service (run end and the
  * recompute-densities job); this module fits, stores inputs, reads and renders.
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([DensityReferenceEntity, DensityReferenceMemberEntity, DensityFitVersionEntity, DensityImportEntity, DensityReportEntity]),
+    TypeOrmModule.forFeature([
+      DensityReferenceEntity, DensityReferenceMemberEntity, DensityFitVersionEntity, DensityImportEntity, DensityReportEntity, DensityCalibrationEntity,
+    ]),
     ModelsModule,
+    RunsModule,
+    ReferenceFitsModule,
   ],
-  controllers: [ReferencesController, ImportsController, LeaderboardController, ReportsController],
+  controllers: [ReferencesController, CalibrationsController, ImportsController, LeaderboardController, ReportsController],
   providers: [
-    ReferencesService, FitDataService, ReferenceFitService, DensityJobsService, ImportsService, LeaderboardService, TrendService,
-    ChartRendererService, ReportsService,
+    ReferencesService, ReferenceFitService, ImportsService, LeaderboardService, TrendService,
+    ChartRendererService, ReportsService, CalibrationsService, CalibrationViewService,
   ],
 })
 export class DensityModule implements NestModule {

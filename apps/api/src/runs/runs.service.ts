@@ -1,21 +1,21 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { randomUUID } from 'node:crypto';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, FindOptionsWhere, Repository } from 'typeorm';
+import { DataSource, FindOptionsWhere, In, Repository } from 'typeorm';
 import { BackendKind, DomainException, ErrorCode, invalidInput, notFound, ReplayBackendSpec, RunStatus, ShardStatus } from '@app/contracts';
-import { RunBenchmarkEntity, RunEntity, ShardEntity } from '@app/database';
-import { artifactKeys } from '@app/storage';
+import { ModelEntity, RunEntity, ShardEntity } from '@app/database';
 import { BenchmarkCatalog } from '../benchmarks/benchmark-catalog.service';
 import { ModelsService } from '../models/models.service';
-import { CreateRunRequestDto } from './dto/create-run.dto';
+import { BenchmarkRequestDto, CreateRunRequestDto } from './dto/create-run.dto';
 import { ListRunsQueryDto } from './dto/list-runs.dto';
 import { RescoreRunRequestDto } from './dto/rescore-run.dto';
 import { RunQueueService } from './run-queue.service';
 import { planRun } from './run-plan';
-import { autoShardSize, planShards } from './shard-plan';
+import { PreparedRun, WrittenRun, writeRun } from './run-writer';
 
 /** Backends a worker can run; imported models (published scores only) have none. */
 const RUNNABLE_BACKENDS: string[] = Object.values(BackendKind);
+
+export const isRunnable = (model: Pick<ModelEntity, 'backend'>): boolean => RUNNABLE_BACKENDS.includes(model.backend.kind);
 
 export interface CreatedRun {
   run: RunEntity;
@@ -42,65 +42,44 @@ export class RunsService {
       const existing = await this.runs.findOneBy({ idempotencyKey });
       if (existing) return { run: existing, ...(await this.counts(existing.id)) };
     }
+    const prepared = await this.prepare(dto, backendOverride);
+    const written = await this.db.transaction((tx) => writeRun(tx, prepared, idempotencyKey));
+    await this.enqueue(written);
+    return { run: written.run, shards: written.shardIds.length, samples: written.samples };
+  }
+
+  /** Validates a run request (a model that can run, known benchmarks) and plans it; writes nothing. */
+  async prepare(dto: CreateRunRequestDto, backendOverride?: ReplayBackendSpec): Promise<PreparedRun> {
     const model = await this.models.get(dto.modelId);
-    if (!RUNNABLE_BACKENDS.includes(model.backend.kind)) {
+    if (!isRunnable(model)) {
       throw invalidInput(`model ${model.name} has no backend that can run (its backend is "${model.backend.kind}"; imported models carry published scores only)`);
     }
-    await this.catalog.ensureKnown(dto.benchmarks.map((b) => b.name));
-    const planned = await planRun(this.catalog.registry, dto.benchmarks);
+    const planned = await this.planBenchmarks(dto.benchmarks);
+    return { dto, backendKind: (backendOverride ?? model.backend).kind, backendOverride, planned };
+  }
 
-    const { run, shardIds, samples } = await this.db.transaction(async (tx) => {
-      const run = await tx.save(
-        tx.create(RunEntity, {
-          modelId: dto.modelId,
-          status: RunStatus.Queued,
-          pool: dto.pool,
-          priority: dto.priority,
-          shardSize: dto.shardSize ?? null,
-          seed: dto.seed,
-          benchmarks: dto.benchmarks.map((b) => ({ ...b })),
-          idempotencyKey: idempotencyKey ?? null,
-          backendOverride: backendOverride ?? null,
-        }),
-      );
-      const shardRows: Array<Omit<ShardEntity, 'status' | 'attempts' | 'workerId' | 'doneSamples' | 'error' | 'envelope' | 'startedAt' | 'finishedAt' | 'ingestedAt' | 'run' | 'runBenchmark'>> = [];
-      let samples = 0;
-      for (const g of planned.groups) {
-        await tx.save(tx.create(RunBenchmarkEntity, { runId: run.id, name: g.name, isGroup: true, numFewshot: g.numFewshot, limit: null, totalSamples: g.total, taskInfo: { leaves: g.leaves } }));
-      }
-      for (const p of planned.tasks) {
-        const rb = await tx.save(
-          tx.create(RunBenchmarkEntity, { runId: run.id, name: p.name, numFewshot: p.numFewshot, limit: p.limit, totalSamples: p.total }),
-        );
-        samples += p.total;
-        planShards(p.total, dto.shardSize ?? autoShardSize(p.total, backendOverride ? 'replay' : 'model')).forEach((r, index) => {
-          const id = randomUUID();
-          shardRows.push({
-            id,
-            runId: run.id,
-            runBenchmarkId: rb.id,
-            benchmark: p.name,
-            index,
-            docStart: r.start,
-            docEnd: r.end,
-            artifactKey: artifactKeys.shardSamples(run.id, p.name, id),
-          });
-        });
-      }
-      // Bounded statements: Postgres takes at most 65,535 parameters per query.
-      for (let i = 0; i < shardRows.length; i += 1000) await tx.insert(ShardEntity, shardRows.slice(i, i + 1000));
-      const shardIds = shardRows.map((s) => s.id);
-      return { run, shardIds, samples };
-    });
+  /** The requested benchmarks as tasks to shard and groups to aggregate; unknown names are refused. */
+  async planBenchmarks(benchmarks: BenchmarkRequestDto[]): Promise<PreparedRun['planned']> {
+    await this.catalog.ensureKnown(benchmarks.map((b) => b.name));
+    return planRun(this.catalog.registry, benchmarks);
+  }
 
+  /** Enqueues a written run's flow; when the queue is down, the run is marked failed and a Transient error thrown. */
+  async enqueue(written: WrittenRun): Promise<void> {
+    const { run } = written;
     try {
-      await this.queue.enqueueRun(run, (backendOverride ?? model.backend).kind, shardIds);
+      await this.queue.enqueueRun(run, written.backendKind, written.shardIds);
     } catch (err) {
       this.logger.error(`run ${run.id}: enqueue failed: ${(err as Error).message}`);
       await this.runs.update(run.id, { status: RunStatus.Failed, error: `queue unavailable: ${(err as Error).message}`, finishedAt: new Date() });
       throw new DomainException(ErrorCode.Transient, `the queue is unavailable; run ${run.id} was not started`);
     }
-    return { run, shards: shardIds.length, samples };
+  }
+
+  /** Fails written runs that were never enqueued (the queue failed while their batch was being started). */
+  async failUnstarted(runIds: string[], reason: string): Promise<void> {
+    if (runIds.length === 0) return;
+    await this.runs.update({ id: In(runIds), status: RunStatus.Queued }, { status: RunStatus.Failed, error: reason, finishedAt: new Date() });
   }
 
   async get(id: string): Promise<RunEntity & { model?: { name: string } }> {

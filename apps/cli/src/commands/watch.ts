@@ -1,33 +1,17 @@
-import { MultiBar, Presets } from 'cli-progress';
 import { DensebenchClient, RunView } from '../api-client';
 import { formatDensity } from './density-lines';
+import { followWithBars } from './progress-bars';
 
 const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 
 /** Follows a run with one progress bar per benchmark until it ends; returns the final view. */
-export async function watchRun(client: DensebenchClient, runId: string, intervalMs = 1000): Promise<RunView> {
-  const bars = new MultiBar(
-    { format: ' {name} |{bar}| {value}/{total} samples | {status}', hideCursor: true, clearOnComplete: false, noTTYOutput: true, notTTYSchedule: 5000 },
-    Presets.shades_classic,
+export function watchRun(client: DensebenchClient, runId: string, intervalMs = 1000): Promise<RunView> {
+  return followWithBars(
+    () => client.get<RunView>(`/v1/runs/${runId}`),
+    (run) => run.benchmarks.map((b) => ({ key: b.name, label: b.name.padEnd(14), done: b.done, total: b.total, status: run.status })),
+    (run) => TERMINAL.includes(run.status),
+    { intervalMs, notTTYScheduleMs: 5000 },
   );
-  const byName = new Map<string, ReturnType<MultiBar['create']>>();
-  try {
-    for (;;) {
-      const run = await client.get<RunView>(`/v1/runs/${runId}`);
-      for (const b of run.benchmarks) {
-        let bar = byName.get(b.name);
-        if (!bar) {
-          bar = bars.create(b.total, 0, { name: b.name.padEnd(14), status: run.status });
-          byName.set(b.name, bar);
-        }
-        bar.update(Math.min(b.done, b.total), { status: run.status });
-      }
-      if (TERMINAL.includes(run.status)) return run;
-      await new Promise((r) => setTimeout(r, intervalMs));
-    }
-  } finally {
-    bars.stop();
-  }
 }
 
 export function formatResults(run: RunView): string {

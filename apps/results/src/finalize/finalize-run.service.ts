@@ -7,6 +7,7 @@ import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity
 import { ArtifactKind, RunStatus, ShardStatus } from '@app/contracts';
 import { ModelEntity, RunBenchmarkEntity, RunEntity, ShardEntity } from '@app/database';
 import { ArtifactStore, artifactKeys } from '@app/storage';
+import { CalibrationNotifier } from '../calibrations/calibration-notifier.service';
 import { RunDensityService } from '../density/run-density.service';
 import { IngestShardService } from '../ingest/ingest-shard.service';
 import { buildResultsJson } from './results-json';
@@ -21,7 +22,7 @@ export const RUN_TOTALS_SQL = `SELECT coalesce(sum(input_tokens),0)::float8 AS i
 /**
  * Runs once all shards of a run have ended (the flow's parent job): records shard failures, ingests
  * any artifact not yet ingested, aggregates metrics with stderr, totals tokens and time, writes
- * results.json to S3 and settles the run's status. Idempotent.
+ * results.json to S3 and settles the run's status, then tells the calibrations that include the run. Idempotent.
  */
 @Injectable()
 export class FinalizeRunService {
@@ -33,6 +34,7 @@ export class FinalizeRunService {
     private readonly store: ArtifactStore,
     private readonly runMetrics: RunMetricsService,
     private readonly density: RunDensityService,
+    private readonly calibrations: CalibrationNotifier,
   ) {}
 
   /** @param shardFailures shard id → the reason its job failed for good */
@@ -40,7 +42,11 @@ export class FinalizeRunService {
     const runs = this.db.getRepository(RunEntity);
     const run = await runs.findOneBy({ id: runId });
     if (!run) throw new Error(`run ${runId} not found`);
-    if (run.status === RunStatus.Succeeded || run.status === RunStatus.Failed) return run.status;
+    if (run.status === RunStatus.Succeeded || run.status === RunStatus.Failed) {
+      // A retry after the run was settled: its calibrations may not have been told yet.
+      await this.calibrations.runEnded(runId);
+      return run.status;
+    }
 
     const shards = await this.db.getRepository(ShardEntity).find({ where: { runId }, order: { benchmark: 'ASC', index: 'ASC' } });
     const errors: string[] = [];
@@ -111,6 +117,7 @@ export class FinalizeRunService {
       });
     });
     this.logger.log(`run ${runId} ${status}${error ? `: ${error}` : ''}`);
+    await this.calibrations.runEnded(runId);
     return status;
   }
 

@@ -1,6 +1,8 @@
 import { ArtifactEntity } from './artifact.entity';
 import { CustomBenchmarkEntity } from './custom-benchmark.entity';
 import { DensityEntity } from './density.entity';
+import { DensityCalibrationEntity } from './density-calibration.entity';
+import { DensityCalibrationRunEntity } from './density-calibration-run.entity';
 import { DensityFitVersionEntity } from './density-fit-version.entity';
 import { DensityImportEntity } from './density-import.entity';
 import { DensityImportedScoreEntity } from './density-imported-score.entity';
@@ -18,6 +20,8 @@ import { WorkerEntity } from './worker.entity';
 export { ArtifactEntity, CustomBenchmarkEntity, ModelEntity, RunBenchmarkEntity, RunEntity, SampleEntity, ShardEntity, WorkerEntity };
 export type { RequestedBenchmark } from './run.entity';
 export {
+  DensityCalibrationEntity,
+  DensityCalibrationRunEntity,
   DensityEntity,
   DensityFitVersionEntity,
   DensityImportEntity,
@@ -33,5 +37,5 @@ export type { DensityReportFile } from './density-report.entity';
 
 export const ENTITIES = [ModelEntity, RunEntity, RunBenchmarkEntity, ShardEntity, SampleEntity, WorkerEntity, ArtifactEntity,
   DensityReferenceEntity, DensityReferenceMemberEntity, DensityFitVersionEntity, DensityImportEntity, DensityImportedScoreEntity,
-  DensityEntity, RunEfficiencyEntity, DensityReportEntity, CustomBenchmarkEntity,
+  DensityEntity, RunEfficiencyEntity, DensityReportEntity, CustomBenchmarkEntity, DensityCalibrationEntity, DensityCalibrationRunEntity,
 ];

@@ -26,6 +26,9 @@ export interface LossFit extends StoredFit<'loss-scaling', LossCurveParams> {
 
 export const LOSS_EQUATION = 'L(N, D) = a·N^(−α) + b·D^(−β) (Xiao et al., Densing Law of LLMs, Eq. 2)';
 
+/** What fitLossCurve needs of its points: parameters + 1 of them, over this many distinct sizes and token counts. */
+export const LOSS_FIT_NEEDS = { parameters: 4, distinctParams: 2, distinctTokens: 2 } as const;
+
 /** Xiao et al. Eq. 2: L(N, D) = a·N^−α + b·D^−β. */
 export function predictLoss(fit: { params: LossCurveParams }, params: number, tokens: number): number {
   const { a, alpha, b, beta } = fit.params;
@@ -56,9 +59,9 @@ export function fitLossCurve(points: readonly LossPoint[], opts: LossFitOptions 
   requireFinite(ns, `${label}.params`, { positive: true });
   requireFinite(ds, `${label}.tokens`, { positive: true });
   requireFinite(ls, `${label}.loss`, { positive: true });
-  requireEnoughPoints(points.length, 4, label);
-  requireDistinct(ns, 2, `${label}.params (model sizes)`);
-  requireDistinct(ds, 2, `${label}.tokens (token counts)`);
+  requireEnoughPoints(points.length, LOSS_FIT_NEEDS.parameters, label);
+  requireDistinct(ns, LOSS_FIT_NEEDS.distinctParams, `${label}.params (model sizes)`);
+  requireDistinct(ds, LOSS_FIT_NEEDS.distinctTokens, `${label}.tokens (token counts)`);
   const monotone = checkMonotone(
     points.map((p) => p.params * p.tokens),
     ls,

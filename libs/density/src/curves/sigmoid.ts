@@ -52,6 +52,9 @@ export function inverseSigmoid(p: SigmoidParams, score: number): Outcome<{ x: nu
 
 const meanOf = (v: readonly number[]) => v.reduce((s, x) => s + x, 0) / v.length;
 const sdOf = (v: readonly number[]) => Math.sqrt(v.reduce((s, x) => s + (x - meanOf(v)) ** 2, 0) / v.length);
+/** What fitSigmoid needs of its points: parameters + 1 of them, over this many distinct x (losses). */
+export const SIGMOID_FIT_NEEDS = { parameters: 4, distinctX: 3 } as const;
+
 const logistic = (z: number) => 1 / (1 + Math.exp(-Math.max(-700, Math.min(700, z))));
 
 /**
@@ -61,8 +64,8 @@ const logistic = (z: number) => 1 / (1 + Math.exp(-Math.max(-700, Math.min(700, 
 export function fitSigmoid(xs: readonly number[], ys: readonly number[], label: string): SigmoidFitResult {
   requireFinite(xs, `${label}.x`);
   requireFinite(ys, `${label}.y`);
-  requireEnoughPoints(xs.length, 4, label);
-  requireDistinct(xs, 3, `${label}.x`);
+  requireEnoughPoints(xs.length, SIGMOID_FIT_NEEDS.parameters, label);
+  requireDistinct(xs, SIGMOID_FIT_NEEDS.distinctX, `${label}.x`);
   if (sdOf(ys) === 0) throw new DensityException(DensityErrorCode.DegenerateData, `${label}: every score is the same`);
   const monotone = checkMonotone(xs, ys, { expect: 'either', label });
   const [mx, sx, my, sy] = [meanOf(xs), sdOf(xs), meanOf(ys), sdOf(ys)];

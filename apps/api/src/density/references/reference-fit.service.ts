@@ -1,12 +1,19 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { DomainException, ErrorCode } from '@app/contracts';
-import { DensityFitVersionEntity } from '@app/database';
-import { DENSITY_SCHEMA_VERSION, LOSS_EQUATION, PERFORMANCE_EQUATION, calibrateReference, calibrationQuality, calibrationWarnings } from '@app/density';
-import { DensityJobsService } from '../density-jobs.service';
-import { FitDataService } from './fit-data.service';
+import { DensityFitVersionEntity, DensityReferenceEntity } from '@app/database';
+import { DensityJobsService, FitDataService, FitVersionWriter } from '@app/reference-fits';
 import { ReferencesService } from './references.service';
+
+/** A built-in family is fitted by the results service from its table; neither POST …/fit nor a calibration may. */
+export function refuseBuiltin(reference: DensityReferenceEntity): void {
+  if (!reference.builtin) return;
+  throw new DomainException(
+    ErrorCode.Conflict,
+    `"${reference.name}" is a built-in reference: the results service fits it from references/${reference.builtin}/ at start, ` +
+      'and again whenever that table or the fitting code changes',
+    { builtin: reference.builtin },
+  );
+}
 
 /**
  * Fits a reference family (calibrateReference) and stores the result as a new, immutable version with the
@@ -18,55 +25,17 @@ export class ReferenceFitService {
   private readonly logger = new Logger(ReferenceFitService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
     private readonly references: ReferencesService,
     private readonly data: FitDataService,
+    private readonly writer: FitVersionWriter,
     private readonly jobs: DensityJobsService,
   ) {}
 
   async fit(referenceId: string): Promise<{ version: DensityFitVersionEntity; recomputeJobId: string | null }> {
     const reference = await this.references.get(referenceId);
-    if (reference.builtin) {
-      throw new DomainException(
-        ErrorCode.Conflict,
-        `"${reference.name}" is a built-in reference: the results service fits it from references/${reference.builtin}/ at start, ` +
-          'and again whenever that table or the fitting code changes',
-        { builtin: reference.builtin },
-      );
-    }
+    refuseBuiltin(reference);
     const members = await this.references.membersOf(referenceId);
-    const data = await this.data.collect(reference, members);
-    const version = await this.db.transaction(async (tx) => {
-      // Serialise fits of one family so version numbers are dense and unique.
-      await tx.query(`SELECT id FROM density_references WHERE id = $1 FOR UPDATE`, [referenceId]);
-      const [{ next }] = await tx.query(`SELECT coalesce(max(version), 0)::int + 1 AS next FROM density_fit_versions WHERE reference_id = $1`, [referenceId]);
-      const calibration = calibrateReference({
-        name: reference.name,
-        version: String(next),
-        d0Tokens: reference.d0Tokens,
-        benchmarks: data.benchmarks,
-        lossModels: data.lossModels,
-        performanceModels: data.performanceModels,
-      });
-      return tx.save(
-        tx.create(DensityFitVersionEntity, {
-          referenceId,
-          version: next,
-          d0Tokens: calibration.d0Tokens,
-          metrics: data.metrics,
-          calibration: calibration as unknown as Record<string, unknown>,
-          dataPoints: data.points,
-          quality: calibrationQuality(calibration),
-          warnings: calibrationWarnings(calibration),
-          library: {
-            package: '@app/density',
-            schemaVersion: DENSITY_SCHEMA_VERSION,
-            method: calibration.method,
-            equations: { loss: LOSS_EQUATION, performance: PERFORMANCE_EQUATION },
-          },
-        }),
-      );
-    });
+    const version = await this.writer.fitAndStore(reference, await this.data.collect(reference, members));
     let recomputeJobId: string | null = null;
     try {
       recomputeJobId = await this.jobs.recompute(version.id, 'fit');

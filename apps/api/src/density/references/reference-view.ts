@@ -1,6 +1,6 @@
 import { DensityFitVersionEntity, DensityReferenceEntity } from '@app/database';
+import type { MemberWithModel } from '@app/reference-fits';
 import { FitVersionResponseDto, FitVersionSummaryDto, ReferenceResponseDto } from './dto/reference-response.dto';
-import { MemberWithModel } from './references.service';
 
 export const methodOf = (v: Pick<DensityFitVersionEntity, 'library'>): string | null =>
   typeof v.library?.method === 'string' ? v.library.method : null;

@@ -2,14 +2,14 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, QueryFailedError, Repository } from 'typeorm';
 import { DomainException, ErrorCode, invalidInput, notFound } from '@app/contracts';
-import { DensityFitVersionEntity, DensityReferenceEntity, DensityReferenceMemberEntity, ModelEntity } from '@app/database';
+import { DensityFitVersionEntity, DensityReferenceEntity, DensityReferenceMemberEntity } from '@app/database';
+import { MemberWithModel, loadMembers } from '@app/reference-fits';
 import { ModelsService } from '../../models/models.service';
 import { CreateReferenceRequestDto } from './dto/create-reference.dto';
 
 const PG_UNIQUE_VIOLATION = '23505';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
-export type MemberWithModel = DensityReferenceMemberEntity & { model: ModelEntity };
 export interface ReferenceDetails {
   reference: DensityReferenceEntity;
   members: MemberWithModel[];
@@ -21,7 +21,6 @@ export interface ReferenceDetails {
 export class ReferencesService {
   constructor(
     @InjectRepository(DensityReferenceEntity) private readonly references: Repository<DensityReferenceEntity>,
-    @InjectRepository(DensityReferenceMemberEntity) private readonly members: Repository<DensityReferenceMemberEntity>,
     @InjectRepository(DensityFitVersionEntity) private readonly versions: Repository<DensityFitVersionEntity>,
     @InjectDataSource() private readonly db: DataSource,
     private readonly models: ModelsService,
@@ -103,8 +102,8 @@ export class ReferencesService {
     return this.get(latest.id);
   }
 
-  async membersOf(referenceId: string): Promise<MemberWithModel[]> {
-    return (await this.members.find({ where: { referenceId }, relations: { model: true }, order: { id: 'ASC' } })) as MemberWithModel[];
+  membersOf(referenceId: string): Promise<MemberWithModel[]> {
+    return loadMembers(this.db.manager, referenceId);
   }
 
   async versionsOf(referenceId: string): Promise<DensityFitVersionEntity[]> {

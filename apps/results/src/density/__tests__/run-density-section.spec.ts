@@ -1,6 +1,6 @@
 import { parse } from 'csv-parse/sync';
+import { primaryMetricKey } from '@app/reference-fits';
 import { densityRows } from '../density-rows';
-import { primaryMetricKey } from '../primary-metric';
 import { efficiencyFigures, pooledUsage } from '../run-efficiency';
 import { RunDensitySection, referenceDensity, runReportCsv, runReportJson } from '../run-density-section';
 import { knownCalibration } from './known-family';

@@ -1,6 +1,7 @@
 /**
- * The score a benchmark is summarised by when no reference family says otherwise: the first of these
- * metric keys the run reports (lm-evaluation-harness's usual primary metrics, strict GSM8K match first).
+ * The metric a benchmark is summarised by (fitted in, when a reference family does not name one; shown in run-end
+ * efficiency figures): the first of these keys the runs report (lm-evaluation-harness's usual primary metrics, strict
+ * GSM8K match first).
  */
 export const PRIMARY_METRIC_PREFERENCE = ['acc_norm', 'acc', 'exact_match,strict-match', 'exact_match', 'pass@1', 'mc2', 'mc1'];
 
@@ -12,3 +13,6 @@ export function primaryMetricKey(available: readonly string[]): string | null {
   }
   return null;
 }
+
+/** The run metric holding the conditional loss −log P(answer | prompt) per token (see the results service). */
+export const CONDITIONAL_LOSS_METRIC = 'cond_nll_per_token';

@@ -5,7 +5,7 @@ import { invalidInput } from '@app/contracts';
 import { DensityReferenceEntity, FitDataPoint, runBenchmarkKeySql } from '@app/database';
 import type { LossFamilyModel, PerformanceFamilyModel } from '@app/density';
 import { CONDITIONAL_LOSS_METRIC, primaryMetricKey } from './primary-metric';
-import { MemberWithModel } from './references.service';
+import { MemberWithModel } from './reference-members';
 
 type RunMetrics = Record<string, { value: number }>;
 
@@ -20,6 +20,13 @@ export interface FitData {
   performanceModels: PerformanceFamilyModel[];
 }
 
+export interface CollectOptions {
+  /** Read only these runs (a calibration's own), not each member's latest succeeded run of any origin. */
+  runIds?: readonly string[];
+  /** The benchmark keys to fit, instead of the family's own list (or every benchmark the members have data for). */
+  benchmarks?: readonly string[];
+}
+
 /**
  * Collects a family's data points: per member and benchmark, the given score/loss, else the value in the
  * member's latest succeeded run of that benchmark (metric chosen per benchmark, and cond_nll_per_token).
@@ -28,9 +35,9 @@ export interface FitData {
 export class FitDataService {
   constructor(@InjectDataSource() private readonly db: DataSource) {}
 
-  async collect(reference: DensityReferenceEntity, members: readonly MemberWithModel[]): Promise<FitData> {
-    const latest = await this.latestRuns(members.map((m) => m.modelId));
-    const benchmarks = reference.benchmarks ?? union(members, latest);
+  async collect(reference: DensityReferenceEntity, members: readonly MemberWithModel[], opts: CollectOptions = {}): Promise<FitData> {
+    const latest = await this.latestRuns(members.map((m) => m.modelId), opts.runIds);
+    const benchmarks = opts.benchmarks ? [...opts.benchmarks] : reference.benchmarks ?? union(members, latest);
     if (benchmarks.length === 0) throw invalidInput(`reference family "${reference.name}" has no benchmark data: give measurements or run its members`);
     const metrics = Object.fromEntries(benchmarks.map((b) => [b, this.metricFor(reference, b, members, latest)]));
     const points: FitDataPoint[] = [];
@@ -85,14 +92,14 @@ export class FitDataService {
     return metric;
   }
 
-  /** model → benchmark → the latest succeeded run's metrics. */
-  private async latestRuns(modelIds: string[]): Promise<LatestRuns> {
+  /** model → benchmark → the latest succeeded run's metrics (among `runIds` when given). */
+  private async latestRuns(modelIds: string[], runIds?: readonly string[]): Promise<LatestRuns> {
     const rows: Array<{ modelId: string; runId: string; benchmark: string; metrics: RunMetrics }> = await this.db.query(
       `SELECT DISTINCT ON (r.model_id, ${KEY}) r.model_id AS "modelId", r.id AS "runId", ${KEY} AS benchmark, rb.metrics
          FROM runs r JOIN run_benchmarks rb ON rb.run_id = r.id
-        WHERE r.status = 'succeeded' AND rb.metrics IS NOT NULL AND r.model_id = ANY($1)
+        WHERE r.status = 'succeeded' AND rb.metrics IS NOT NULL AND r.model_id = ANY($1) AND ($2::uuid[] IS NULL OR r.id = ANY($2))
         ORDER BY r.model_id, ${KEY}, r.finished_at DESC NULLS LAST, r.created_at DESC`,
-      [modelIds],
+      [modelIds, runIds ?? null],
     );
     const out: LatestRuns = new Map();
     for (const r of rows) {

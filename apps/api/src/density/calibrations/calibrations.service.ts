@@ -1,0 +1,119 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import { CalibrationStatus, notFound } from '@app/contracts';
+import { DensityCalibrationEntity, DensityCalibrationRunEntity } from '@app/database';
+import { CalibrationFailure } from '@app/reference-fits';
+import { CreateRunRequestDto } from '../../runs/dto/create-run.dto';
+import { PreparedRun, WrittenRun, writeRun } from '../../runs/run-writer';
+import { RunsService, isRunnable } from '../../runs/runs.service';
+import { refuseBuiltin } from '../references/reference-fit.service';
+import { ReferencesService } from '../references/references.service';
+import { calibrationKeys, planCalibration } from './calibration-plan';
+import { CalibrateReferenceRequestDto } from './dto/calibrate.dto';
+
+const PG_UNIQUE_VIOLATION = '23505';
+
+export type CalibrationWithReference = { calibration: DensityCalibrationEntity; reference: string };
+
+/**
+ * Calibrating a reference family by running it (the paper's method): validates everything first (nothing is written
+ * when the request is refused), then writes the calibration and one run per measured member in one transaction, and
+ * enqueues the runs. The results service fits the family when the runs have ended (advance-calibration).
+ */
+@Injectable()
+export class CalibrationsService {
+  private readonly logger = new Logger(CalibrationsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectRepository(DensityCalibrationEntity) private readonly calibrations: Repository<DensityCalibrationEntity>,
+    private readonly references: ReferencesService,
+    private readonly runs: RunsService,
+  ) {}
+
+  async submit(referenceId: string, dto: CalibrateReferenceRequestDto, idempotencyKey?: string): Promise<CalibrationWithReference> {
+    if (idempotencyKey) {
+      const existing = await this.byIdempotencyKey(idempotencyKey);
+      if (existing) return existing;
+    }
+    const reference = await this.references.get(referenceId);
+    refuseBuiltin(reference);
+    const members = await this.references.membersOf(referenceId);
+    const keys = calibrationKeys(dto.benchmarks, await this.runs.planBenchmarks(dto.benchmarks));
+    const { measured } = planCalibration(reference.name, members, keys, isRunnable);
+    const prepared: PreparedRun[] = [];
+    for (const m of measured) prepared.push(await this.runs.prepare(Object.assign(new CreateRunRequestDto(), { ...dto, modelId: m.modelId })));
+
+    let written: { calibration: DensityCalibrationEntity; runs: WrittenRun[] };
+    try {
+      written = await this.db.transaction(async (tx) => {
+        const calibration = await tx.save(
+          tx.create(DensityCalibrationEntity, {
+            referenceId,
+            status: CalibrationStatus.Running,
+            benchmarks: dto.benchmarks.map((b) => ({ ...b })),
+            benchmarkKeys: keys,
+            pool: dto.pool,
+            priority: dto.priority,
+            shardSize: dto.shardSize ?? null,
+            seed: dto.seed,
+            idempotencyKey: idempotencyKey ?? null,
+          }),
+        );
+        const runs: WrittenRun[] = [];
+        for (const p of prepared) runs.push(await writeRun(tx, p));
+        await tx.insert(DensityCalibrationRunEntity, runs.map((w) => ({ calibrationId: calibration.id, runId: w.run.id })));
+        return { calibration, runs };
+      });
+    } catch (err) {
+      // The same Idempotency-Key submitted twice at once: the second finds the first's calibration.
+      const raced = idempotencyKey && isUniqueViolation(err) ? await this.byIdempotencyKey(idempotencyKey) : null;
+      if (raced) return raced;
+      throw err;
+    }
+    await this.enqueueAll(written.calibration, written.runs);
+    this.logger.log(`calibration ${written.calibration.id} of "${reference.name}": ${written.runs.length} run(s) on ${keys.join(', ')}`);
+    return { calibration: written.calibration, reference: reference.name };
+  }
+
+  async get(id: string): Promise<CalibrationWithReference> {
+    const calibration = await this.calibrations.findOne({ where: { id }, relations: { reference: true } });
+    if (!calibration) throw notFound('calibration', id);
+    return { calibration, reference: calibration.reference!.name };
+  }
+
+  /** A family's calibrations, newest first. */
+  async list(referenceId: string, limit: number, offset: number): Promise<CalibrationWithReference[]> {
+    const reference = await this.references.get(referenceId);
+    const rows = await this.calibrations.find({ where: { referenceId }, order: { createdAt: 'DESC' }, take: limit, skip: offset });
+    return rows.map((calibration) => ({ calibration, reference: reference.name }));
+  }
+
+  /**
+   * Enqueues every run. When the queue fails, the run that could not be enqueued is failed (RunsService.enqueue), so
+   * are the ones not yet enqueued, and the calibration fails with the reason; the error propagates (503).
+   */
+  private async enqueueAll(calibration: DensityCalibrationEntity, runs: WrittenRun[]): Promise<void> {
+    for (const [i, w] of runs.entries()) {
+      try {
+        await this.runs.enqueue(w);
+      } catch (err) {
+        const reason = `the queue is unavailable: run ${w.run.id} and ${runs.length - i - 1} more were not started`;
+        await this.runs.failUnstarted(runs.slice(i + 1).map((r) => r.run.id), reason);
+        await this.calibrations.update(
+          { id: calibration.id },
+          { status: CalibrationStatus.Failed, error: reason, errorCode: CalibrationFailure.QueueUnavailable, finishedAt: new Date() },
+        );
+        throw err;
+      }
+    }
+  }
+
+  private async byIdempotencyKey(idempotencyKey: string): Promise<CalibrationWithReference | null> {
+    const calibration = await this.calibrations.findOne({ where: { idempotencyKey }, relations: { reference: true } });
+    return calibration ? { calibration, reference: calibration.reference!.name } : null;
+  }
+}
+
+const isUniqueViolation = (err: unknown): boolean => err instanceof QueryFailedError && (err as { code?: string }).code === PG_UNIQUE_VIOLATION;

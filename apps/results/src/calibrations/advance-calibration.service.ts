@@ -1,0 +1,101 @@
+import { Injectable, Logger } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { DataSource } from 'typeorm';
+import { CalibrationStatus, DomainException } from '@app/contracts';
+import { DensityCalibrationEntity, DensityFitVersionEntity, DensityReferenceEntity } from '@app/database';
+import { DensityException } from '@app/density';
+import {
+  CalibrationFailure, CalibrationRunState, DensityJobsService, FitDataService, FitVersionWriter, canTransition, loadMembers, nextCalibrationStep,
+} from '@app/reference-fits';
+
+export type AdvanceOutcome = { status: CalibrationStatus | 'missing'; pending?: number; fitVersionId?: string };
+
+/**
+ * The advance-calibration job. A running calibration waits until its runs end; fails with the first failed or
+ * cancelled run's reason; once every run succeeded, moves to fitting and fits the family on those runs' conditional
+ * losses and scores (and the members' given numbers), storing the version exactly as POST …/fit does and marking the
+ * calibration succeeded in the same transaction. The fit's refusal (DensityException) fails the calibration with the
+ * library's reason and code, and no version is written. Idempotent: duplicate and retried jobs find the work done.
+ */
+@Injectable()
+export class AdvanceCalibrationService {
+  private readonly logger = new Logger(AdvanceCalibrationService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    private readonly data: FitDataService,
+    private readonly writer: FitVersionWriter,
+    private readonly jobs: DensityJobsService,
+  ) {}
+
+  async advance(calibrationId: string): Promise<AdvanceOutcome> {
+    const calibration = await this.db.getRepository(DensityCalibrationEntity).findOneBy({ id: calibrationId });
+    if (!calibration) return { status: 'missing' }; // its reference family was deleted
+    if (calibration.status === CalibrationStatus.Succeeded) {
+      // A retry after the version was stored: make sure its densities' recompute was enqueued (deduped by job id).
+      if (calibration.fitVersionId) await this.jobs.recompute(calibration.fitVersionId, 'calibration');
+      return { status: calibration.status, fitVersionId: calibration.fitVersionId ?? undefined };
+    }
+    if (calibration.status === CalibrationStatus.Failed) return { status: calibration.status };
+    const runs = await this.runStates(calibrationId);
+    if (calibration.status === CalibrationStatus.Running) {
+      const step = nextCalibrationStep(runs);
+      if (step.kind === 'wait') return { status: CalibrationStatus.Running, pending: step.pending };
+      if (step.kind === 'fail') return this.fail(calibrationId, CalibrationStatus.Running, step.code, step.reason);
+      await this.move(calibrationId, CalibrationStatus.Running, CalibrationStatus.Fitting, {});
+    }
+    return this.fit(calibration, runs.map((r) => r.runId));
+  }
+
+  private async fit(calibration: DensityCalibrationEntity, runIds: string[]): Promise<AdvanceOutcome> {
+    let version: DensityFitVersionEntity | null;
+    try {
+      const reference = await this.db.getRepository(DensityReferenceEntity).findOneByOrFail({ id: calibration.referenceId });
+      const members = await loadMembers(this.db.manager, reference.id);
+      const data = await this.data.collect(reference, members, { runIds, benchmarks: calibration.benchmarkKeys });
+      version = await this.db.transaction(async (tx) => {
+        const [row]: Array<{ status: CalibrationStatus }> = await tx.query(`SELECT status FROM density_calibrations WHERE id = $1 FOR UPDATE`, [calibration.id]);
+        if (row?.status !== CalibrationStatus.Fitting) return null; // another job fitted it (or it failed) meanwhile
+        const stored = await this.writer.fitAndStore(reference, data, { manager: tx, provenance: { calibrationId: calibration.id } });
+        await tx.update(DensityCalibrationEntity, { id: calibration.id }, { status: CalibrationStatus.Succeeded, fitVersionId: stored.id, finishedAt: new Date() });
+        return stored;
+      });
+    } catch (err) {
+      const refusal = fitRefusal(err);
+      if (!refusal) throw err; // transient (database, queue): the job is retried, still fitting
+      return this.fail(calibration.id, CalibrationStatus.Fitting, refusal.code, refusal.reason);
+    }
+    if (!version) return { status: CalibrationStatus.Succeeded };
+    this.logger.log(`calibration ${calibration.id}: reference ${calibration.referenceId} fitted as version ${version.version}`);
+    await this.jobs.recompute(version.id, 'calibration');
+    return { status: CalibrationStatus.Succeeded, fitVersionId: version.id };
+  }
+
+  private async fail(id: string, from: CalibrationStatus, code: string, reason: string): Promise<AdvanceOutcome> {
+    await this.move(id, from, CalibrationStatus.Failed, { error: reason, errorCode: code, finishedAt: new Date() });
+    this.logger.warn(`calibration ${id} failed (${code}): ${reason}`);
+    return { status: CalibrationStatus.Failed };
+  }
+
+  /** Moves the calibration from `from` to `to` if it is still in `from` (a concurrent job may have moved it first). */
+  private async move(id: string, from: CalibrationStatus, to: CalibrationStatus, patch: Partial<Pick<DensityCalibrationEntity, 'error' | 'errorCode' | 'finishedAt'>>): Promise<void> {
+    if (!canTransition(from, to)) throw new Error(`calibration ${id}: no transition ${from} → ${to}`);
+    await this.db.getRepository(DensityCalibrationEntity).update({ id, status: from }, { ...patch, status: to });
+  }
+
+  private runStates(calibrationId: string): Promise<CalibrationRunState[]> {
+    return this.db.query(
+      `SELECT r.id AS "runId", m.name AS model, r.status, r.error
+         FROM density_calibration_runs cr JOIN runs r ON r.id = cr.run_id JOIN models m ON m.id = r.model_id
+        WHERE cr.calibration_id = $1 ORDER BY r.created_at, r.id`,
+      [calibrationId],
+    );
+  }
+}
+
+/** The fit's refusals, which fail the calibration for good: the library's, and data that cannot be collected. */
+function fitRefusal(err: unknown): { code: string; reason: string } | null {
+  if (err instanceof DensityException) return { code: err.code, reason: err.message };
+  if (err instanceof DomainException && !err.retryable) return { code: CalibrationFailure.InvalidInput, reason: err.message };
+  return null;
+}
