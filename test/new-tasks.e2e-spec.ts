@@ -18,14 +18,16 @@ const TASKS: Record<string, string[]> = {
 };
 const LIMIT = 3;
 /**
- * BBH tasks with one document each, not whole groups (group aggregation is unit-tested, and MMLU's
- * goes through the pipeline in builtin-tasks.e2e-spec): stories260K never writes "Q" or a blank
- * line, so every answer runs to the token limit (256, 1024 with CoT) on a 1,000-token prompt, 20 to
- * 60 s a document on a busy 2-core machine.
+ * Generative tasks with one document each, not whole groups (group aggregation is unit-tested, and
+ * MMLU's goes through the pipeline in builtin-tasks.e2e-spec): stories260K never writes the stop
+ * sequences, so every answer runs to the token limit (256, 1024 with CoT) on a 1,000-token prompt,
+ * 20 to 60 s a document on a busy 2-core machine.
  */
-const BBH: Record<string, string> = {
+const GENERATIVE: Record<string, string> = {
   bbh_fewshot_boolean_expressions: 'exact_match',
   bbh_cot_fewshot_boolean_expressions: 'exact_match,get-answer',
+  minerva_math_algebra: 'exact_match',
+  hendrycks_math_algebra: 'exact_match',
 };
 const COT = 'bbh_cot_fewshot_boolean_expressions';
 
@@ -46,7 +48,7 @@ describe('the tasks added for the density reference run end to end on a real mod
     http = request(app.getHttpServer());
     worker = new WorkerProcess('worker-new-tasks', url);
     const model = await http.post('/v1/models').send({ name: 'stories260K', paramsTotal: 292800, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201);
-    const benchmarks = [...Object.keys(TASKS).map((name) => ({ name, limit: LIMIT })), ...Object.keys(BBH).map((name) => ({ name, limit: 1 }))];
+    const benchmarks = [...Object.keys(TASKS).map((name) => ({ name, limit: LIMIT })), ...Object.keys(GENERATIVE).map((name) => ({ name, limit: 1 }))];
     run = await submitAndWait(http, { modelId: model.body.id, benchmarks, shardSize: 8 });
     samples = await runSamples(http, app.get(ArtifactStore), run.id);
   }, 900_000);
@@ -60,7 +62,8 @@ describe('the tasks added for the density reference run end to end on a real mod
   it('GET /v1/benchmarks lists them', async () => {
     const { tasks, groups } = (await http.get('/v1/benchmarks').expect(200)).body;
     expect(tasks.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(Object.keys(TASKS)));
-    expect(groups.map((g: { name: string }) => g.name)).toEqual(expect.arrayContaining(['bbh_fewshot', 'bbh_cot_fewshot', 'bbh']));
+    expect(groups.map((g: { name: string }) => g.name)).toEqual(expect.arrayContaining(['bbh_fewshot', 'bbh_cot_fewshot', 'bbh', 'minerva_math', 'hendrycks_math']));
+    expect(tasks.map((t: { name: string }) => t.name)).toEqual(expect.arrayContaining(['minerva_math500', 'hendrycks_math500']));
   });
 
   it('succeeds with lm-eval metric keys, the conditional loss and per-sample records for each', () => {
@@ -78,7 +81,7 @@ describe('the tasks added for the density reference run end to end on a real mod
       }
     }
     expect(run.benchmarks.find((x: { name: string }) => x.name === 'lambada_openai').metrics.perplexity.value).toBeGreaterThan(1);
-    for (const [name, key] of Object.entries(BBH)) {
+    for (const [name, key] of Object.entries(GENERATIVE)) {
       const b = run.benchmarks.find((x: { name: string }) => x.name === name);
       expect(b).toMatchObject({ total: 1, done: 1 });
       expect(b.metrics[key].n).toBe(1);
