@@ -13,7 +13,7 @@ import { ResultsModule } from '../apps/results/src/results.module';
 const COPIED: Array<[string, number]> = [
   ['arc_challenge', 6], // includes arc_easy.yaml
   ['mmlu_anatomy', 2], // includes the MMLU template, 5-shot
-  ['gsm8k', 2], // generation, 5-shot seeded draws, two filters
+  ['gsm8k', 1], // generation, 5-shot seeded draws, two filters
 ];
 
 const comparable = (r: SampleRecord) => ({

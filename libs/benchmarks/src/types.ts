@@ -88,7 +88,7 @@ export interface DatasetKwargs {
   infer_types?: boolean;
   /** csv: field delimiter (default ","; "\t" for .tsv). */
   delimiter?: string;
-  /** text: "line" (default), "paragraph", "document"; or split on `separator`. */
+  /** text: "line" (default), "paragraph", "document"; or split on `separator`. json: "document" = each file is one record. */
   sample_by?: 'line' | 'paragraph' | 'document';
   separator?: string;
   /** Expected sha256 per split (or of every file); verified, and used as the dataset cache key. */

@@ -1,8 +1,10 @@
+import { readdir } from 'node:fs/promises';
+import { basename, dirname } from 'node:path';
 import { DomainException, ErrorCode } from '@app/contracts';
 import { sha256 } from '../hashing';
 import type { DatasetFormat, DatasetKwargs, Doc, TaskConfig } from '../types';
 import { decodeDocs, inferFormat } from './formats';
-import { fetchFile, SourceOptions } from './sources';
+import { fetchFile, resolveLocation, SourceOptions } from './sources';
 
 /** Generic builders lm-eval passes to datasets.load_dataset; anything else is a Hub dataset id. */
 const BUILDERS = new Set(['json', 'jsonl', 'csv', 'parquet', 'text', 'hellaswag_text']);
@@ -65,6 +67,16 @@ function pinFor(kwargs: DatasetKwargs | undefined, split: string, nFiles: number
   return nFiles === 1 ? pin[split] : undefined;
 }
 
+function globFile(uri: string, files: LoadedFile[]): LoadedFile {
+  return {
+    uri,
+    location: files[0].location.slice(0, files[0].location.length - basename(files[0].location).length) + basename(uri),
+    sha256: sha256(files.map((f) => f.sha256).join('\n')),
+    bytes: files.reduce((a, f) => a + f.bytes, 0),
+    fromCache: files.every((f) => f.fromCache),
+  };
+}
+
 /**
  * Loads dataset splits from local files, S3, HTTP(S) or the Hugging Face Hub, memoizing by file and
  * format. Every split reports the sha256 of its content (to record with the run and to key the
@@ -76,13 +88,14 @@ export class DatasetLoader {
   constructor(readonly options: SourceOptions) {}
 
   async loadSplit(config: TaskConfig, split: string): Promise<LoadedSplit> {
-    const uris = splitFiles(config, split);
     const kwargs = config.dataset_kwargs ?? {};
     const explicit: DatasetFormat | undefined = kwargs.format ?? (config.dataset_path === 'hellaswag_text' ? 'hellaswag-txt' : undefined);
-    const pin = pinFor(kwargs, split, uris.length);
-    const parts = await Promise.all(uris.map((uri) => this.loadFile(uri, config.dataset_path, explicit, kwargs, pin)));
-    let docs = parts.flatMap((p) => p.docs);
-    const files = parts.map((p) => p.file);
+    const groups = await Promise.all(splitFiles(config, split).map(async (uri) => ({ uri, files: await this.expandGlob(uri, config) })));
+    const pin = pinFor(kwargs, split, groups.length === 1 ? groups[0].files.length : groups.length);
+    const loaded = await Promise.all(groups.map(async (g) => ({ uri: g.uri, parts: await Promise.all(g.files.map((f) => this.loadFile(f, config.dataset_path, explicit, kwargs, pin))) })));
+    let docs = loaded.flatMap((g) => g.parts.flatMap((p) => p.docs));
+    // A glob's files are reported as one entry (the pattern, sha256 over their hashes in order).
+    const files = loaded.map((g) => (g.uri === g.parts[0].file.uri ? g.parts[0].file : globFile(g.uri, g.parts.map((p) => p.file))));
     const columns = Object.entries(kwargs.line_columns?.[split] ?? {});
     if (columns.length) {
       docs = docs.map((d) => ({ ...d }));
@@ -104,6 +117,30 @@ export class DatasetLoader {
       files,
       sha256: files.length === 1 ? files[0].sha256 : sha256(files.map((f) => f.sha256).join('\n')),
     };
+  }
+
+  /**
+   * A local path whose file name has "*" (math/test/algebra/*.json) → the matching files, sorted by
+   * name as Python's sorted() sorts them (the order the Hugging Face builders read directories in).
+   */
+  private async expandGlob(uri: string, config: TaskConfig): Promise<string[]> {
+    if (!basename(uri).includes('*')) return [uri];
+    const where = { task: config.task, field: 'dataset_kwargs.data_files' };
+    const loc = resolveLocation(uri, this.options.dataDir);
+    if (loc.kind !== 'file' || dirname(uri).includes('*')) {
+      throw new DomainException(ErrorCode.InvalidInput, `task "${config.task}": ${uri}: "*" works in the file name of a local path only`, where);
+    }
+    const pattern = new RegExp(`^${basename(uri).split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
+    let names: string[];
+    try {
+      names = await readdir(dirname(loc.path));
+    } catch {
+      throw new DomainException(ErrorCode.MissingResource, `task "${config.task}": dataset folder not found: ${dirname(loc.path)}`, where);
+    }
+    const matched = names.filter((n) => pattern.test(n)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+    if (matched.length === 0) throw new DomainException(ErrorCode.MissingResource, `task "${config.task}": ${uri} matches no file`, where);
+    const dir = uri.slice(0, uri.length - basename(uri).length);
+    return matched.map((n) => dir + n);
   }
 
   private loadFile(uri: string, datasetPath: string | undefined, explicit: DatasetFormat | undefined, kwargs: DatasetKwargs, pin?: string) {

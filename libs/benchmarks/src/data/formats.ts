@@ -71,12 +71,16 @@ export function parseJsonl(text: string, file: string): Doc[] {
   return docs;
 }
 
-function parseJson(text: string, file: string, field?: string): Doc[] {
+function parseJson(text: string, file: string, field?: string, oneRecord = false): Doc[] {
   let v: unknown;
   try {
     v = JSON.parse(text);
   } catch {
     return parseJsonl(text, file); // HF's json builder reads JSON Lines from .json files too
+  }
+  if (oneRecord) {
+    if (v === null || typeof v !== 'object' || Array.isArray(v)) throw invalid(file, 'should hold one JSON object (sample_by: document)');
+    return [v as Doc];
   }
   if (field !== undefined) {
     if (v === null || typeof v !== 'object' || !Array.isArray((v as Record<string, unknown>)[field])) throw invalid(file, `has no list under key "${field}"`);
@@ -206,7 +210,7 @@ export async function decodeDocs(raw: Buffer, file: string, format: DatasetForma
     case 'jsonl':
       return parseJsonl(text, file);
     case 'json':
-      return parseJson(text, file, kwargs.field);
+      return parseJson(text, file, kwargs.field, kwargs.sample_by === 'document');
     case 'csv':
       return parseCsv(text, file, kwargs);
     case 'text':

@@ -4,6 +4,7 @@ import { pyFindall, pySub } from '../python/regex';
 import { pyCapitalize, pyStrip } from '../python/str';
 import type { Doc } from '../types';
 import { logiqaDocToTarget, logiqaDocToText, logiqaProcessDocs } from './logiqa';
+import { registerMathFunctions } from './math';
 import { winograndeDocToChoice, winograndeDocToTarget, winograndeDocToText, winograndeProcessDocs, wsc273ProcessDocs } from './winograd';
 
 /** lm-eval tasks/hellaswag/utils.py preprocess(). */
@@ -131,7 +132,7 @@ export function extractCodeBlocks(text: string): string {
 }
 
 export function registerBuiltinFunctions(fns: FunctionRegistry): FunctionRegistry {
-  return fns
+  fns
     .register('process_docs', 'hellaswag.process_docs', (docs) => hellaswagProcessDocs(docs))
     .register('process_docs', 'arc.process_docs', (docs) => arcProcessDocs(docs))
     .register('process_docs', 'mmlu.process_docs', (docs) => mmluProcessDocs(docs))
@@ -152,4 +153,5 @@ export function registerBuiltinFunctions(fns: FunctionRegistry): FunctionRegistr
     })
     .register('filter', 'humaneval.build_predictions', (resps, docs) => resps.map((resp, i) => resp.map((r) => String(docs[i].prompt) + String(r))))
     .register('filter', 'mbpp.build_predictions', (resps) => resps.map((resp) => resp.map((r) => extractCodeBlocks(String(r)))));
+  return registerMathFunctions(fns);
 }
