@@ -3,10 +3,12 @@ import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { gunzipSync } from 'node:zlib';
+import { pathsConfigFrom, validateEnv } from '@app/config';
 import { SampleRecord } from '@app/contracts';
+import { missingFileMessage } from '@app/files';
 import { HandedRows, jobIds, PoolQueues, RowsHandoff } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
-import { startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
@@ -138,8 +140,7 @@ describe('a real evaluation end to end: API → BullMQ → worker processes → 
     const sub = await http.post('/v1/runs').send({ modelId, benchmarks: [{ name: 'arc_easy', limit: 4 }], shardSize: 2 }).expect(202);
     const run = await runUntilEnded(sub.body.id, 60_000);
     expect(run.status).toBe('failed');
-    expect(run.error).toContain('model file not found');
-    expect(run.error).toContain('no-such-model.gguf');
+    expect(run.error).toContain(missingFileMessage('model', 'no-such-model.gguf', pathsConfigFrom(validateEnv(serviceEnv(QUEUE_ENV))).modelRoots));
   });
 
   it('retries the shard of a worker killed mid-shard (SIGKILL) on another worker: no sample lost or duplicated', async () => {

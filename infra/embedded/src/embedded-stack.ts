@@ -90,8 +90,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       API_PORT: String(apiPort),
       API_HOST: '127.0.0.1',
       API_URL: `http://127.0.0.1:${apiPort}`,
-      DENSEBENCH_DATA_DIR: paths.dataDir,
-      DENSEBENCH_MODELS_DIR: paths.modelsDir,
+      // With the environment (DENSEBENCH_DATA_DIR, DENSEBENCH_MODELS_DIR, HF_*) passed on, every service looks
+      // data and models up in the same folders as this process (pathsConfigFrom) and shares its Hub cache.
       DENSEBENCH_HOME: home,
     };
     const launch = (name: string, app: string, extra: Record<string, string> = {}) => {

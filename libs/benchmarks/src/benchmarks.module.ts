@@ -1,6 +1,7 @@
-import { Global, Module } from '@nestjs/common';
+import { Global, Logger, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { pathsConfig } from '@app/config';
+import { hubConfig, pathsConfig } from '@app/config';
+import { progressLogger } from '@app/files';
 import { TaskRegistry, TaskRegistryOptions } from './registry';
 
 /**
@@ -9,14 +10,20 @@ import { TaskRegistry, TaskRegistryOptions } from './registry';
  */
 export const TASK_REGISTRY_OPTIONS = Symbol('TASK_REGISTRY_OPTIONS');
 
-/** Provides the task registry over the configured data dir (DENSEBENCH_DATA_DIR). */
+/**
+ * Provides the task registry over the configured data roots (DENSEBENCH_DATA_DIR first), with hf://
+ * data files downloaded into the Hugging Face cache; every process (api, worker, results) resolves alike.
+ */
 @Global()
 @Module({
   providers: [
     {
       provide: TaskRegistry,
-      inject: [pathsConfig.KEY, { token: TASK_REGISTRY_OPTIONS, optional: true }],
-      useFactory: (paths: ConfigType<typeof pathsConfig>, options?: TaskRegistryOptions) => new TaskRegistry(paths.dataDir, options ?? {}),
+      inject: [pathsConfig.KEY, hubConfig.KEY, { token: TASK_REGISTRY_OPTIONS, optional: true }],
+      useFactory: (paths: ConfigType<typeof pathsConfig>, hub: ConfigType<typeof hubConfig>, options?: TaskRegistryOptions) => {
+        const logger = new Logger('Datasets');
+        return new TaskRegistry(paths.dataRoots, { hub: { ...hub, onProgress: progressLogger((l) => logger.log(l)) }, ...options });
+      },
     },
   ],
   exports: [TaskRegistry],

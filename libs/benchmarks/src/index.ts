@@ -8,7 +8,7 @@ export * from './task-data';
 export * from './data/sources';
 export * from './data/formats';
 export * from './data/dataset-loader';
-export { loadDocs, resolveDatasetPath } from './data/loaders';
+export { loadDocs } from './data/loaders';
 export * from './config/yaml';
 export * from './config/validate';
 export * from './config/compile-task';

@@ -1,4 +1,5 @@
 import { DomainException, ErrorCode } from '@app/contracts';
+import type { HubOptions } from '@app/files';
 import { compileGroup, compileTask } from './config/compile-task';
 import { validateGroupConfig, validateTaskConfig } from './config/validate';
 import { parseTaskYaml } from './config/yaml';
@@ -20,6 +21,8 @@ export interface TaskRegistryOptions {
   openS3?: OpenS3;
   cache?: DatasetCache;
   fetch?: typeof fetch;
+  /** hf:// data files: the Hub, its local cache and download progress. */
+  hub?: HubOptions;
   /** Named functions for YAML tasks; the built-in ones are always registered. */
   functions?: FunctionRegistry;
   /** Register the standard suite (default true). */
@@ -67,12 +70,14 @@ export class TaskRegistry {
   private readonly suite: BuiltinSuite | null;
   private readonly loader: DatasetLoader;
 
-  constructor(
-    readonly dataDir: string,
-    opts: TaskRegistryOptions = {},
-  ) {
+  /** Folders relative data paths are looked up in, in order. */
+  readonly dataRoots: readonly string[];
+
+  /** @param dataRoots one data folder, or the ordered folders to look relative paths up in (PathsConfig.dataRoots) */
+  constructor(dataRoots: string | readonly string[], opts: TaskRegistryOptions = {}) {
+    this.dataRoots = typeof dataRoots === 'string' ? [dataRoots] : dataRoots;
     this.functions = registerBuiltinFunctions(opts.functions ?? new FunctionRegistry());
-    this.loader = new DatasetLoader({ dataDir, openS3: opts.openS3, cache: opts.cache, fetch: opts.fetch });
+    this.loader = new DatasetLoader({ dataRoots: this.dataRoots, openS3: opts.openS3, cache: opts.cache, fetch: opts.fetch, hub: opts.hub });
     this.suite = opts.builtins === false ? null : builtinSuite(opts.builtinsDir);
     // The suite goes through the same validation and compiler as a task posted to the API.
     for (const e of this.suite?.entries ?? []) {

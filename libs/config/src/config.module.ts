@@ -1,7 +1,7 @@
 import { DynamicModule, Module } from '@nestjs/common';
 import { ConfigModule } from '@nestjs/config';
 import { validateEnv } from './env.schema';
-import { apiConfig, dbConfig, pathsConfig, queueConfig, redisConfig, s3Config, workerConfig } from './namespaces';
+import { apiConfig, dbConfig, hubConfig, pathsConfig, queueConfig, redisConfig, s3Config, workerConfig } from './namespaces';
 
 /** Global, validated configuration: boot fails with a readable message when a variable is invalid. */
 @Module({})
@@ -18,7 +18,7 @@ export class AppConfigModule {
             validateEnv(raw);
             return raw;
           },
-          load: [dbConfig, redisConfig, s3Config, queueConfig, apiConfig, workerConfig, pathsConfig],
+          load: [dbConfig, redisConfig, s3Config, queueConfig, apiConfig, workerConfig, pathsConfig, hubConfig],
         }),
       ],
       exports: [ConfigModule],

@@ -78,6 +78,17 @@ export class EnvVars {
   @IsOptional() @IsString() DENSEBENCH_DATA_DIR?: string;
   @IsOptional() @IsString() DENSEBENCH_MODELS_DIR?: string;
   @IsOptional() @IsString() DENSEBENCH_HOME?: string;
+
+  // --- Hugging Face Hub (hf:// paths; the same variables as huggingface_hub)
+  /** Another Hub, e.g. a mirror (default https://huggingface.co). */
+  @IsOptional() @IsUrl(URL_OPTS) HF_ENDPOINT?: string;
+  /** Sent as a bearer token (gated and private repositories). */
+  @IsOptional() @IsString() HF_TOKEN?: string;
+  /** Hugging Face's folder (default $XDG_CACHE_HOME/huggingface, else ~/.cache/huggingface). */
+  @IsOptional() @IsString() HF_HOME?: string;
+  /** The Hub file cache (default $HF_HOME/hub). */
+  @IsOptional() @IsString() HF_HUB_CACHE?: string;
+  @IsOptional() @IsString() XDG_CACHE_HOME?: string;
 }
 
 /** Validates an environment (process.env by default) and returns it typed; throws one readable error. */

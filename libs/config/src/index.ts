@@ -1,3 +1,4 @@
 export * from './env.schema';
 export * from './namespaces';
+export * from './install-paths';
 export * from './config.module';

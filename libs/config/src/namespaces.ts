@@ -1,8 +1,8 @@
 import { registerAs } from '@nestjs/config';
-import { existsSync } from 'node:fs';
 import { homedir } from 'node:os';
 import { join, resolve } from 'node:path';
 import { EnvVars, loadEnv } from './env.schema';
+import { kitDir, packageRoot } from './install-paths';
 
 export interface DbConfig {
   url: string;
@@ -54,8 +54,16 @@ export interface WorkerConfig {
 }
 export interface PathsConfig {
   home: string;
-  dataDir: string;
-  modelsDir: string;
+  /** Folders a relative data path is looked up in, in order: the first holding the file wins. */
+  dataRoots: string[];
+  /** The same for model files. */
+  modelRoots: string[];
+}
+/** A Hugging Face Hub and the local cache of its files (huggingface_hub's layout, shared with it). */
+export interface HubConfig {
+  endpoint: string;
+  token?: string;
+  cacheDir: string;
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
@@ -94,20 +102,29 @@ export const apiConfigFrom = (env: EnvVars): ApiConfig => ({
   enrollmentToken: env.ENROLLMENT_TOKEN,
   workerLostAfterMs: env.WORKER_LOST_AFTER_MS,
 });
-/** First existing directory among the candidates, else the last one. */
-const firstExisting = (...candidates: string[]): string => candidates.find((c) => existsSync(c)) ?? candidates[candidates.length - 1];
-
 /**
- * Data and models: DENSEBENCH_DATA_DIR / DENSEBENCH_MODELS_DIR when set; else a checkout's sibling
- * ../shared/{data,models} when present (the layout of this project's development machines); else
- * under DENSEBENCH_HOME (~/.densebench).
+ * Where relative data and model paths are looked up, in order (the first folder holding the file
+ * wins): DENSEBENCH_DATA_DIR / DENSEBENCH_MODELS_DIR when set; ../shared/{data,models} beside the
+ * checkout (the layout of this project's development machines); DENSEBENCH_HOME/{data,models}
+ * (~/.densebench); the demo kit committed in infra/embedded/kit. Folders are located from the
+ * installed package, never from the working directory, so every process resolves alike.
  */
-export const pathsConfigFrom = (env: EnvVars): PathsConfig => {
+export const pathsConfigFrom = (env: EnvVars, root: string = packageRoot()): PathsConfig => {
   const home = resolve(env.DENSEBENCH_HOME ?? join(homedir(), '.densebench'));
+  const roots = (explicit: string | undefined, sub: 'data' | 'models') =>
+    unique([explicit ? resolve(explicit) : undefined, resolve(root, '..', 'shared', sub), join(home, sub), join(kitDir(root), sub)]);
+  return { home, dataRoots: roots(env.DENSEBENCH_DATA_DIR, 'data'), modelRoots: roots(env.DENSEBENCH_MODELS_DIR, 'models') };
+};
+
+const unique = (xs: Array<string | undefined>): string[] => [...new Set(xs.filter((x): x is string => Boolean(x)))];
+
+/** Hugging Face's own variables, with huggingface_hub's defaults: its cache is shared with Python tools. */
+export const hubConfigFrom = (env: EnvVars): HubConfig => {
+  const hfHome = resolve(env.HF_HOME ?? join(env.XDG_CACHE_HOME ?? join(homedir(), '.cache'), 'huggingface'));
   return {
-    home,
-    dataDir: resolve(env.DENSEBENCH_DATA_DIR ?? firstExisting(resolve('..', 'shared', 'data'), join(home, 'data'))),
-    modelsDir: resolve(env.DENSEBENCH_MODELS_DIR ?? firstExisting(resolve('..', 'shared', 'models'), join(home, 'models'))),
+    endpoint: (env.HF_ENDPOINT ?? 'https://huggingface.co').replace(/\/+$/, ''),
+    token: env.HF_TOKEN || undefined,
+    cacheDir: resolve(env.HF_HUB_CACHE ?? join(hfHome, 'hub')),
   };
 };
 
@@ -144,3 +161,4 @@ export const queueConfig = registerAs('queue', () => queueConfigFrom(loadEnv()))
 export const apiConfig = registerAs('api', () => apiConfigFrom(loadEnv()));
 export const workerConfig = registerAs('worker', () => workerConfigFrom(loadEnv()));
 export const pathsConfig = registerAs('paths', () => pathsConfigFrom(loadEnv()));
+export const hubConfig = registerAs('hub', () => hubConfigFrom(loadEnv()));

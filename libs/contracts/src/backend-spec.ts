@@ -3,9 +3,9 @@ import { BackendKind } from './enums';
 /** How a worker reaches a model. Stored with the model; sent to workers in shard specs. */
 export interface LlamaCppBackendSpec {
   kind: BackendKind.LlamaCpp;
-  /** A local path (absolute, or relative to the worker's models dir) … */
+  /** A local path (absolute, or looked up in the worker's model folders) … */
   path?: string;
-  /** … or an s3://, http(s):// or hf:// URL that the worker downloads into its model cache. */
+  /** … or an s3://, http(s):// or hf:// URL that the worker downloads into its model cache (hf://: the Hugging Face cache). */
   url?: string;
   /** Expected sha256 of the GGUF file; verified after download when given. */
   sha256?: string;

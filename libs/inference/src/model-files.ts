@@ -1,14 +1,19 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, isAbsolute, join } from 'node:path';
+import { basename, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DomainException, ErrorCode, LlamaCppBackendSpec } from '@app/contracts';
+import { defaultHubOptions, HubOptions, isHubUri, locateFile } from '@app/files';
 
 export interface ModelFileContext {
-  modelsDir: string;
+  /** Folders a relative model path is looked up in, in order (PathsConfig.modelRoots). */
+  modelRoots: readonly string[];
+  /** s3:// and http(s):// models are downloaded here (WORKER_MODEL_CACHE_DIR). */
   cacheDir: string;
+  /** hf:// models: the Hub, its local cache (shared with huggingface_hub) and download progress. */
+  hub?: HubOptions;
   /** Opens s3://bucket/key objects; given by the worker (it owns the S3 client). */
   openS3?: (bucket: string, key: string) => Promise<Readable | null>;
   signal?: AbortSignal;
@@ -32,31 +37,18 @@ export async function fileSha256(path: string, cacheDir: string): Promise<string
   return sha256;
 }
 
-/** hf://owner/repo/path/in/repo.gguf[@revision] → the Hugging Face download URL. */
-export function huggingFaceUrl(url: string): string {
-  const m = /^hf:\/\/([^/]+\/[^/@]+)\/([^@]+?)(?:@(.+))?$/.exec(url);
-  if (!m) throw new DomainException(ErrorCode.InvalidInput, `malformed Hugging Face URL ${url} (hf://owner/repo/file.gguf[@revision])`);
-  return `https://huggingface.co/${m[1]}/resolve/${m[3] ?? 'main'}/${m[2]}`;
-}
-
 /**
- * The local path of a model file: a path as given (absolute or under the models dir), or a URL
- * downloaded once into the cache dir (s3://, http(s)://, hf://). Verifies the sha256 when the spec has one.
+ * The local path of a model file: a path (absolute, or looked up in the model roots), an hf:// URI
+ * (downloaded once into the Hugging Face cache), or an s3:// or http(s):// URL (downloaded once into
+ * the cache dir). Verifies the sha256 when the spec has one.
  */
 export async function resolveModelFile(spec: LlamaCppBackendSpec, ctx: ModelFileContext): Promise<{ path: string; sha256: string }> {
-  let path: string;
-  if (spec.path) {
-    path = isAbsolute(spec.path) ? spec.path : join(ctx.modelsDir, spec.path);
-    try {
-      await stat(path);
-    } catch {
-      throw new DomainException(ErrorCode.MissingResource, `model file not found: ${path}`, { path });
-    }
-  } else if (spec.url) {
-    path = await download(spec.url, ctx);
-  } else {
-    throw new DomainException(ErrorCode.InvalidInput, 'llama-cpp backend needs a path or a url');
-  }
+  const ref = spec.path ?? spec.url;
+  if (!ref) throw new DomainException(ErrorCode.InvalidInput, 'llama-cpp backend needs a path or a url');
+  const path =
+    spec.path !== undefined || isHubUri(ref)
+      ? await locateFile(ref, { kind: 'model', roots: ctx.modelRoots, hub: { ...defaultHubOptions(), ...ctx.hub, signal: ctx.signal }, sha256: spec.sha256 })
+      : await download(ref, ctx);
   const sha256 = await fileSha256(path, ctx.cacheDir);
   if (spec.sha256 && spec.sha256 !== sha256) {
     throw new DomainException(ErrorCode.InvalidInput, `model file ${path} has sha256 ${sha256}, expected ${spec.sha256}`);
@@ -81,15 +73,14 @@ async function download(url: string, ctx: ModelFileContext): Promise<string> {
     body = await ctx.openS3(m[1], m[2]);
     if (!body) throw new DomainException(ErrorCode.MissingResource, `model object not found: ${url}`);
   } else {
-    const httpUrl = url.startsWith('hf://') ? huggingFaceUrl(url) : url;
     let res: Response;
     try {
-      res = await fetch(httpUrl, { signal: ctx.signal });
+      res = await fetch(url, { signal: ctx.signal });
     } catch (err) {
-      throw new DomainException(ErrorCode.Transient, `download of ${httpUrl} failed: ${(err as Error).message}`);
+      throw new DomainException(ErrorCode.Transient, `download of ${url} failed: ${(err as Error).message}`);
     }
-    if (res.status === 404) throw new DomainException(ErrorCode.MissingResource, `model not found at ${httpUrl} (404)`);
-    if (!res.ok || !res.body) throw new DomainException(ErrorCode.Transient, `download of ${httpUrl} failed: HTTP ${res.status}`);
+    if (res.status === 404) throw new DomainException(ErrorCode.MissingResource, `model not found at ${url} (404)`);
+    if (!res.ok || !res.body) throw new DomainException(ErrorCode.Transient, `download of ${url} failed: HTTP ${res.status}`);
     body = Readable.fromWeb(res.body as import('node:stream/web').ReadableStream);
   }
   const tmp = `${dest}.part-${process.pid}`;

@@ -1,8 +1,7 @@
-import { join } from 'node:path';
-import { existsSync } from 'node:fs';
-import { loadEnv, pathsConfigFrom } from '@app/config';
+import { DomainException } from '@app/contracts';
 import { startStack } from '@app/embedded';
 import { DensebenchClient } from '../api-client';
+import { DemoFiles, demoFiles } from './demo-files';
 import { waitForBuiltinDensity } from './wait-density';
 import { formatResults, watchRun } from './watch';
 
@@ -21,21 +20,24 @@ export interface DemoOptions {
  * benchmark run sharded over local workers, progress, and the scores with their stderr.
  */
 export async function demo(o: DemoOptions): Promise<number> {
-  const paths = pathsConfigFrom(loadEnv());
-  const modelFile = join(paths.modelsDir, o.model);
-  if (!existsSync(modelFile)) {
-    console.error(`model file ${modelFile} not found: set DENSEBENCH_MODELS_DIR to the folder holding ${o.model}`);
+  let files: DemoFiles;
+  try {
+    files = await demoFiles(o.model, o.benchmark);
+  } catch (err) {
+    if (!(err instanceof DomainException)) throw err;
+    console.error(`densebench demo: ${err.message}`);
     return 2;
   }
-  console.log(`densebench demo: ${o.model} on ${o.benchmark} (first ${o.limit} documents), data from ${paths.dataDir}`);
+  console.log(`densebench demo: ${o.model} on ${o.benchmark} (first ${o.limit} documents)`);
+  for (const line of files.found.length > 4 ? [...files.found.slice(0, 3), `… and ${files.found.length - 3} more files`] : files.found) console.log(`  ${line}`);
   const stack = await startStack({ workers: o.workers, pools: ['cpu'], verbose: o.verbose, say: (l) => console.log(`  ${l}`) });
   try {
     const client = new DensebenchClient(stack.apiUrl);
-    const name = o.model.replace(/\.gguf$/, '');
+    const name = files.name;
     const found = await client.get<{ items: Array<{ id: string }> }>(`/v1/models?name=${encodeURIComponent(name)}`);
     const modelId =
       found.items[0]?.id ??
-      (await client.post<{ id: string }>('/v1/models', { name, paramsTotal: o.params, backend: { kind: 'llama-cpp', path: o.model } })).id;
+      (await client.post<{ id: string }>('/v1/models', { name, paramsTotal: o.params, backend: files.backend })).id;
     const run = await client.post<{ id: string; shards: number; samples: number }>('/v1/runs', {
       modelId,
       benchmarks: [{ name: o.benchmark, limit: o.limit }],

@@ -1,7 +1,8 @@
 import { Inject, Injectable, Logger, OnApplicationShutdown } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { pathsConfig, readSecretEnv, workerConfig } from '@app/config';
+import { hubConfig, pathsConfig, readSecretEnv, workerConfig } from '@app/config';
 import { BackendKind, BackendSpec, DomainException, ErrorCode } from '@app/contracts';
+import { progressLogger } from '@app/files';
 import { CachingBackend, createBackend, InferenceBackend } from '@app/inference';
 import { ArtifactStore } from '@app/storage';
 import { AgentState } from '../agent/agent-state';
@@ -22,6 +23,7 @@ export class ModelManager implements OnApplicationShutdown {
   constructor(
     @Inject(workerConfig.KEY) private readonly worker: ConfigType<typeof workerConfig>,
     @Inject(pathsConfig.KEY) private readonly paths: ConfigType<typeof pathsConfig>,
+    @Inject(hubConfig.KEY) private readonly hub: ConfigType<typeof hubConfig>,
     private readonly store: ArtifactStore,
     private readonly state: AgentState,
     private readonly replays: ReplayBackends,
@@ -42,8 +44,9 @@ export class ModelManager implements OnApplicationShutdown {
       await this.unload();
       this.logger.log(`loading model ${model.name} (${model.backend.kind})`);
       const backend = createBackend(model.backend, {
-        modelsDir: this.paths.modelsDir,
+        modelRoots: this.paths.modelRoots,
         cacheDir: this.worker.modelCacheDir,
+        hub: { ...this.hub, onProgress: progressLogger((l) => this.logger.log(l)) },
         threads: this.worker.threads,
         openS3: (bucket, key) => this.store.openExternal(bucket, key),
         openai: {

@@ -30,7 +30,7 @@ export class ReplayBackends implements OnApplicationShutdown {
     const key = `${spec.sourceRunId}/${spec.benchmark ?? '*'}`;
     let entry = this.entries.get(key);
     if (!entry) {
-      const backend = createBackend(spec, { modelsDir: '', cacheDir: '', artifacts: this.store });
+      const backend = createBackend(spec, { modelRoots: [], cacheDir: '', artifacts: this.store });
       entry = { backend, users: 0, lastUsed: Date.now() };
       this.entries.set(key, entry);
       backend.then(

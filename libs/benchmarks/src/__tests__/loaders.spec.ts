@@ -4,11 +4,13 @@ import { join } from 'node:path';
 import { Readable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { DomainException, ErrorCode } from '@app/contracts';
-import { DatasetLoader } from '../data/dataset-loader';
+import { missingFileMessage } from '@app/files';
+import { DatasetLoader, splitFiles } from '../data/dataset-loader';
 import { decodeDocs } from '../data/formats';
-import { DatasetCache, hfToHttps } from '../data/sources';
+import { DatasetCache } from '../data/sources';
 import { sha256 } from '../hashing';
 import { TaskConfig } from '../types';
+import { FakeHub } from '../../../files/src/testing/fake-hub';
 import { DATA_DIR } from './data-dir';
 import { writeParquet } from './parquet-fixture';
 
@@ -56,7 +58,7 @@ describe('dataset loaders', () => {
   it('loads a split with its content hash, and several files as one split', async () => {
     writeFileSync(join(dir, 'a.jsonl'), '{"x":1}\n');
     writeFileSync(join(dir, 'b.jsonl.gz'), gzipSync('{"x":2}\n'));
-    const loader = new DatasetLoader({ dataDir: dir });
+    const loader = new DatasetLoader({ dataRoots: [dir] });
     const one = await loader.loadSplit(cfg({ test: 'a.jsonl' }), 'test');
     expect(one.docs).toEqual([{ x: 1 }]);
     expect(one.sha256).toBe(sha256('{"x":1}\n'));
@@ -67,14 +69,14 @@ describe('dataset loaders', () => {
 
   it('S3 through the injected openS3 (null = missing)', async () => {
     const loader = new DatasetLoader({
-      dataDir: dir,
+      dataRoots: [dir],
       openS3: (bucket, key) => (bucket === 'b' && key === 'd/t.jsonl' ? Readable.from([Buffer.from('{"s":3}\n')]) : null),
     });
     expect((await loader.loadSplit(cfg({ test: 's3://b/d/t.jsonl' }), 'test')).docs).toEqual([{ s: 3 }]);
     await expect(loader.loadSplit(cfg({ test: 's3://b/missing.jsonl' }), 'test')).rejects.toMatchObject({ code: ErrorCode.MissingResource });
   });
 
-  it('HTTP and hf:// through fetch, cached by content hash; a pinned hash is served from the cache', async () => {
+  it('HTTP through fetch, cached by content hash; a pinned hash is served from the cache', async () => {
     const body = '{"h":4}\n';
     const urls: string[] = [];
     const fakeFetch = (async (url: string) => {
@@ -83,34 +85,66 @@ describe('dataset loaders', () => {
     }) as unknown as typeof fetch;
     const store = new Map<string, Buffer>();
     const cache: DatasetCache = { get: async (h) => store.get(h) ?? null, put: async (h, b) => void store.set(h, b) };
-    const loader = new DatasetLoader({ dataDir: dir, fetch: fakeFetch, cache });
-    const split = await loader.loadSplit(cfg({ test: 'hf://datasets/openai/gsm8k/main/test.jsonl' }), 'test');
+    const loader = new DatasetLoader({ dataRoots: [dir], fetch: fakeFetch, cache });
+    const split = await loader.loadSplit(cfg({ test: 'https://example.org/gsm8k/test.jsonl' }), 'test');
     expect(split.docs).toEqual([{ h: 4 }]);
-    expect(urls).toEqual(['https://huggingface.co/datasets/openai/gsm8k/resolve/main/main/test.jsonl']);
+    expect(urls).toEqual(['https://example.org/gsm8k/test.jsonl']);
     expect(store.get(sha256(body))?.toString()).toBe(body);
 
-    const pinned = new DatasetLoader({ dataDir: dir, fetch: fakeFetch, cache });
+    const pinned = new DatasetLoader({ dataRoots: [dir], fetch: fakeFetch, cache });
     const again = await pinned.loadSplit({ ...cfg({ test: 'https://example.org/t.jsonl' }), dataset_kwargs: { data_files: { test: 'https://example.org/t.jsonl' }, sha256: { test: sha256(body) } } }, 'test');
     expect(again.files[0].fromCache).toBe(true);
     expect(urls).toHaveLength(1);
 
-    const wrong = new DatasetLoader({ dataDir: dir, fetch: fakeFetch });
+    const wrong = new DatasetLoader({ dataRoots: [dir], fetch: fakeFetch });
     await expect(wrong.loadSplit({ ...cfg({}), dataset_kwargs: { data_files: { test: 'https://example.org/t.jsonl' }, sha256: 'ab'.repeat(32) } }, 'test')).rejects.toThrow('the task pins');
     await expect(wrong.loadSplit(cfg({ test: 'https://example.org/missing.jsonl' }), 'test')).rejects.toMatchObject({ code: ErrorCode.MissingResource });
   });
 
-  it('hf:// paths and Hub datasets without data_files map to huggingface.co URLs', () => {
-    expect(hfToHttps('hf://datasets/cais/mmlu@refs%2Fconvert%2Fparquet/all/test/0000.parquet')).toBe(
-      'https://huggingface.co/datasets/cais/mmlu/resolve/refs%2Fconvert%2Fparquet/all/test/0000.parquet',
-    );
-    expect(hfToHttps('hf://datasets/a/b@v1.0/dir/x.json')).toBe('https://huggingface.co/datasets/a/b/resolve/v1.0/dir/x.json');
+  it('a Hub dataset without data_files reads its auto-converted Parquet through an hf:// path', () => {
+    expect(splitFiles({ task: 't', dataset_path: 'cais/mmlu', dataset_name: 'all' }, 'test')).toEqual(['hf://datasets/cais/mmlu@refs%2Fconvert%2Fparquet/all/test/0000.parquet']);
+    expect(splitFiles({ task: 't', dataset_path: 'hellaswag' }, 'validation')).toEqual(['hf://datasets/hellaswag@refs%2Fconvert%2Fparquet/default/validation/0000.parquet']);
+  });
+
+  it('hf:// data files come from the Hub into its local cache, at the revision asked, checked against a pinned sha256', async () => {
+    const hub = await FakeHub.start();
+    try {
+      const [c1, c2] = ['1'.repeat(40), '2'.repeat(40)];
+      hub.addRepo({ id: 'datasets/org/qa', refs: { main: c2, v1: c1 }, commits: { [c1]: { 'test.jsonl': '{"q":1}\n' }, [c2]: { 'test.jsonl': '{"q":2}\n' } } });
+      const cacheDir = mkdtempSync(join(tmpdir(), 'hf-'));
+      const loader = new DatasetLoader({ dataRoots: [dir], hub: { endpoint: hub.endpoint, cacheDir } });
+      const split = await loader.loadSplit(cfg({ test: 'hf://datasets/org/qa/test.jsonl' }), 'test');
+      expect(split.docs).toEqual([{ q: 2 }]);
+      expect(split.files[0].location).toBe(join(cacheDir, 'datasets--org--qa', 'snapshots', c2, 'test.jsonl'));
+      const v1 = { ...cfg({}), dataset_kwargs: { data_files: { test: 'hf://datasets/org/qa/test.jsonl' }, revision: 'v1' } };
+      expect((await loader.loadSplit(v1, 'test')).docs).toEqual([{ q: 1 }]);
+      const pinned = { ...cfg({}), dataset_kwargs: { data_files: { test: 'hf://datasets/org/qa@v1/test.jsonl' }, sha256: 'ab'.repeat(32) } };
+      const fresh = new DatasetLoader({ dataRoots: [dir], hub: { endpoint: hub.endpoint, cacheDir: mkdtempSync(join(tmpdir(), 'hf-')) } });
+      await expect(fresh.loadSplit(pinned, 'test')).rejects.toThrow(`expected ${'ab'.repeat(32)}; it was not kept`);
+    } finally {
+      await hub.stop();
+    }
+  });
+
+  it('a relative path is read from the first data root holding it', async () => {
+    const first = mkdtempSync(join(tmpdir(), 'root-a-'));
+    const second = mkdtempSync(join(tmpdir(), 'root-b-'));
+    writeFileSync(join(second, 'only-b.jsonl'), '{"r":"b"}\n');
+    writeFileSync(join(first, 'both.jsonl'), '{"r":"a"}\n');
+    writeFileSync(join(second, 'both.jsonl'), '{"r":"b"}\n');
+    const loader = new DatasetLoader({ dataRoots: [join(first, 'absent'), first, second] });
+    expect((await loader.loadSplit(cfg({ test: 'both.jsonl' }), 'test')).docs).toEqual([{ r: 'a' }]);
+    const b = await loader.loadSplit(cfg({ test: 'only-b.jsonl' }), 'test');
+    expect(b.docs).toEqual([{ r: 'b' }]);
+    expect(b.files[0].location).toBe(join(second, 'only-b.jsonl'));
   });
 
   it('a missing local file and a corrupt bz2 give clear errors', async () => {
-    const loader = new DatasetLoader({ dataDir: DATA_DIR });
-    const e = await loader.loadSplit(cfg({ test: 'nope/missing.jsonl' }), 'test').catch((x: DomainException) => x);
-    expect(e).toMatchObject({ code: ErrorCode.MissingResource, message: `dataset file not found: ${join(DATA_DIR, 'nope/missing.jsonl')}` });
+    const loader = new DatasetLoader({ dataRoots: [DATA_DIR, dir] });
+    const e = (await loader.loadSplit(cfg({ test: 'nope/missing.jsonl' }), 'test').catch((x: DomainException) => x)) as DomainException;
+    expect(e).toMatchObject({ code: ErrorCode.MissingResource, message: missingFileMessage('data', 'nope/missing.jsonl', [DATA_DIR, dir]) });
+    expect(e.message).toContain(`data file nope/missing.jsonl was not found in ${DATA_DIR}, ${dir}. Provide it either way: put the file in DENSEBENCH_DATA_DIR`);
     writeFileSync(join(dir, 'bad.txt.bz2'), Buffer.concat([Buffer.from('BZh91AY&SY'), Buffer.alloc(40, 7)]));
-    await expect(new DatasetLoader({ dataDir: dir }).loadSplit({ ...cfg({ test: 'bad.txt.bz2' }), dataset_path: 'text' }, 'test')).rejects.toThrow(/is corrupt \(bzip2/);
+    await expect(new DatasetLoader({ dataRoots: [dir] }).loadSplit({ ...cfg({ test: 'bad.txt.bz2' }), dataset_path: 'text' }, 'test')).rejects.toThrow(/is corrupt \(bzip2/);
   });
 });

@@ -20,7 +20,7 @@ describe('XML documents and line columns', () => {
   it('xml: the declared ISO-8859-1 encoding is honoured (WSCollection.xml has a non-breaking space past schema 273)', async () => {
     const latin = Buffer.concat([Buffer.from('<?xml version="1.0" encoding="ISO-8859-1"?><c><s><a>caf'), Buffer.from([0xe9, 0xa0]), Buffer.from('</a></s></c>')]);
     expect(await decodeDocs(latin, 'x.xml', 'xml', { field: 's' })).toEqual([{ a: 'caf\u00e9\u00a0' }]);
-    const all = await new DatasetLoader({ dataDir: DATA_DIR }).loadSplit({ task: 't', dataset_kwargs: { data_files: { test: 'wsc273/WSCollection.xml' }, field: 'schema' }, test_split: 'test' }, 'test');
+    const all = await new DatasetLoader({ dataRoots: [DATA_DIR] }).loadSplit({ task: 't', dataset_kwargs: { data_files: { test: 'wsc273/WSCollection.xml' }, field: 'schema' }, test_split: 'test' }, 'test');
     expect(all.docs).toHaveLength(285);
     expect(JSON.stringify(all.docs[283])).toContain('to\u00a0\\"willow-towered');
   });
@@ -37,7 +37,7 @@ describe('XML documents and line columns', () => {
     writeFileSync(join(dir, 'labels.lst'), '1\n0\n');
     writeFileSync(join(dir, 'short.lst'), '1\n');
     const cfg = (file: string): TaskConfig => ({ task: 't', dataset_kwargs: { data_files: { validation: 'q.jsonl' }, line_columns: { validation: { label: file } } }, validation_split: 'validation' });
-    const loader = new DatasetLoader({ dataDir: dir });
+    const loader = new DatasetLoader({ dataRoots: [dir] });
     const split = await loader.loadSplit(cfg('labels.lst'), 'validation');
     expect(split.docs).toEqual([
       { q: 'a', label: '1' },

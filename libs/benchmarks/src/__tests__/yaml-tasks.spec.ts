@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { DomainException, ErrorCode, GenerateResult, LoglikelihoodResult } from '@app/contracts';
+import { missingFileMessage } from '@app/files';
 import { aggregateTask } from '../engine/aggregate-task';
 import { scoreSample } from '../engine/score';
 import { TaskRegistry } from '../registry';
@@ -145,7 +146,7 @@ metric_list:
     it('missing dataset file', async () => {
       const e = await errorOf(() => r.registerYaml(baseYaml('', join(dir, 'nope.jsonl'))));
       expect(e.code).toBe(ErrorCode.MissingResource);
-      expect(e.message).toBe(`task "my_qa": dataset file not found: ${join(dir, 'nope.jsonl')}`);
+      expect(e.message).toBe(`task "my_qa": ${missingFileMessage('data', join(dir, 'nope.jsonl'), [])}`);
     });
 
     it('corrupt dataset files: bad JSON line, bad gzip', async () => {

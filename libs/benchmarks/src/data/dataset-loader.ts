@@ -46,11 +46,12 @@ export function splitFiles(config: TaskConfig, split: string): string[] {
     });
   }
   // A Hub dataset without data_files: its auto-converted Parquet (first shard of the split).
-  const [owner, name] = path.includes('/') ? path.split('/', 2) : [path, ''];
-  const repo = name ? `${owner}/${name}` : owner;
   const subset = config.dataset_name ?? 'default';
-  return [`https://huggingface.co/datasets/${repo}/resolve/refs%2Fconvert%2Fparquet/${encodeURIComponent(subset)}/${encodeURIComponent(split)}/0000.parquet`];
+  return [`hf://datasets/${path}@${encodeURIComponent(PARQUET_REVISION)}/${subset}/${split}/0000.parquet`];
 }
+
+/** The branch where the Hub keeps every dataset converted to Parquet. */
+const PARQUET_REVISION = 'refs/convert/parquet';
 
 function missingSplit(config: TaskConfig, split: string, known: string[]): DomainException {
   return new DomainException(
@@ -145,7 +146,7 @@ export class DatasetLoader {
 
   private loadFile(uri: string, datasetPath: string | undefined, explicit: DatasetFormat | undefined, kwargs: DatasetKwargs, pin?: string) {
     const format = inferFormat(uri, datasetPath, explicit);
-    const key = JSON.stringify([uri, format, kwargs.field, kwargs.infer_types, kwargs.delimiter, kwargs.sample_by, kwargs.separator]);
+    const key = JSON.stringify([uri, kwargs.revision, format, kwargs.field, kwargs.infer_types, kwargs.delimiter, kwargs.sample_by, kwargs.separator]);
     let p = this.memo.get(key);
     if (!p) {
       p = (async () => {

@@ -1,8 +1,8 @@
 import { readFile } from 'node:fs/promises';
-import { isAbsolute, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { fileURLToPath } from 'node:url';
 import { DomainException, ErrorCode } from '@app/contracts';
+import { defaultHubOptions, HubOptions, isHubUri, locateFile } from '@app/files';
 import { sha256 } from '../hashing';
 
 /** Opens s3://bucket/key; null when the object does not exist. Injected (libs/storage owns S3). */
@@ -19,10 +19,13 @@ export interface DatasetCache {
 }
 
 export interface SourceOptions {
-  dataDir: string;
+  /** Folders a relative path is looked up in, in order (the first holding the file wins). */
+  dataRoots: readonly string[];
   openS3?: OpenS3;
   fetch?: typeof fetch;
   cache?: DatasetCache;
+  /** hf:// files: the Hub and its local cache (default huggingface.co and ~/.cache/huggingface/hub). */
+  hub?: HubOptions;
 }
 
 export interface FetchedFile {
@@ -38,18 +41,11 @@ export interface FetchedFile {
 export type ResolvedLocation =
   | { kind: 'file'; path: string }
   | { kind: 's3'; bucket: string; key: string }
-  | { kind: 'http'; url: string };
+  | { kind: 'http'; url: string }
+  | { kind: 'hub'; uri: string };
 
-/** hf://datasets/<owner>/<name>[@revision]/<path> → the file's "resolve" URL on huggingface.co. */
-export function hfToHttps(uri: string, revision = 'main'): string {
-  const m = /^hf:\/\/datasets\/([^/]+)\/([^/@]+)(?:@([^/]+))?\/(.+)$/.exec(uri);
-  if (!m) throw new DomainException(ErrorCode.InvalidInput, `not a Hugging Face dataset path (hf://datasets/<owner>/<name>[@revision]/<file>): ${uri}`);
-  const rev = m[3] ?? revision;
-  return `https://huggingface.co/datasets/${m[1]}/${m[2]}/resolve/${encodeURIComponent(decodeURIComponent(rev))}/${m[4].split('/').map(encodeURIComponent).join('/')}`;
-}
-
-/** Where a dataset URI points: a local file (relative paths are under dataDir), S3 or HTTP(S). */
-export function resolveLocation(uri: string, dataDir: string, revision?: string): ResolvedLocation {
+/** What a dataset URI names: a local file (absolute, or relative to the data roots), S3, HTTP(S) or a Hub file. */
+export function resolveLocation(uri: string): ResolvedLocation {
   if (uri.startsWith('s3://')) {
     const rest = uri.slice(5);
     const slash = rest.indexOf('/');
@@ -57,22 +53,21 @@ export function resolveLocation(uri: string, dataDir: string, revision?: string)
     return { kind: 's3', bucket: rest.slice(0, slash), key: rest.slice(slash + 1) };
   }
   if (uri.startsWith('http://') || uri.startsWith('https://')) return { kind: 'http', url: uri };
-  if (uri.startsWith('hf://')) return { kind: 'http', url: hfToHttps(uri, revision) };
+  if (isHubUri(uri)) return { kind: 'hub', uri };
   if (uri.startsWith('file://')) return { kind: 'file', path: fileURLToPath(uri) };
-  return { kind: 'file', path: isAbsolute(uri) ? uri : join(dataDir, uri) };
+  return { kind: 'file', path: uri };
 }
 
 const isRemote = (loc: ResolvedLocation) => loc.kind !== 'file';
 
 /** Reads a whole dataset file, through the cache for remote sources. */
 export async function fetchFile(uri: string, opts: SourceOptions, pin?: { sha256?: string; revision?: string }): Promise<FetchedFile> {
-  const loc = resolveLocation(uri, opts.dataDir, pin?.revision);
-  const location = loc.kind === 'file' ? loc.path : loc.kind === 's3' ? `s3://${loc.bucket}/${loc.key}` : loc.url;
+  const loc = resolveLocation(uri);
   if (isRemote(loc) && pin?.sha256 && opts.cache) {
     const cached = await opts.cache.get(pin.sha256).catch(() => null);
-    if (cached && sha256(cached) === pin.sha256) return { uri, location, bytes: cached, sha256: pin.sha256, fromCache: true };
+    if (cached && sha256(cached) === pin.sha256) return { uri, location: describe(loc), bytes: cached, sha256: pin.sha256, fromCache: true };
   }
-  const bytes = await readLocation(loc, uri, opts);
+  const { bytes, location } = await readLocation(loc, uri, opts, pin);
   const hash = sha256(bytes);
   if (pin?.sha256 && pin.sha256 !== hash) {
     throw new DomainException(ErrorCode.InvalidInput, `dataset file ${uri}: sha256 is ${hash}, the task pins ${pin.sha256}`, { uri, sha256: hash });
@@ -81,18 +76,20 @@ export async function fetchFile(uri: string, opts: SourceOptions, pin?: { sha256
   return { uri, location, bytes, sha256: hash, fromCache: false };
 }
 
-async function readLocation(loc: ResolvedLocation, uri: string, opts: SourceOptions): Promise<Buffer> {
+const describe = (loc: ResolvedLocation) => (loc.kind === 'file' ? loc.path : loc.kind === 's3' ? `s3://${loc.bucket}/${loc.key}` : loc.kind === 'http' ? loc.url : loc.uri);
+
+async function readLocation(loc: ResolvedLocation, uri: string, opts: SourceOptions, pin?: { sha256?: string; revision?: string }): Promise<{ bytes: Buffer; location: string }> {
   switch (loc.kind) {
     case 'file':
+    case 'hub': {
+      const ref = loc.kind === 'file' ? loc.path : loc.uri;
+      const path = await locateFile(ref, { kind: 'data', roots: opts.dataRoots, hub: opts.hub ?? defaultHubOptions(), revision: pin?.revision, sha256: pin?.sha256 });
       try {
-        return await readFile(loc.path);
+        return { bytes: await readFile(path), location: path };
       } catch (err) {
-        const code = (err as NodeJS.ErrnoException).code;
-        if (code === 'ENOENT' || code === 'ENOTDIR') {
-          throw new DomainException(ErrorCode.MissingResource, `dataset file not found: ${loc.path}`, { path: loc.path, uri });
-        }
-        throw new DomainException(ErrorCode.InvalidInput, `dataset file ${loc.path} could not be read: ${(err as Error).message}`, { path: loc.path });
+        throw new DomainException(ErrorCode.InvalidInput, `dataset file ${path} could not be read: ${(err as Error).message}`, { path });
       }
+    }
     case 's3': {
       if (!opts.openS3) throw new DomainException(ErrorCode.InvalidInput, `dataset ${uri} is on S3 but no S3 access is configured`);
       let stream: Readable | null;
@@ -104,7 +101,7 @@ async function readLocation(loc: ResolvedLocation, uri: string, opts: SourceOpti
       if (!stream) throw new DomainException(ErrorCode.MissingResource, `dataset file not found: ${uri}`, { uri });
       const chunks: Buffer[] = [];
       for await (const c of stream) chunks.push(Buffer.from(c as Buffer));
-      return Buffer.concat(chunks);
+      return { bytes: Buffer.concat(chunks), location: describe(loc) };
     }
     case 'http': {
       const f = opts.fetch ?? fetch;
@@ -121,7 +118,7 @@ async function readLocation(loc: ResolvedLocation, uri: string, opts: SourceOpti
         const code = res.status >= 500 || res.status === 429 ? ErrorCode.Transient : ErrorCode.InvalidInput;
         throw new DomainException(code, `dataset ${uri}: HTTP ${res.status} from ${loc.url}`, { uri, url: loc.url });
       }
-      return Buffer.from(await res.arrayBuffer());
+      return { bytes: Buffer.from(await res.arrayBuffer()), location: loc.url };
     }
   }
 }
