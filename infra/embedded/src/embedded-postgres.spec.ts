@@ -1,7 +1,7 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { othersCanReach } from './embedded-postgres';
+import { othersCanReach, rootDataDirFor } from './reach';
 
 // As root, embedded Postgres runs as a "postgres" user that must pass through every folder above
 // its data: under a home of mode 700 (Debian's /root) it cannot.
@@ -24,5 +24,10 @@ describe('othersCanReach', () => {
 
   it('judges folders that do not exist yet by the ones that do', () => {
     expect(othersCanReach(join(base, 'open', 'not', 'yet', 'pgdata'))).toBe(true);
+  });
+
+  it("gives each unreachable home a database folder of its own under /var/lib/densebench/postgres", () => {
+    expect(rootDataDirFor('/root/.densebench/postgres')).toBe('/var/lib/densebench/postgres/root/.densebench/postgres');
+    expect(rootDataDirFor('/tmp/fresh-1/home/.densebench/postgres')).toBe('/var/lib/densebench/postgres/tmp/fresh-1/home/.densebench/postgres');
   });
 });

