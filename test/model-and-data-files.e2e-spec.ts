@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { kitDir, pathsConfigFrom, validateEnv } from '@app/config';
 import { missingFileMessage } from '@app/files';
-import { serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
 import { FakeHub, sha256Hex } from '../libs/files/src/testing/fake-hub';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
@@ -29,17 +29,6 @@ describe('the files a run needs, as a worker finds them: an hf:// model download
     WORKER_POOLS: POOL,
   };
   const gguf = readFileSync(join(kitDir(), 'models', 'stories260K.gguf'));
-
-  const runUntilEnded = (id: string) =>
-    waitFor(
-      async () => {
-        const r = await http.get(`/v1/runs/${id}`).expect(200);
-        return ['succeeded', 'failed', 'cancelled'].includes(r.body.status) ? r.body : undefined;
-      },
-      `run ${id} to end`,
-      120_000,
-      300,
-    );
 
   beforeAll(async () => {
     hub = await FakeHub.start();
@@ -66,7 +55,7 @@ describe('the files a run needs, as a worker finds them: an hf:// model download
       .send({ name: 'stories260K-hub', paramsTotal: 292800, backend: { kind: 'llama-cpp', url: 'hf://karpathy/tinyllamas/stories260K.gguf', sha256: sha256Hex(gguf) } })
       .expect(201);
     const sub = await http.post('/v1/runs').send({ modelId: model.body.id, benchmarks: [{ name: 'arc_easy', limit: 4 }], shardSize: 2, pool: POOL }).expect(202);
-    const run = await runUntilEnded(sub.body.id);
+    const run = await runEnded(http, sub.body.id, 120_000);
     expect(run.error).toBeNull();
     expect(run.status).toBe('succeeded');
     const lines = worker.output.split('\n').filter((l) => l.includes('hf://karpathy/tinyllamas/stories260K.gguf'));
@@ -94,7 +83,7 @@ describe('the files a run needs, as a worker finds them: an hf:// model download
     await http.post('/v1/benchmarks?replace=true').set('content-type', 'application/yaml').send(yaml).expect(201);
     const model = await http.post('/v1/models').send({ name: 'stories260K-files', paramsTotal: 292800, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201);
     const sub = await http.post('/v1/runs').send({ modelId: model.body.id, benchmarks: [{ name: 'files_qa' }], pool: POOL }).expect(202);
-    const run = await runUntilEnded(sub.body.id);
+    const run = await runEnded(http, sub.body.id, 120_000);
     expect(run.status).toBe('failed');
     const roots = pathsConfigFrom(validateEnv({ ...serviceEnv(), ...workerEnv })).dataRoots;
     expect(roots[0]).toBe(workerEnv.DENSEBENCH_DATA_DIR);

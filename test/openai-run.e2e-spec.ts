@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { LoglikelihoodResult, SampleRecord } from '@app/contracts';
 import { LlamaCppBackend } from '@app/inference';
 import { ArtifactStore } from '@app/storage';
-import { MODELS_DIR, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { MODELS_DIR, runEnded, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
 import { OpenAiTestServer } from '../libs/inference/src/testing/openai-test-server';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
@@ -32,16 +32,7 @@ describe('a run of a model behind an OpenAI-compatible server, and its rerun fro
   let worker: WorkerProcess;
   let modelId: string;
 
-  const runUntilEnded = (id: string) =>
-    waitFor(
-      async () => {
-        const r = await http.get(`/v1/runs/${id}`).expect(200);
-        return ['succeeded', 'failed', 'cancelled'].includes(r.body.status) ? r.body : undefined;
-      },
-      `run ${id} to end`,
-      120_000,
-      300,
-    );
+  const runUntilEnded = (id: string) => runEnded(http, id, 120_000);
 
   const records = async (runId: string): Promise<SampleRecord[]> => {
     const out: SampleRecord[] = [];

@@ -5,7 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SampleRecord } from '@app/contracts';
 import { ArtifactStore } from '@app/storage';
-import { startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { runEnded, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
@@ -26,16 +26,7 @@ describe('re-scoring a run from its stored outputs (replay backend)', () => {
   let modelId: string;
   let sourceId: string;
 
-  const runUntilEnded = (id: string) =>
-    waitFor(
-      async () => {
-        const r = await http.get(`/v1/runs/${id}`).expect(200);
-        return ['succeeded', 'failed', 'cancelled'].includes(r.body.status) ? r.body : undefined;
-      },
-      `run ${id} to end`,
-      180_000,
-      300,
-    );
+  const runUntilEnded = (id: string) => runEnded(http, id, 180_000);
 
   const records = async (runId: string): Promise<SampleRecord[]> => {
     const out: SampleRecord[] = [];

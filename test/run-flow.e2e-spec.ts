@@ -8,7 +8,7 @@ import { SampleRecord } from '@app/contracts';
 import { missingFileMessage } from '@app/files';
 import { HandedRows, jobIds, PoolQueues, RowsHandoff } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
-import { serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
@@ -26,16 +26,7 @@ describe('a real evaluation end to end: API → BullMQ → worker processes → 
   let http: ReturnType<typeof request>;
   const workers: WorkerProcess[] = [];
 
-  const runUntilEnded = (id: string, timeoutMs = 180_000) =>
-    waitFor(
-      async () => {
-        const r = await http.get(`/v1/runs/${id}`).expect(200);
-        return ['succeeded', 'failed', 'cancelled'].includes(r.body.status) ? r.body : undefined;
-      },
-      `run ${id} to end`,
-      timeoutMs,
-      300,
-    );
+  const runUntilEnded = (id: string, timeoutMs = 180_000) => runEnded(http, id, timeoutMs);
 
   const registerModel = async (name: string, path: string) =>
     (await http.post('/v1/models').send({ name, paramsTotal: 292800, backend: { kind: 'llama-cpp', path } }).expect(201)).body.id as string;
