@@ -25,7 +25,7 @@ describe('npm ci && npm run demo in a fresh clone, with an empty home and nothin
   afterAll(() => {
     rmSync(base, { recursive: true, force: true });
     // As root, the embedded database of a home the postgres user cannot enter lives below /var/lib/densebench.
-    if (asRoot) rmSync(rootDataDirFor(join(home, '.densebench', 'postgres')), { recursive: true, force: true });
+    if (asRoot) rmSync(rootDataDirFor(base), { recursive: true, force: true });
   });
 
   it("evaluates the clone's demo kit, prints the scores and exits 0, leaving nothing running", async () => {
