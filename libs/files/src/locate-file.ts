@@ -16,10 +16,10 @@ export interface LocateOptions {
   sha256?: string;
 }
 
-/** The first root holding `rel` (an absolute path stands for itself), or undefined. */
-export async function findInRoots(roots: readonly string[], rel: string): Promise<string | undefined> {
+/** The first root holding the file (or, with `folder`, the folder) `rel`; an absolute path stands for itself. */
+export async function findInRoots(roots: readonly string[], rel: string, want: 'file' | 'folder' = 'file'): Promise<string | undefined> {
   for (const path of isAbsolute(rel) ? [rel] : roots.map((r) => join(r, rel))) {
-    if (await isFile(path)) return path;
+    if (await isA(want, path)) return path;
   }
   return undefined;
 }
@@ -61,9 +61,10 @@ export function missingFileMessage(kind: FileKind, what: string, searched: reado
   return `${kind} file ${what} was not found${where}${why}. Provide it either way: put the file in ${ENV[kind]} (a folder searched first), ${download}.`;
 }
 
-async function isFile(path: string): Promise<boolean> {
+async function isA(want: 'file' | 'folder', path: string): Promise<boolean> {
   try {
-    return (await stat(path)).isFile();
+    const st = await stat(path);
+    return want === 'file' ? st.isFile() : st.isDirectory();
   } catch {
     return false;
   }

@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Readable } from 'node:stream';
@@ -137,6 +137,13 @@ describe('dataset loaders', () => {
     const b = await loader.loadSplit(cfg({ test: 'only-b.jsonl' }), 'test');
     expect(b.docs).toEqual([{ r: 'b' }]);
     expect(b.files[0].location).toBe(join(second, 'only-b.jsonl'));
+    mkdirSync(join(second, 'parts'));
+    writeFileSync(join(second, 'parts', 'p2.jsonl'), '{"p":2}\n');
+    writeFileSync(join(second, 'parts', 'p1.jsonl'), '{"p":1}\n');
+    expect((await loader.loadSplit(cfg({ test: 'parts/p*.jsonl' }), 'test')).docs).toEqual([{ p: 1 }, { p: 2 }]);
+    const none = (await loader.loadSplit(cfg({ test: 'nowhere/p*.jsonl' }), 'test').catch((x: DomainException) => x)) as DomainException;
+    expect(none).toMatchObject({ code: ErrorCode.MissingResource });
+    expect(none.message).toContain(missingFileMessage('data', 'nowhere/p*.jsonl', [join(first, 'absent'), first, second]));
   });
 
   it('a missing local file and a corrupt bz2 give clear errors', async () => {

@@ -1,6 +1,7 @@
 import { readdir } from 'node:fs/promises';
-import { basename, dirname } from 'node:path';
+import { basename, dirname, isAbsolute } from 'node:path';
 import { DomainException, ErrorCode } from '@app/contracts';
+import { findInRoots, missingFileMessage } from '@app/files';
 import { sha256 } from '../hashing';
 import type { DatasetFormat, DatasetKwargs, Doc, TaskConfig } from '../types';
 import { decodeDocs, inferFormat } from './formats';
@@ -127,17 +128,18 @@ export class DatasetLoader {
   private async expandGlob(uri: string, config: TaskConfig): Promise<string[]> {
     if (!basename(uri).includes('*')) return [uri];
     const where = { task: config.task, field: 'dataset_kwargs.data_files' };
-    const loc = resolveLocation(uri, this.options.dataDir);
+    const loc = resolveLocation(uri);
     if (loc.kind !== 'file' || dirname(uri).includes('*')) {
       throw new DomainException(ErrorCode.InvalidInput, `task "${config.task}": ${uri}: "*" works in the file name of a local path only`, where);
     }
     const pattern = new RegExp(`^${basename(uri).split('*').map((p) => p.replace(/[.+?^${}()|[\]\\]/g, '\\$&')).join('.*')}$`);
-    let names: string[];
-    try {
-      names = await readdir(dirname(loc.path));
-    } catch {
-      throw new DomainException(ErrorCode.MissingResource, `task "${config.task}": dataset folder not found: ${dirname(loc.path)}`, where);
+    // The pattern's folder in the first data root that has it.
+    const folder = await findInRoots(this.options.dataRoots, dirname(loc.path), 'folder');
+    if (!folder) {
+      const searched = isAbsolute(loc.path) ? [] : [...this.options.dataRoots];
+      throw new DomainException(ErrorCode.MissingResource, `task "${config.task}": ${missingFileMessage('data', uri, searched)}`, { ...where, searched });
     }
+    const names = await readdir(folder);
     const matched = names.filter((n) => pattern.test(n)).sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
     if (matched.length === 0) throw new DomainException(ErrorCode.MissingResource, `task "${config.task}": ${uri} matches no file`, where);
     const dir = uri.slice(0, uri.length - basename(uri).length);
