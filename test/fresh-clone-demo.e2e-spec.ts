@@ -45,6 +45,10 @@ describe('npm ci && npm run demo in a fresh clone, with an empty home and nothin
     expect(out).toMatch(/run [0-9a-f-]{36} \(stories260K\): succeeded/);
     expect(out).toMatch(/arc_easy +acc +0\.\d{4} ± 0\.\d{4} +\(n=200\)/);
     expect(out).toMatch(/arc_easy +acc_norm +0\.\d{4} ± 0\.\d{4} +\(n=200\)/);
+    // The built-in reference was fitted in the clone's fresh database and the run measured against it: a density, or
+    // why there is none with the reference's range.
+    expect(out).toContain('capability density against pythia v1 — Densing Law curves composed and fitted on published scores');
+    expect(out).toMatch(/arc_easy +acc_norm 0\.\d{4} +(ρ = [\d.e+-]+ +\(N̂ = |no density: .*the reference's own scores span 0\.\d+–0\.\d+; densities exist for scores in \()/);
     expect(existsSync(join(home, '.densebench', 'logs', 'api.log'))).toBe(true);
     if (asRoot) expect(existsSync(join(rootDataDirFor(join(home, '.densebench', 'postgres')), 'pgdata', 'PG_VERSION'))).toBe(true);
     expect(processesUnder(base)).toEqual([]);
