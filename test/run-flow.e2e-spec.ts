@@ -2,13 +2,15 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { pathsConfigFrom, validateEnv } from '@app/config';
 import { SampleRecord } from '@app/contracts';
 import { missingFileMessage } from '@app/files';
 import { HandedRows, jobIds, PoolQueues, RowsHandoff } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
-import { runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { MODELS_DIR, runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
@@ -127,11 +129,15 @@ describe('a real evaluation end to end: API → BullMQ → worker processes → 
   });
 
   it('fails a run whose model file is missing, with a readable reason, without hanging', async () => {
-    const modelId = await registerModel('ghost', 'no-such-model.gguf');
+    // Registration refuses a missing file: this one existed then, and is gone by the time the run starts.
+    const gone = join(mkdtempSync(join(tmpdir(), 'run-flow-ghost-')), 'no-such-model.gguf');
+    copyFileSync(join(MODELS_DIR, 'stories260K.gguf'), gone);
+    const modelId = await registerModel('ghost', gone);
+    rmSync(dirname(gone), { recursive: true, force: true });
     const sub = await http.post('/v1/runs').send({ modelId, benchmarks: [{ name: 'arc_easy', limit: 4 }], shardSize: 2 }).expect(202);
     const run = await runUntilEnded(sub.body.id, 60_000);
     expect(run.status).toBe('failed');
-    expect(run.error).toContain(missingFileMessage('model', 'no-such-model.gguf', pathsConfigFrom(validateEnv(serviceEnv(QUEUE_ENV))).modelRoots));
+    expect(run.error).toContain(missingFileMessage('model', gone, []));
   });
 
   it('retries the shard of a worker killed mid-shard (SIGKILL) on another worker: no sample lost or duplicated', async () => {

@@ -70,10 +70,10 @@ describe('API input validation (real Postgres, Redis, S3)', () => {
     expect((await http.post('/v1/models').send({ name: 'y', paramsTotal: 10, backend: { kind: 'llama-cpp' } }).expect(400)).body.message.join(' ')).toMatch(
       /path|url/,
     );
-    expect((await http.post('/v1/models').send({ name: 'stories260K', paramsTotal: 10, backend: { kind: 'llama-cpp', path: 'a.gguf' } }).expect(409)).body.message).toContain(
+    expect((await http.post('/v1/models').send({ name: 'stories260K', backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(409)).body.message).toContain(
       'already exists',
     );
-    expect((await http.post('/v1/models').send({ name: 'z', paramsTotal: 10, paramsActive: 20, backend: { kind: 'llama-cpp', path: 'a.gguf' } }).expect(400)).body.message).toContain(
+    expect((await http.post('/v1/models').send({ name: 'z', paramsTotal: 10, paramsActive: 20, backend: { kind: 'imported' } }).expect(400)).body.message).toContain(
       'paramsActive cannot exceed paramsTotal',
     );
   });

@@ -58,7 +58,7 @@ describe('benchmarks: the built-in suite and YAML tasks registered through the A
     const [row] = await db.query('SELECT name, defines FROM custom_benchmarks');
     expect(row).toEqual({ name: 'my_qa', defines: ['my_qa'] });
     expect((await http.get('/v1/benchmarks/my_qa').expect(200)).body).toMatchObject({ source: 'yaml', outputType: 'multiple_choice' });
-    const model = await http.post('/v1/models').send({ name: 'm', paramsTotal: 10, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201);
+    const model = await http.post('/v1/models').send({ name: 'm', backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201);
     const run = await http.post('/v1/runs').send({ modelId: model.body.id, benchmarks: [{ name: 'my_qa' }] }).expect(202);
     expect(run.body).toMatchObject({ shards: 1, samples: 2 });
     expect((await post(yaml()).expect(409)).body.message).toContain("my_qa");

@@ -17,12 +17,14 @@ export const curveScore = (loss: number): number => PERF.c / (1 + Math.exp(-PERF
 
 /** The small GGUF models of ../shared/models, by path in the models folder. */
 export const GGUF = { stories: 'stories260K.gguf', tinyRandom: 'random_weights/llama-2-tiny-random.gguf' };
+/** Their parameter counts as their GGUF headers give them (registration refuses any other). */
+export const GGUF_PARAMS = { stories: 292_800, tinyRandom: 513_048 };
 
 export interface MemberSpec {
   name: string;
   params: number;
   tokens: number;
-  /** A model file a worker runs; without it the member's numbers are given (from the curves, or `given`). */
+  /** A model file a worker runs (params must be its header's count); without it the member's numbers are given (from the curves, or `given`). */
   path?: string;
   given?: { loss: number; score: number };
 }
@@ -36,7 +38,8 @@ export class CalibrationFamilies {
   async create(name: string, members: MemberSpec[]): Promise<string> {
     const rows = [];
     for (const m of members) {
-      const backend = { kind: 'llama-cpp', path: m.path ?? `given/${m.name}.gguf` };
+      // Members whose numbers are given never run: they are registered with published numbers only.
+      const backend = m.path ? { kind: 'llama-cpp', path: m.path } : { kind: 'imported' };
       const model = await this.http.post('/v1/models').send({ name: m.name, paramsTotal: m.params, trainingTokens: m.tokens, backend }).expect(201);
       const loss = m.given?.loss ?? curveLoss(m.params, m.tokens);
       const measurements = m.path ? {} : { arc_easy: { loss, score: m.given?.score ?? curveScore(loss) } };

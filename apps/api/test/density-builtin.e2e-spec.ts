@@ -135,7 +135,7 @@ describe('the built-in Pythia reference (results service install → API → a r
   it('leaves a user\'s own family named pythia alone', async () => {
     const [{ calibration }] = await db.query(`SELECT calibration FROM density_fit_versions ORDER BY created_at DESC LIMIT 1`);
     await truncateDensity();
-    const m = await http.post('/v1/models').send({ name: 'mine', paramsTotal: 1e8, trainingTokens: 1e10, backend: { kind: 'llama-cpp', path: 'x.gguf' } }).expect(201);
+    const m = await http.post('/v1/models').send({ name: 'mine', paramsTotal: 1e8, trainingTokens: 1e10, backend: { kind: 'imported' } }).expect(201);
     await http.post('/v1/density/references').send({ name: 'pythia', metrics: { arc_easy: 'acc' }, members: [{ modelId: m.body.id }] }).expect(201);
     expect(await builtin.store(readPythiaTable(), calibration as ReferenceCalibration)).toMatchObject({ status: 'skipped' });
     expect(await pythia()).toMatchObject({ builtin: null, latestVersion: null });

@@ -2,7 +2,7 @@ import { getQueueToken } from '@nestjs/bullmq';
 import { Queue } from 'bullmq';
 import { QueueName, jobIds } from '@app/queue';
 import { waitFor } from '@app/testing';
-import { CalibrationStack, GGUF, givenMembers } from './calibration-family';
+import { CalibrationStack, GGUF, GGUF_PARAMS, givenMembers } from './calibration-family';
 
 describe('calibrations survive a restart of the results service (real worker process, Redis, Postgres)', () => {
   const stack = new CalibrationStack();
@@ -12,8 +12,8 @@ describe('calibrations survive a restart of the results service (real worker pro
   it('completes a calibration whose runs finished while the results service was down', async () => {
     const family = await stack.families.create('restarted', [
       ...givenMembers('restarted', 4),
-      { name: 'restarted-tiny-random', params: 2e5, tokens: 1e7, path: GGUF.tinyRandom },
-      { name: 'restarted-stories260K', params: 292_800, tokens: 1e8, path: GGUF.stories },
+      { name: 'restarted-tiny-random', params: GGUF_PARAMS.tinyRandom, tokens: 1e7, path: GGUF.tinyRandom },
+      { name: 'restarted-stories260K', params: GGUF_PARAMS.stories, tokens: 1e8, path: GGUF.stories },
     ]);
     const submitted = await stack.families.calibrate(family, { benchmarks: [{ name: 'arc_easy', limit: 40 }], pool: 'cpu', shardSize: 10 }).expect(202);
     await stack.stopResults();
@@ -50,8 +50,8 @@ describe('calibrations survive a restart of the results service (real worker pro
     // would be, with the metrics a finished arc_easy run reports.
     const family = await stack.families.create('untold', [
       ...givenMembers('untold', 4),
-      { name: 'untold-a', params: 2e5, tokens: 1e7, path: 'untold-a.gguf' },
-      { name: 'untold-b', params: 292_800, tokens: 1e8, path: 'untold-b.gguf' },
+      { name: 'untold-a', params: GGUF_PARAMS.tinyRandom, tokens: 1e7, path: GGUF.tinyRandom },
+      { name: 'untold-b', params: GGUF_PARAMS.stories, tokens: 1e8, path: GGUF.stories },
     ]);
     const [{ id: calibrationId }] = await stack.db.query(
       `INSERT INTO density_calibrations (reference_id, benchmarks, benchmark_keys, pool, seed) VALUES ($1, '[{"name":"arc_easy"}]', '{arc_easy}', 'cpu', 1) RETURNING id`,

@@ -1,7 +1,9 @@
 import { execFile } from 'node:child_process';
-import { join } from 'node:path';
-import { REPO_ROOT, waitFor } from '@app/testing';
-import { CalibrationStack, GGUF, givenMembers } from './calibration-family';
+import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { MODELS_DIR, REPO_ROOT, waitFor } from '@app/testing';
+import { CalibrationStack, GGUF, GGUF_PARAMS, givenMembers } from './calibration-family';
 
 const ARC = { benchmarks: [{ name: 'arc_easy', limit: 20 }], pool: 'cpu', shardSize: 10 };
 
@@ -20,15 +22,15 @@ describe('calibrating a reference family by running its members (REST → worker
 
   it('refuses up front, with nothing written, what can be known before any run', async () => {
     const tiny = await stack.families.create('too-small', [
-      { name: 'stories260K', params: 292_800, tokens: 1e8, path: GGUF.stories },
-      { name: 'llama-2-tiny-random', params: 1e6, tokens: 5e8, path: GGUF.tinyRandom },
+      { name: 'stories260K', params: GGUF_PARAMS.stories, tokens: 1e8, path: GGUF.stories },
+      { name: 'llama-2-tiny-random', params: GGUF_PARAMS.tinyRandom, tokens: 5e8, path: GGUF.tinyRandom },
     ]);
     const refused = await stack.families.calibrate(tiny, ARC).expect(422);
     expect(refused.body.error).toBe('DENSITY_INSUFFICIENT_DATA');
     expect(refused.body.message).toContain('reference family "too-small" cannot be fitted whatever its members measure');
     expect(refused.body.message).toContain('the loss curve (Eq. 2) needs at least 5 members of role loss or both (one point each per benchmark), the family has 2');
 
-    const family = await stack.families.create('refusals', [...givenMembers('refusals', 4), { name: 'refusals-stories', params: 292_800, tokens: 1e8, path: GGUF.stories }]);
+    const family = await stack.families.create('refusals', [...givenMembers('refusals', 4), { name: 'refusals-stories', params: GGUF_PARAMS.stories, tokens: 1e8, path: GGUF.stories }]);
     const unknown = await stack.families.calibrate(family, { ...ARC, benchmarks: [{ name: 'arc_eazy' }] }).expect(400);
     expect(unknown.body.message).toContain('unknown benchmark "arc_eazy"');
     await stack.families.calibrate(family, { ...ARC, pool: 'Not A Pool' }).expect(400);
@@ -51,13 +53,14 @@ describe('calibrating a reference family by running its members (REST → worker
   it('runs the GGUF members, waits for their runs and fits the family on their measured conditional losses and scores', async () => {
     const family = await stack.families.create('calibrated', [
       ...givenMembers('calibrated', 4),
-      { name: 'calibrated-stories260K', params: 292_800, tokens: 1e8, path: GGUF.stories },
+      { name: 'calibrated-stories260K', params: GGUF_PARAMS.stories, tokens: 1e8, path: GGUF.stories },
       // Random weights: as good as trained on (almost) nothing, so the family's least compute.
-      { name: 'calibrated-tiny-random', params: 2e5, tokens: 1e7, path: GGUF.tinyRandom },
+      { name: 'calibrated-tiny-random', params: GGUF_PARAMS.tinyRandom, tokens: 1e7, path: GGUF.tinyRandom },
     ]);
     const submitted = await stack.families.calibrate(family, ARC, 'calibrate-once').expect(202);
     expect(submitted.body).toMatchObject({ referenceId: family, reference: 'calibrated', status: 'running', benchmarkKeys: ['arc_easy'], pool: 'cpu', fitVersion: null });
-    expect(submitted.body.runs.map((r: { model: string }) => r.model)).toEqual(['calibrated-tiny-random', 'calibrated-stories260K']);
+    // by size: stories260K (292,800) before llama-2-tiny-random (513,048)
+    expect(submitted.body.runs.map((r: { model: string }) => r.model)).toEqual(['calibrated-stories260K', 'calibrated-tiny-random']);
     expect(submitted.body.given.map((g: { model: string }) => g.model)).toEqual(['calibrated-given-0', 'calibrated-given-1', 'calibrated-given-2', 'calibrated-given-3']);
     expect(submitted.body.progress).toEqual({ done: 0, total: 40 });
     // The same Idempotency-Key returns the same calibration and starts nothing more.
@@ -90,12 +93,12 @@ describe('calibrating a reference family by running its members (REST → worker
   });
 
   it('fails with the fit\'s own reason when the measured values cannot be fitted, and writes no fit version', async () => {
-    // Three given members of small compute with low losses, then the GGUF members claimed at huge N and D: the loss
-    // they measure rises with compute, which Eq. 2 refuses (known only once they are measured).
+    // Three given members of small compute with low losses, then the GGUF members claimed to have seen huge D: the
+    // loss they measure rises with compute, which Eq. 2 refuses (known only once they are measured).
     const family = await stack.families.create('non-monotone', [
       ...[0.5, 0.45, 0.4].map((loss, i) => ({ name: `non-monotone-given-${i}`, params: 1e6 * (i + 1), tokens: 1e8 * (i + 1), given: { loss, score: 0.3 + i / 10 } })),
-      { name: 'non-monotone-stories260K', params: 1e10, tokens: 1e12, path: GGUF.stories },
-      { name: 'non-monotone-tiny-random', params: 2e10, tokens: 2e12, path: GGUF.tinyRandom },
+      { name: 'non-monotone-stories260K', params: GGUF_PARAMS.stories, tokens: 1e15, path: GGUF.stories },
+      { name: 'non-monotone-tiny-random', params: GGUF_PARAMS.tinyRandom, tokens: 2e15, path: GGUF.tinyRandom },
     ]);
     const submitted = await stack.families.calibrate(family, ARC).expect(202);
     const { body } = await stack.families.untilEnded(submitted.body.id);
@@ -108,11 +111,15 @@ describe('calibrating a reference family by running its members (REST → worker
   });
 
   it('fails when a member\'s run fails, with that run\'s reason', async () => {
+    // A member whose file existed at registration (registration refuses a missing one) and is gone by run time.
+    const gone = join(mkdtempSync(join(tmpdir(), 'calibrate-gone-')), 'no-such-model.gguf');
+    copyFileSync(join(MODELS_DIR, GGUF.stories), gone);
     const family = await stack.families.create('broken-member', [
       ...givenMembers('broken-member', 4),
-      { name: 'broken-member-stories260K', params: 292_800, tokens: 1e8, path: GGUF.stories },
-      { name: 'broken-member-missing', params: 1e6, tokens: 5e8, path: 'no-such-model.gguf' },
+      { name: 'broken-member-stories260K', params: GGUF_PARAMS.stories, tokens: 1e8, path: GGUF.stories },
+      { name: 'broken-member-missing', params: GGUF_PARAMS.stories, tokens: 5e8, path: gone },
     ]);
+    rmSync(dirname(gone), { recursive: true, force: true });
     const submitted = await stack.families.calibrate(family, ARC).expect(202);
     const { body } = await stack.families.untilEnded(submitted.body.id);
     const missing = body.runs.find((r: { model: string }) => r.model === 'broken-member-missing');
@@ -128,11 +135,11 @@ describe('calibrating a reference family by running its members (REST → worker
   it('fails when a member\'s run is cancelled, with that reason', async () => {
     const family = await stack.families.create('cancelled-member', [
       ...givenMembers('cancelled-member', 4),
-      { name: 'cancelled-member-tiny-random', params: 2e5, tokens: 1e7, path: GGUF.tinyRandom },
-      { name: 'cancelled-member-stories260K', params: 292_800, tokens: 1e8, path: GGUF.stories },
+      { name: 'cancelled-member-tiny-random', params: GGUF_PARAMS.tinyRandom, tokens: 1e7, path: GGUF.tinyRandom },
+      { name: 'cancelled-member-stories260K', params: GGUF_PARAMS.stories, tokens: 1e8, path: GGUF.stories },
     ]);
     const submitted = await stack.families.calibrate(family, { ...ARC, benchmarks: [{ name: 'arc_easy', limit: 200 }] }).expect(202);
-    const [tiny] = submitted.body.runs;
+    const tiny = submitted.body.runs.find((r: { model: string }) => r.model === 'cancelled-member-tiny-random');
     await stack.http.post(`/v1/runs/${tiny.runId}/cancel`).expect(200);
     const { body } = await stack.families.untilEnded(submitted.body.id);
     expect(body).toMatchObject({ status: 'failed', errorCode: 'run_cancelled', error: `run ${tiny.runId} of cancelled-member-tiny-random was cancelled: cancelled by user` });

@@ -44,7 +44,7 @@ describe('density: reference fit, leaderboard, chance level, too few points and 
   const truncateDensity = () =>
     db.query('TRUNCATE density_references, density_imports, density_reports, densities, run_efficiency RESTART IDENTITY CASCADE');
   const registerModel = async (name: string, paramsTotal: number, trainingTokens?: number) =>
-    (await http.post('/v1/models').send({ name, paramsTotal, trainingTokens, backend: { kind: 'llama-cpp', path: `${name}.gguf` } }).expect(201)).body.id as string;
+    (await http.post('/v1/models').send({ name, paramsTotal, trainingTokens, backend: { kind: 'imported' } }).expect(201)).body.id as string;
   const importCsv = (csv: string, query = '') => http.post(`/v1/density/imports${query}`).set('Content-Type', 'text/csv').send(csv);
   const leaderboardWhen = (query: string, ready: (body: { items: Array<Record<string, any>> }) => boolean) =>
     waitFor(async () => {

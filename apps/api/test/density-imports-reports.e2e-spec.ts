@@ -79,7 +79,7 @@ describe('density: imports of existing results and reports (REST, real Postgres/
     http = request(app.getHttpServer());
     const members = [];
     for (const [i, [n, t]] of [[1e7, 2e9], [3e7, 3e9], [1e8, 2e10], [3e8, 2e10], [1e9, 3e11]].entries()) {
-      const model = await http.post('/v1/models').send({ name: `member-${i}`, paramsTotal: n, trainingTokens: t, backend: { kind: 'llama-cpp', path: 'm.gguf' } }).expect(201);
+      const model = await http.post('/v1/models').send({ name: `member-${i}`, paramsTotal: n, trainingTokens: t, backend: { kind: 'imported' } }).expect(201);
       members.push({ modelId: model.body.id, measurements: { arc_easy: { score: scoreAt(lossAt(n, t)), loss: lossAt(n, t) } } });
     }
     const ref = await http.post('/v1/density/references').send({ name: 'imports-family', metrics: { arc_easy: 'acc' }, members }).expect(201);

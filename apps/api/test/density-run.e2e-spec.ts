@@ -56,7 +56,7 @@ describe('density at run end: a real stories260K run on ARC-Easy (worker process
   it('stores and shows the run\'s density (or null with the reason), efficiency figures and a report downloadable byte for byte', async () => {
     const members = [];
     for (const [i, [n, t]] of [[1e7, 2e9], [3e7, 3e9], [1e8, 2e10], [3e8, 2e10], [1e9, 3e11]].entries()) {
-      const m = await http.post('/v1/models').send({ name: `ref-${i}`, paramsTotal: n, trainingTokens: t, backend: { kind: 'llama-cpp', path: 'x.gguf' } }).expect(201);
+      const m = await http.post('/v1/models').send({ name: `ref-${i}`, paramsTotal: n, trainingTokens: t, backend: { kind: 'imported' } }).expect(201);
       members.push({ modelId: m.body.id, measurements: { arc_easy: { score: scoreAt(lossAt(n, t)), loss: lossAt(n, t) } } });
     }
     const ref = await http.post('/v1/density/references').send({ name: 'run-end-family', metrics: { arc_easy: 'acc' }, members }).expect(201);

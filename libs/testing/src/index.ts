@@ -4,3 +4,4 @@ export * from './worker-process';
 export * from './test-apps';
 export * from './fixtures';
 export * from './runs';
+export * from './processes';

@@ -1,26 +1,37 @@
-import { Injectable } from '@nestjs/common';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository } from 'typeorm';
-import { BackendSpec, DomainException, ErrorCode, invalidInput, notFound } from '@app/contracts';
+import { hubConfig, pathsConfig } from '@app/config';
+import { BackendKind, BackendSpec, DomainException, ErrorCode, invalidInput, notFound } from '@app/contracts';
 import { ModelEntity } from '@app/database';
+import { checkModelFile } from '@app/files';
 import { CreateModelRequestDto } from './dto/create-model.dto';
 
 const PG_UNIQUE_VIOLATION = '23505';
 
 @Injectable()
 export class ModelsService {
-  constructor(@InjectRepository(ModelEntity) private readonly models: Repository<ModelEntity>) {}
+  private readonly logger = new Logger(ModelsService.name);
+
+  constructor(
+    @InjectRepository(ModelEntity) private readonly models: Repository<ModelEntity>,
+    @Inject(pathsConfig.KEY) private readonly paths: ConfigType<typeof pathsConfig>,
+    @Inject(hubConfig.KEY) private readonly hub: ConfigType<typeof hubConfig>,
+  ) {}
 
   async create(dto: CreateModelRequestDto): Promise<ModelEntity> {
-    if (dto.paramsActive !== undefined && dto.paramsActive > dto.paramsTotal) {
-      throw invalidInput('paramsActive cannot exceed paramsTotal', { paramsActive: dto.paramsActive, paramsTotal: dto.paramsTotal });
-    }
     if (dto.backend.path !== undefined && dto.backend.url !== undefined) {
       throw invalidInput('backend: give either path or url, not both');
     }
+    const { paramsTotal, architecture } = await this.sizeOf(dto);
+    if (dto.paramsActive !== undefined && dto.paramsActive > paramsTotal) {
+      throw invalidInput('paramsActive cannot exceed paramsTotal', { paramsActive: dto.paramsActive, paramsTotal });
+    }
     const entity = this.models.create({
       name: dto.name,
-      paramsTotal: dto.paramsTotal,
+      paramsTotal,
+      architecture,
       paramsActive: dto.paramsActive ?? null,
       releaseDate: dto.releaseDate ?? null,
       trainingTokens: dto.trainingTokens ?? null,
@@ -36,6 +47,33 @@ export class ModelsService {
       }
       throw err;
     }
+  }
+
+  /**
+   * A GGUF model's file must exist (in the model folders, or on the Hub) and its header gives the parameter count,
+   * which a given paramsTotal must match: a typed count is where densities go wrong. Other backends must give it.
+   */
+  private async sizeOf(dto: CreateModelRequestDto): Promise<{ paramsTotal: number; architecture: string | null }> {
+    if (dto.backend.kind !== BackendKind.LlamaCpp) {
+      if (dto.paramsTotal === undefined) throw invalidInput(`paramsTotal is required for a model with a ${dto.backend.kind} backend`);
+      return { paramsTotal: dto.paramsTotal, architecture: null };
+    }
+    const check = await checkModelFile(dto.backend, { roots: this.paths.modelRoots, hub: this.hub });
+    if (check.header === null) {
+      if (dto.paramsTotal === undefined) {
+        throw invalidInput(`paramsTotal is required: the GGUF header of ${check.file} could not be read here (${check.unverified})`);
+      }
+      this.logger.warn(`model ${dto.name}: ${check.file} not checked at registration (${check.unverified})`);
+      return { paramsTotal: dto.paramsTotal, architecture: null };
+    }
+    const counted = check.header.parameterCount;
+    if (dto.paramsTotal !== undefined && dto.paramsTotal !== counted) {
+      throw invalidInput(`paramsTotal ${dto.paramsTotal} disagrees with the GGUF header of ${check.file}: ${counted} parameters (omit paramsTotal to use it)`, {
+        paramsTotal: dto.paramsTotal,
+        header: counted,
+      });
+    }
+    return { paramsTotal: counted, architecture: check.header.architecture };
   }
 
   async get(id: string): Promise<ModelEntity> {

@@ -1,13 +1,17 @@
 import { DomainException } from '@app/contracts';
 import { startStack } from '@app/embedded';
+import { join } from 'node:path';
 import { DensebenchClient } from '../api-client';
+import { densebenchHome } from '../cli-config';
+import { downloadRun } from './download';
 import { DemoFiles, demoFiles } from './demo-files';
 import { waitForBuiltinDensity } from './wait-density';
 import { formatResults, watchRun } from './watch';
 
 export interface DemoOptions {
   model: string;
-  params: number;
+  /** Only when the model's header cannot be read (the API reads it otherwise). */
+  params?: number;
   benchmark: string;
   limit: number;
   shardSize: number;
@@ -37,7 +41,7 @@ export async function demo(o: DemoOptions): Promise<number> {
     const found = await client.get<{ items: Array<{ id: string }> }>(`/v1/models?name=${encodeURIComponent(name)}`);
     const modelId =
       found.items[0]?.id ??
-      (await client.post<{ id: string }>('/v1/models', { name, paramsTotal: o.params, backend: files.backend })).id;
+      (await client.post<{ id: string }>('/v1/models', { name, ...(o.params !== undefined ? { paramsTotal: o.params } : {}), backend: files.backend })).id;
     const run = await client.post<{ id: string; shards: number; samples: number }>('/v1/runs', {
       modelId,
       benchmarks: [{ name: o.benchmark, limit: o.limit }],
@@ -47,7 +51,10 @@ export async function demo(o: DemoOptions): Promise<number> {
     console.log(`  run ${run.id}: ${run.samples} samples in ${run.shards} shards, API at ${stack.apiUrl} (OpenAPI at ${stack.apiUrl}/docs)`);
     const final = await waitForBuiltinDensity(client, await watchRun(client, run.id), (l) => console.log(l));
     console.log(formatResults(final));
-    console.log(`  artifacts: ${stack.apiUrl}/v1/runs/${run.id}/artifacts; service logs in ${stack.logsDir}`);
+    // The stack stops with the demo: its results stay in a folder (results.json, the samples, the density report).
+    const kept = join(densebenchHome(), 'demo-runs', run.id);
+    const written = await downloadRun(client, run.id, kept, { relative: true });
+    console.log(`  results kept in ${kept} (${written.length} files: results.json, samples/, report/); service logs in ${stack.logsDir}`);
     return final.status === 'succeeded' ? 0 : 1;
   } finally {
     await stack.stop();

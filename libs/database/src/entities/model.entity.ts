@@ -13,5 +13,7 @@ export class ModelEntity {
   @Column({ name: 'price_input_per_m', type: 'double precision', nullable: true }) priceInputPerM: number | null;
   @Column({ name: 'price_output_per_m', type: 'double precision', nullable: true }) priceOutputPerM: number | null;
   @Column({ type: 'jsonb' }) backend: BackendSpec;
+  /** general.architecture of the GGUF header, read at registration; null for other backends. */
+  @Column({ type: 'text', nullable: true }) architecture: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
 }

@@ -114,6 +114,7 @@ export class FakeHub {
         location: `${this.cdnOrigin}/repos/${sha}?signed=1`,
       });
     }
+    if (req.method !== 'HEAD' && sendRange(req, res, bytes)) return;
     res.writeHead(200, { 'x-repo-commit': commit, etag: `"${gitBlobSha1(bytes)}"`, 'content-length': bytes.length, 'content-type': 'application/octet-stream' });
     res.end(req.method === 'HEAD' ? undefined : bytes);
   }
@@ -123,6 +124,7 @@ export class FakeHub {
     this.requests.push({ server: 'cdn', method: req.method ?? '', path: url.pathname, authorization: req.headers.authorization });
     const bytes = this.blobs.get(url.pathname.replace('/repos/', ''));
     if (!bytes) return end(res, 403, {});
+    if (sendRange(req, res, bytes)) return;
     res.writeHead(200, { 'content-length': bytes.length, 'content-type': 'application/octet-stream' });
     if (this.dropNextAfterBytes !== undefined) {
       const n = this.dropNextAfterBytes;
@@ -136,6 +138,21 @@ export class FakeHub {
     }
     res.end(bytes);
   }
+}
+
+/** A `Range: bytes=a-b` request answered with 206 and that slice, as the Hub and its CDN do; false when there is none. */
+function sendRange(req: IncomingMessage, res: ServerResponse, bytes: Buffer): boolean {
+  const m = /^bytes=(\d+)-(\d*)$/.exec(req.headers.range ?? '');
+  if (!m) return false;
+  const start = Number(m[1]);
+  const last = Math.min(m[2] ? Number(m[2]) : bytes.length - 1, bytes.length - 1);
+  if (start > last) {
+    end(res, 416, { 'content-range': `bytes */${bytes.length}` });
+    return true;
+  }
+  res.writeHead(206, { 'content-range': `bytes ${start}-${last}/${bytes.length}`, 'content-length': last - start + 1, 'content-type': 'application/octet-stream' });
+  res.end(bytes.subarray(start, last + 1));
+  return true;
 }
 
 function end(res: ServerResponse, status: number, headers: Record<string, string>): void {

@@ -1,7 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { BackendSpec, DomainException, ErrorCode, invalidInput, notFound } from '@app/contracts';
+import { BackendSpec, DomainException, ErrorCode, IMPORTED_BACKEND_KIND, invalidInput, notFound } from '@app/contracts';
 import { DensityImportEntity, DensityImportedScoreEntity, ModelEntity } from '@app/database';
 import { DensityJobsService } from '@app/reference-fits';
 import { CreateModelRequestDto } from '../../models/dto/create-model.dto';
@@ -14,7 +14,7 @@ import { ParsedModel, parseCsvBody, parseLmEvalBody } from './import-parsers';
  * Models created by an import have no backend a worker can run: their numbers come from elsewhere.
  * (Submitting a run for one queues shards no worker consumes; see the report of the density work.)
  */
-const IMPORTED_BACKEND = { kind: 'imported' } as unknown as BackendSpec;
+const IMPORTED_BACKEND = { kind: IMPORTED_BACKEND_KIND } as unknown as BackendSpec;
 
 export interface ImportResult {
   record: DensityImportEntity;

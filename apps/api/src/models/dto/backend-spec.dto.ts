@@ -1,12 +1,18 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
-import { IsEnum, IsIn, IsInt, IsOptional, IsString, IsUrl, IsUUID, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
-import { BackendKind } from '@app/contracts';
+import { IsIn, IsInt, IsOptional, IsString, IsUrl, IsUUID, Matches, Max, Min, MinLength, ValidateIf } from 'class-validator';
+import { BackendKind, IMPORTED_BACKEND_KIND } from '@app/contracts';
+
+const KINDS = [...Object.values(BackendKind), IMPORTED_BACKEND_KIND];
 
 /** One DTO for every backend kind; the fields each kind needs are required only for that kind. */
 export class BackendSpecDto {
-  @ApiProperty({ enum: BackendKind, example: BackendKind.LlamaCpp })
-  @IsEnum(BackendKind)
-  kind!: BackendKind;
+  @ApiProperty({
+    enum: KINDS,
+    example: BackendKind.LlamaCpp,
+    description: 'imported: a model with published numbers only (imports, given measurements of a reference family); runs of it are refused',
+  })
+  @IsIn(KINDS)
+  kind!: BackendKind | typeof IMPORTED_BACKEND_KIND;
 
   @ApiPropertyOptional({ description: 'llama-cpp: GGUF path, absolute or relative to the worker models dir', example: 'stories260K.gguf' })
   @ValidateIf((o: BackendSpecDto) => o.kind === BackendKind.LlamaCpp && o.url === undefined)

@@ -8,9 +8,13 @@ export class CreateModelRequestDto {
   @IsString() @Length(1, 200)
   name!: string;
 
-  @ApiProperty({ description: 'total parameter count', example: 292800 })
-  @IsInt() @IsPositive()
-  paramsTotal!: number;
+  @ApiPropertyOptional({
+    description: 'total parameter count. For a GGUF model it is read from the file\'s header (and must agree with it when given); ' +
+      'required for openai and imported models',
+    example: 292800,
+  })
+  @IsOptional() @IsInt() @IsPositive()
+  paramsTotal?: number;
 
   @ApiPropertyOptional({ description: 'active parameters per token (MoE); defaults to paramsTotal' })
   @IsOptional() @IsInt() @IsPositive()

@@ -12,6 +12,7 @@ export class ModelResponseDto {
   @ApiPropertyOptional({ nullable: true }) priceInputPerM!: number | null;
   @ApiPropertyOptional({ nullable: true }) priceOutputPerM!: number | null;
   @ApiProperty({ type: Object }) backend!: BackendSpec;
+  @ApiPropertyOptional({ nullable: true, description: 'general.architecture of the GGUF header (llama, gptneox, …)' }) architecture!: string | null;
   @ApiProperty() createdAt!: string;
 
   static from(m: ModelEntity): ModelResponseDto {
@@ -25,6 +26,7 @@ export class ModelResponseDto {
       priceInputPerM: m.priceInputPerM,
       priceOutputPerM: m.priceOutputPerM,
       backend: m.backend,
+      architecture: m.architecture,
       createdAt: m.createdAt.toISOString(),
     };
   }

@@ -1,0 +1,25 @@
+import { createWriteStream } from 'node:fs';
+import { mkdir } from 'node:fs/promises';
+import { dirname, join } from 'node:path';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { DensebenchClient } from '../api-client';
+
+/**
+ * Downloads every artifact of a run below `out`, keeping their keys' folders (`relative`: below the run's own
+ * runs/<id>/ prefix); returns the files written.
+ */
+export async function downloadRun(client: DensebenchClient, runId: string, out: string, o: { relative?: boolean } = {}): Promise<string[]> {
+  const artifacts = await client.get<Array<{ id: string; key: string; downloadUrl: string }>>(`/v1/runs/${runId}/artifacts`);
+  const written: string[] = [];
+  const prefix = `runs/${runId}/`;
+  for (const a of artifacts) {
+    const dest = join(out, o.relative && a.key.startsWith(prefix) ? a.key.slice(prefix.length) : a.key);
+    await mkdir(dirname(dest), { recursive: true });
+    const res = await fetch(`${client.baseUrl}${a.downloadUrl}`);
+    if (!res.ok || !res.body) throw new Error(`download of ${a.key} failed: HTTP ${res.status}`);
+    await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(dest));
+    written.push(dest);
+  }
+  return written;
+}

@@ -1,0 +1,17 @@
+import { startStack } from '@app/embedded';
+import { cliConfigFile, writeCliConfig } from '../cli-config';
+
+/** `densebench up`: the whole service on this machine until Ctrl-C / SIGTERM; the client commands find it afterwards. */
+export async function up(o: { workers: number; pools: string[]; port: number; quiet: boolean }): Promise<void> {
+  const stack = await startStack({ workers: o.workers, pools: o.pools, apiPort: o.port, verbose: !o.quiet, say: console.log });
+  writeCliConfig({ apiUrl: stack.apiUrl });
+  console.log(`densebench is up: API ${stack.apiUrl} (OpenAPI ${stack.apiUrl}/docs, JSON at ${stack.apiUrl}/docs/openapi.json); enrollment token ${stack.enrollmentToken}`);
+  console.log(`client commands (densebench submit, watch, results, models …) use it: recorded in ${cliConfigFile()}`);
+  console.log(`logs in ${stack.logsDir}; Ctrl-C stops everything`);
+  await new Promise<void>((resolve) => {
+    process.once('SIGINT', resolve);
+    process.once('SIGTERM', resolve);
+  });
+  console.log('stopping …');
+  await stack.stop();
+}
