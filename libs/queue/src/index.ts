@@ -6,3 +6,4 @@ export * from './redis-connection';
 export * from './queue.module';
 export * from './pool-queues';
 export * from './rows-handoff';
+export * from './run-events';
