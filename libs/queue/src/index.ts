@@ -7,3 +7,4 @@ export * from './queue.module';
 export * from './pool-queues';
 export * from './rows-handoff';
 export * from './run-flow';
+export * from './run-events';

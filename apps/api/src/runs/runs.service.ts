@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, FindOptionsWhere, In, Repository } from 'typeorm';
+import { isUUID } from 'class-validator';
+import { DataSource, In, Repository } from 'typeorm';
 import { BackendKind, DomainException, ErrorCode, invalidInput, notFound, ReplayBackendSpec, RunStatus, ShardStatus } from '@app/contracts';
 import { isUniqueViolation, ModelEntity, RunEntity, ShardEntity } from '@app/database';
+import { RunEvents } from '@app/queue';
 import { BenchmarkCatalog } from '../benchmarks/benchmark-catalog.service';
 import { ModelsService } from '../models/models.service';
 import { BenchmarkRequestDto, CreateRunRequestDto } from './dto/create-run.dto';
@@ -14,6 +16,9 @@ import { PreparedRun, WrittenRun, writeRun } from './run-writer';
 
 /** Backends a worker can run; imported models (published scores only) have none. */
 const RUNNABLE_BACKENDS: string[] = Object.values(BackendKind);
+
+/** The end of a `to` filter: a date alone (YYYY-MM-DD) includes its whole day. */
+const endOf = (to: string): Date => (/^\d{4}-\d{2}-\d{2}$/.test(to) ? new Date(Date.parse(to) + 86_400_000) : new Date(to));
 
 export const isRunnable = (model: Pick<ModelEntity, 'backend'>): boolean => RUNNABLE_BACKENDS.includes(model.backend.kind);
 
@@ -34,6 +39,7 @@ export class RunsService {
     private readonly models: ModelsService,
     private readonly catalog: BenchmarkCatalog,
     private readonly queue: RunQueueService,
+    private readonly events: RunEvents,
   ) {}
 
   /**
@@ -97,18 +103,22 @@ export class RunsService {
   }
 
   async list(q: ListRunsQueryDto): Promise<[RunEntity[], number]> {
-    const where: FindOptionsWhere<RunEntity> = {};
-    if (q.status) where.status = q.status;
-    if (q.modelId) where.modelId = q.modelId;
-    if (q.pool) where.pool = q.pool;
     // The summary's columns only: a finished run's metrics and envelope (jsonb) are not parsed for a list page.
-    return this.runs.findAndCount({
-      select: { id: true, modelId: true, status: true, pool: true, benchmarks: true, error: true, createdAt: true, finishedAt: true },
-      where,
-      order: { createdAt: 'DESC' },
-      take: q.limit,
-      skip: q.offset,
-    });
+    const qb = this.runs
+      .createQueryBuilder('r')
+      .leftJoin('r.model', 'm')
+      .select(['r.id', 'r.modelId', 'r.status', 'r.pool', 'r.benchmarks', 'r.error', 'r.createdAt', 'r.finishedAt', 'm.id', 'm.name'])
+      .orderBy('r.createdAt', 'DESC')
+      .take(q.limit)
+      .skip(q.offset);
+    if (q.status) qb.andWhere('r.status = :status', { status: q.status });
+    if (q.modelId) qb.andWhere('r.model_id = :modelId', { modelId: q.modelId });
+    if (q.model) qb.andWhere(isUUID(q.model) ? '(m.name = :model OR m.id = CAST(:model AS uuid))' : 'm.name = :model', { model: q.model });
+    if (q.pool) qb.andWhere('r.pool = :pool', { pool: q.pool });
+    if (q.benchmark) qb.andWhere('r.benchmarks @> CAST(:benchmark AS jsonb)', { benchmark: JSON.stringify([{ name: q.benchmark }]) });
+    if (q.from) qb.andWhere('r.created_at >= :from', { from: new Date(q.from) });
+    if (q.to) qb.andWhere('r.created_at < :to', { to: endOf(q.to) });
+    return qb.getManyAndCount();
   }
 
   /** Cancels a queued or running run: pending shards are cancelled; running ones stop at their next progress report. */
@@ -129,6 +139,7 @@ export class RunsService {
     const model = await this.models.get(run.modelId);
     const removed = await this.queue.removePending(run.pool, (run.backendOverride ?? model.backend).kind, cancelled);
     this.logger.log(`run ${id} cancelled: ${removed} queued shard jobs removed, running shards stop at their next progress report`);
+    await this.events.publish(id, 'cancelled');
     return this.get(id);
   }
 

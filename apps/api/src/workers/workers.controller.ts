@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { WorkerStatus } from '@app/contracts';
 import { WorkerEntity } from '@app/database';
 import { CurrentWorker } from './current-worker.decorator';
@@ -54,11 +54,12 @@ export class WorkersController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List workers with their current shard', description: 'Operators: pool, backends, status, the shard running and the last heartbeat.' })
   @ApiQuery({ name: 'status', enum: WorkerStatus, isArray: true, required: false })
   @ApiOkResponse({ type: [WorkerResponseDto] })
   async list(@Query('status') status?: WorkerStatus | WorkerStatus[]): Promise<WorkerResponseDto[]> {
     const filter = status === undefined ? undefined : Array.isArray(status) ? status : [status];
-    return (await this.workers.list(filter)).map(toDto);
+    return (await this.workers.listWithShards(filter)).map(({ worker, shard }) => ({ ...toDto(worker), currentShard: shard }));
   }
 
   @Get(':id')

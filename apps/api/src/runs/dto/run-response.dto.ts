@@ -14,8 +14,10 @@ export class BenchmarkProgressDto {
   isGroup!: boolean;
   @ApiProperty() total!: number;
   @ApiProperty() done!: number;
+  @ApiProperty({ description: 'input + output tokens of the samples ingested so far (a group: its subtasks\')', example: 18234 })
+  tokens!: number;
   @ApiPropertyOptional({ nullable: true }) numFewshot!: number | null;
-  @ApiPropertyOptional({ description: 'metric → value, stderr, n (when finished)', nullable: true })
+  @ApiPropertyOptional({ description: 'metric → value, stderr, n (when finished)', nullable: true, example: { acc: { value: 0.27, stderr: 0.064, n: 48 } } })
   metrics!: Record<string, MetricValueDto> | null;
 }
 
@@ -53,6 +55,7 @@ export class RunResponseDto {
 export class RunSummaryDto {
   @ApiProperty() id!: string;
   @ApiProperty() modelId!: string;
+  @ApiProperty({ example: 'stories260K' }) modelName!: string;
   @ApiProperty({ enum: RunStatus }) status!: RunStatus;
   @ApiProperty() pool!: string;
   @ApiProperty({ type: [String] }) benchmarks!: string[];

@@ -50,6 +50,14 @@ export class HeartbeatResponseDto {
   @ApiProperty({ enum: WorkerStatus, description: 'draining: finish the current shard and take no more' }) status!: WorkerStatus;
 }
 
+export class CurrentShardDto {
+  @ApiProperty() id!: string;
+  @ApiProperty() runId!: string;
+  @ApiProperty({ example: 'arc_easy' }) benchmark!: string;
+  @ApiProperty({ description: 'samples done of the shard so far', example: 6 }) done!: number;
+  @ApiProperty({ description: 'samples in the shard', example: 12 }) total!: number;
+}
+
 export class WorkerResponseDto {
   @ApiProperty() id!: string;
   @ApiProperty() name!: string;
@@ -60,6 +68,7 @@ export class WorkerResponseDto {
   @ApiPropertyOptional({ nullable: true }) costPerHour!: number | null;
   @ApiProperty() info!: Record<string, unknown>;
   @ApiPropertyOptional({ nullable: true }) currentShardId!: string | null;
+  @ApiPropertyOptional({ type: CurrentShardDto, nullable: true, description: 'the shard the worker is running (lists only)' }) currentShard?: CurrentShardDto | null;
   @ApiPropertyOptional({ nullable: true }) lastHeartbeatAt!: string | null;
   @ApiProperty() registeredAt!: string;
 }
