@@ -99,6 +99,17 @@ describe('dashboard API: run events, samples, run filters, workers with their sh
     await http.get('/v1/runs/00000000-0000-4000-8000-000000000000/samples').expect(404);
   });
 
+  it('serves the dashboard\'s build at / beside the API\'s routes', async () => {
+    const index = await http.get('/').expect(200);
+    expect(index.headers['content-type']).toContain('text/html');
+    const script = /src="\.\/(assets\/[^"]+\.js)"/.exec(index.text)![1];
+    const js = await http.get(`/${script}`).expect(200);
+    expect(js.headers['content-type']).toContain('javascript');
+    expect(js.text).toContain('/v1/runs/');
+    expect((await http.get('/v1/nothing-here').expect(404)).body.statusCode).toBe(404);
+    await http.get('/health/live').expect(200);
+  });
+
   it('filters runs by status, model, pool, benchmark and date', async () => {
     const ids = async (query: string) => (await http.get(`/v1/runs?${query}`).expect(200)).body.items.map((r: { id: string }) => r.id);
     const today = new Date().toISOString().slice(0, 10);

@@ -73,6 +73,7 @@ apiOpt(program.command('submit'))
   .option('--pool <pool>', 'worker pool', 'cpu')
   .option('--shard-size <n>', 'documents per shard (default: sized per benchmark by the service)', int)
   .option('--seed <n>', 'seed', int, 1234)
+  .option('--priority <n>', 'higher runs first (0-100)', int)
   .option('--watch', 'follow progress until the run ends; exit code 1 if it does not succeed')
   .action(async (o) => {
     const client = new DensebenchClient(o.api);
@@ -83,6 +84,7 @@ apiOpt(program.command('submit'))
       pool: o.pool,
       shardSize: o.shardSize,
       seed: o.seed,
+      priority: o.priority,
     });
     console.log(`run ${run.id}: ${run.samples} samples in ${run.shards} shards`);
     if (!o.watch) return;

@@ -48,6 +48,12 @@ export class RunViewService {
     // A group's progress is its subtasks'; the run's progress counts tasks only.
     const doneOf = new Map(benchmarks.filter((b) => !b.isGroup).map((b) => [b.name, Math.min(b.done, b.total)]));
     for (const b of benchmarks) if (b.isGroup) b.done = (b.leaves ?? []).reduce((a, l) => a + (doneOf.get(l) ?? 0), 0);
+    // Each benchmark's outermost group (the largest holding it): progress shows a group as one line.
+    const groups = benchmarks.filter((b) => b.isGroup).sort((a, b) => (b.leaves?.length ?? 0) - (a.leaves?.length ?? 0));
+    for (const b of benchmarks) {
+      const mine = new Set(b.isGroup ? (b.leaves ?? []) : [b.name]);
+      b.group = groups.find((g) => g !== b && (g.leaves?.length ?? 0) > (b.isGroup ? mine.size : 0) && [...mine].every((l) => g.leaves?.includes(l)))?.name ?? null;
+    }
     const tasks = benchmarks.filter((b) => !b.isGroup);
     const total = tasks.reduce((a, b) => a + b.total, 0);
     const done = tasks.reduce((a, b) => a + Math.min(b.done, b.total), 0);

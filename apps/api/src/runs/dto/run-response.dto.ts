@@ -12,8 +12,10 @@ export class BenchmarkProgressDto {
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'a group (e.g. mmlu): its metrics aggregate its subtasks\' (micro-averaged where the task says so)' })
   isGroup!: boolean;
-  @ApiProperty() total!: number;
-  @ApiProperty() done!: number;
+  @ApiPropertyOptional({ nullable: true, description: 'the outermost group of the run that holds it (e.g. mmlu for mmlu_anatomy)', example: null })
+  group!: string | null;
+  @ApiProperty({ example: 48 }) total!: number;
+  @ApiProperty({ example: 30 }) done!: number;
   @ApiProperty({ description: 'input + output tokens of the samples ingested so far (a group: its subtasks\')', example: 18234 })
   tokens!: number;
   @ApiPropertyOptional({ nullable: true }) numFewshot!: number | null;
