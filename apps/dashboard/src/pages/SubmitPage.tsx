@@ -15,6 +15,7 @@ export function SubmitPage() {
   const [rows, setRows] = useState<Array<{ name: string; limit: string; numFewshot: string }>>([{ name: 'arc_easy', limit: '20', numFewshot: '' }]);
   const [pool, setPool] = useState('cpu');
   const [priority, setPriority] = useState('0');
+  const [shardSize, setShardSize] = useState('');
   const [error, setError] = useState<string | null>(null);
   const runnable = (models.data?.items ?? []).filter((m) => m.backend.kind !== 'imported');
   const model = runnable.find((m) => m.id === modelId) ?? runnable[0];
@@ -24,6 +25,7 @@ export function SubmitPage() {
     benchmarks: rows.filter((r) => r.name).map((r): BenchmarkChoice => ({ name: r.name, limit: intOrUndefined(r.limit), numFewshot: intOrUndefined(r.numFewshot) })),
     pool,
     priority: Number(priority) || 0,
+    shardSize: intOrUndefined(shardSize),
   };
   const submit = async (e: FormEvent) => {
     e.preventDefault();
@@ -63,6 +65,7 @@ export function SubmitPage() {
         <div className="row">
           <label>Pool<input name="pool" value={pool} onChange={(e) => setPool(e.target.value)} required pattern="[a-z0-9][a-z0-9_-]*" /></label>
           <label>Priority<input name="priority" type="number" min={0} max={100} value={priority} onChange={(e) => setPriority(e.target.value)} /></label>
+          <label>Shard size<input name="shardSize" type="number" min={1} value={shardSize} placeholder="auto" onChange={(e) => setShardSize(e.target.value)} /></label>
         </div>
         <button type="submit" disabled={!model}>Submit run</button>
         {error && <p role="alert" className="error">{error}</p>}
