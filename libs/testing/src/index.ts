@@ -6,3 +6,4 @@ export * from './fixtures';
 export * from './runs';
 export * from './processes';
 export * from './sse';
+export * from './postgres-cluster';
