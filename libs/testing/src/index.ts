@@ -7,3 +7,4 @@ export * from './runs';
 export * from './processes';
 export * from './sse';
 export * from './postgres-cluster';
+export * from './netns-lab';
