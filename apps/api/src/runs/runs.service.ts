@@ -3,7 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { DataSource, In, Repository } from 'typeorm';
 import { BackendKind, DomainException, ErrorCode, invalidInput, notFound, ReplayBackendSpec, RunStatus, ShardStatus } from '@app/contracts';
-import { ModelEntity, RunEntity, ShardEntity } from '@app/database';
+import { isUniqueViolation, ModelEntity, RunEntity, ShardEntity } from '@app/database';
 import { RunEvents } from '@app/queue';
 import { BenchmarkCatalog } from '../benchmarks/benchmark-catalog.service';
 import { ModelsService } from '../models/models.service';
@@ -42,14 +42,25 @@ export class RunsService {
     private readonly events: RunEvents,
   ) {}
 
-  /** backendOverride: the backend the shards use instead of the model's (re-scoring: the source's replay). */
+  /**
+   * backendOverride: the backend the shards use instead of the model's (re-scoring: the source's replay).
+   * With an Idempotency-Key, a retry gets the run the key first made: a sequential one finds it, and one
+   * racing it to the unique key loses the insert and answers with the winner's run.
+   */
   async create(dto: CreateRunRequestDto, idempotencyKey?: string, backendOverride?: ReplayBackendSpec): Promise<CreatedRun> {
     if (idempotencyKey) {
-      const existing = await this.runs.findOneBy({ idempotencyKey });
-      if (existing) return { run: existing, ...(await this.counts(existing.id)) };
+      const existing = await this.byIdempotencyKey(idempotencyKey);
+      if (existing) return existing;
     }
     const prepared = await this.prepare(dto, backendOverride);
-    const written = await this.db.transaction((tx) => writeRun(tx, prepared, idempotencyKey));
+    let written: WrittenRun;
+    try {
+      written = await this.db.transaction((tx) => writeRun(tx, prepared, idempotencyKey));
+    } catch (err) {
+      const raced = idempotencyKey && isUniqueViolation(err) ? await this.byIdempotencyKey(idempotencyKey) : null;
+      if (raced) return raced;
+      throw err;
+    }
     await this.enqueue(written);
     return { run: written.run, shards: written.shardIds.length, samples: written.samples };
   }
@@ -70,22 +81,19 @@ export class RunsService {
     return planRun(this.catalog.registry, benchmarks);
   }
 
-  /** Enqueues a written run's flow; when the queue is down, the run is marked failed and a Transient error thrown. */
-  async enqueue(written: WrittenRun): Promise<void> {
+  /**
+   * Enqueues a written run's flow. The run is in Postgres already: when the queue is down it stays queued
+   * and the results service's reconciler enqueues it once Redis answers again (false here).
+   */
+  async enqueue(written: WrittenRun): Promise<boolean> {
     const { run } = written;
     try {
       await this.queue.enqueueRun(run, written.backendKind, written.shardIds);
+      return true;
     } catch (err) {
-      this.logger.error(`run ${run.id}: enqueue failed: ${(err as Error).message}`);
-      await this.runs.update(run.id, { status: RunStatus.Failed, error: `queue unavailable: ${(err as Error).message}`, finishedAt: new Date() });
-      throw new DomainException(ErrorCode.Transient, `the queue is unavailable; run ${run.id} was not started`);
+      this.logger.warn(`run ${run.id}: not enqueued yet (${(err as Error).message}); the reconciler enqueues it when the queue is back`);
+      return false;
     }
-  }
-
-  /** Fails written runs that were never enqueued (the queue failed while their batch was being started). */
-  async failUnstarted(runIds: string[], reason: string): Promise<void> {
-    if (runIds.length === 0) return;
-    await this.runs.update({ id: In(runIds), status: RunStatus.Queued }, { status: RunStatus.Failed, error: reason, finishedAt: new Date() });
   }
 
   async get(id: string): Promise<RunEntity & { model?: { name: string } }> {
@@ -144,8 +152,8 @@ export class RunsService {
    */
   async rescore(id: string, dto: RescoreRunRequestDto, idempotencyKey?: string): Promise<CreatedRun> {
     if (idempotencyKey) {
-      const existing = await this.runs.findOneBy({ idempotencyKey });
-      if (existing) return { run: existing, ...(await this.counts(existing.id)) };
+      const existing = await this.byIdempotencyKey(idempotencyKey);
+      if (existing) return existing;
     }
     const source = await this.get(id);
     if (source.status !== RunStatus.Succeeded) {
@@ -163,6 +171,11 @@ export class RunsService {
     const created = await this.create(dtoFromSource, idempotencyKey, replay);
     this.logger.log(`run ${created.run.id} re-scores run ${source.id} (${created.shards} shards on ${dtoFromSource.pool}, replay)`);
     return created;
+  }
+
+  private async byIdempotencyKey(idempotencyKey: string): Promise<CreatedRun | null> {
+    const existing = await this.runs.findOneBy({ idempotencyKey });
+    return existing ? { run: existing, ...(await this.counts(existing.id)) } : null;
   }
 
   private async counts(runId: string): Promise<{ shards: number; samples: number }> {
