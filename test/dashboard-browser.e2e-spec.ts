@@ -43,7 +43,7 @@ describe('dashboard in a real browser', () => {
     await truncateAll(app.get(require('typeorm').DataSource));
     results = await startResults(ResultsModule);
     http = request(app.getHttpServer());
-    worker = new WorkerProcess('browser-worker', url);
+    worker = new WorkerProcess('browser-worker', url, { WORKER_BACKENDS: 'llama-cpp,replay' });
     await http.post('/v1/models').send({ name: 'stories260K', paramsTotal: 292800, priceInputPerM: 0.5, priceOutputPerM: 1.5, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201);
     // A reference family (exact points of known curves) and three dated models: a leaderboard, both plots and a trend.
     await app.get(require('typeorm').DataSource).query('TRUNCATE density_references, density_imports, density_reports, densities, run_efficiency RESTART IDENTITY CASCADE');
@@ -131,6 +131,27 @@ describe('dashboard in a real browser', () => {
     expect(Buffer.compare(saved, fromApi)).toBe(0);
   });
 
+  it('re-scores a run and cancels another from their pages', async () => {
+    await page.goto(`${url}/#/runs/${runId}`);
+    await page.locator('[data-testid=run-status]', { hasText: 'succeeded' }).waitFor();
+    await page.getByRole('button', { name: 'Re-score run' }).click();
+    await page.waitForURL((u) => /#\/runs\/[0-9a-f-]{36}$/.test(u.hash) && !u.hash.endsWith(runId));
+    const rescoreId = page.url().split('/').pop()!;
+    await page.locator('[data-testid=run-status]', { hasText: 'succeeded' }).waitFor({ timeout: 120_000 });
+    const [source, rescored] = await Promise.all([runId, rescoreId].map(async (id) => (await http.get(`/v1/runs/${id}`).expect(200)).body));
+    expect(rescored.progress).toEqual({ done: 60, total: 60 });
+    expect(rescored.benchmarks[0].metrics.acc.value).toBe(source.benchmarks[0].metrics.acc.value);
+    expect(await page.locator('[data-metric="arc_easy/acc"] td').nth(2).innerText()).toBe(fmt(source.benchmarks[0].metrics.acc.value));
+
+    const modelId = source.modelId;
+    const long = (await http.post('/v1/runs').send({ modelId, benchmarks: [{ name: 'arc_easy', limit: 400 }], shardSize: 400 }).expect(202)).body.id;
+    await page.goto(`${url}/#/runs/${long}`);
+    await page.getByRole('button', { name: 'Cancel run' }).click();
+    await page.locator('[data-testid=run-status]', { hasText: 'cancelled' }).waitFor();
+    expect((await http.get(`/v1/runs/${long}`).expect(200)).body.status).toBe('cancelled');
+    expect(await page.getByRole('button', { name: 'Cancel run' }).isDisabled()).toBe(true);
+  });
+
   it('lists runs with filters, workers with their pools, models with their metadata and a task\'s YAML', async () => {
     await page.goto(`${url}/#/runs`);
     const all = (await http.get('/v1/runs').expect(200)).body;
@@ -147,6 +168,9 @@ describe('dashboard in a real browser', () => {
     await row.waitFor();
     expect(await row.locator('td').nth(1).innerText()).toBe(workers[0].pools.join(', '));
     await shot('workers');
+    await row.getByRole('button', { name: `Drain ${workers[0].name}` }).click();
+    await row.locator('.status', { hasText: 'draining' }).waitFor();
+    expect((await http.get(`/v1/workers/${workers[0].id}`).expect(200)).body.status).toBe('draining');
 
     await page.goto(`${url}/#/catalog`);
     await page.locator('tr[data-model="stories260K"]').waitFor();

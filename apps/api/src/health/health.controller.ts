@@ -1,6 +1,6 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Controller, Get } from '@nestjs/common';
-import { ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthIndicator } from '@nestjs/terminus';
 import { Queue } from 'bullmq';
 import { QueueName } from '@app/queue';
@@ -19,6 +19,8 @@ export class HealthController {
 
   /** The process is up. */
   @Get('live')
+  @ApiOkResponse({ schema: { type: 'object', example: { status: 'ok' } } })
+  @ApiOperation({ summary: 'Liveness: the process is up' })
   live(): { status: 'ok' } {
     return { status: 'ok' };
   }
@@ -26,6 +28,7 @@ export class HealthController {
   /** Postgres, Redis and S3 answer (503 while one does not: the service recovers by itself when it is back). */
   @Get('ready')
   @HealthCheck()
+  @ApiOperation({ summary: 'Readiness: Postgres, Redis and S3 answer' })
   ready() {
     return this.health.check([
       () => this.db.pingCheck('db', { timeout: 2000 }),

@@ -54,6 +54,7 @@ export class RunsController {
     description: 'event `run`: the body of GET /v1/runs/:id, at once and after each change (no polling); event `end` when the run has ended, then the stream closes.',
   })
   @ApiProduces('text/event-stream')
+  @ApiOkResponse({ content: { 'text/event-stream': { schema: { type: 'string' }, example: 'event: run\ndata: {"id":"…","status":"running","progress":{"done":30,"total":60},…}\n\nevent: end\ndata: {"status":"succeeded"}\n\n' } } })
   async events(@Param('id', ParseUUIDPipe) id: string): Promise<Observable<MessageEvent>> {
     return this.streams.stream(id);
   }

@@ -34,6 +34,7 @@ export class WorkersController {
 
   @Post('register')
   @ApiOkResponse({ type: RegisterWorkerResponseDto })
+  @ApiOperation({ summary: 'Register a worker with the enrollment token' })
   async register(@Body() dto: RegisterWorkerRequestDto): Promise<RegisterWorkerResponseDto> {
     const { worker, credential } = await this.workers.register(dto);
     return { workerId: worker.id, credential };
@@ -44,6 +45,7 @@ export class WorkersController {
   @UseGuards(WorkerAuthGuard)
   @ApiBearerAuth()
   @ApiOkResponse({ type: HeartbeatResponseDto })
+  @ApiOperation({ summary: 'Heartbeat of a worker (its own credential)' })
   async heartbeat(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentWorker() worker: WorkerEntity,
@@ -64,6 +66,7 @@ export class WorkersController {
 
   @Get(':id')
   @ApiOkResponse({ type: WorkerResponseDto })
+  @ApiOperation({ summary: 'A worker' })
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<WorkerResponseDto> {
     return toDto(await this.workers.get(id));
   }
@@ -71,6 +74,7 @@ export class WorkersController {
   @Post(':id/drain')
   @HttpCode(200)
   @ApiOkResponse({ type: WorkerResponseDto })
+  @ApiOperation({ summary: 'Drain a worker: it finishes its shard and takes no more' })
   async drain(@Param('id', ParseUUIDPipe) id: string): Promise<WorkerResponseDto> {
     return toDto(await this.workers.setStatus(id, WorkerStatus.Draining));
   }
@@ -78,6 +82,7 @@ export class WorkersController {
   /** Removes a worker (operators), or deregisters itself (a worker with its own credential, at shutdown). */
   @Delete(':id')
   @ApiOkResponse({ type: WorkerResponseDto })
+  @ApiOperation({ summary: 'Remove a worker (operators) or deregister (the worker itself)' })
   async remove(@Param('id', ParseUUIDPipe) id: string): Promise<WorkerResponseDto> {
     return toDto(await this.workers.setStatus(id, WorkerStatus.Removed));
   }

@@ -47,11 +47,11 @@ export class HeartbeatRequestDto {
 }
 
 export class HeartbeatResponseDto {
-  @ApiProperty({ enum: WorkerStatus, description: 'draining: finish the current shard and take no more' }) status!: WorkerStatus;
+  @ApiProperty({ enum: WorkerStatus, description: 'draining: finish the current shard and take no more', example: 'active' }) status!: WorkerStatus;
 }
 
 export class CurrentShardDto {
-  @ApiProperty() id!: string;
+  @ApiProperty({ example: '0b7d5f0e-3c1a-4f6e-9a57-2d4c8e1f6a90' }) id!: string;
   @ApiProperty() runId!: string;
   @ApiProperty({ example: 'arc_easy' }) benchmark!: string;
   @ApiProperty({ description: 'samples done of the shard so far', example: 6 }) done!: number;
@@ -59,8 +59,8 @@ export class CurrentShardDto {
 }
 
 export class WorkerResponseDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
+  @ApiProperty({ example: '0b7d5f0e-3c1a-4f6e-9a57-2d4c8e1f6a90' }) id!: string;
+  @ApiProperty({ example: 'gpu-box-1' }) name!: string;
   @ApiPropertyOptional({ nullable: true }) hostname!: string | null;
   @ApiProperty({ type: [String] }) pools!: string[];
   @ApiProperty({ type: [String] }) backends!: string[];
