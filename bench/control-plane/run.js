@@ -16,7 +16,7 @@
  * Latency is measured from the moment a request was due, so a saturated api shows as queueing time.
  */
 const http = require('node:http');
-const { arg, header, percentile, fmt, cpuSeconds, machine } = require('../lib/common');
+const { arg, header, percentile, fmt, cpuSeconds } = require('../lib/common');
 const { startBenchStack } = require('../lib/stack');
 
 const nWorkers = arg('workers', 10000);
@@ -114,7 +114,7 @@ async function main() {
     for (let waited = 0; hb.length + errors.length < expected * 0.98 && waited < 60_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
     const apiCpu = (cpuSeconds(apiPid) - cpu0) / ((performance.now() - (stopAt - durationS * 1000)) / 1000);
     const p = (xs, q) => fmt(percentile(xs, q), 1);
-    console.log(`\n${machine()}`);
+    console.log();
     console.log(`| what | n | rate /s | p50 ms | p99 ms | max ms |`);
     console.log(`|---|---:|---:|---:|---:|---:|`);
     console.log(`| heartbeat | ${hb.length} | ${fmt(hb.length / durationS, 0)} | ${p(hb, 50)} | ${p(hb, 99)} | ${fmt(Math.max(...hb), 0)} |`);
