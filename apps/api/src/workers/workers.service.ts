@@ -9,6 +9,10 @@ import { CurrentShardDto, HeartbeatRequestDto, RegisterWorkerRequestDto } from '
 import { GroupWriter } from './group-writer';
 import { hashSecret, newSecret, parseCredential, safeEqual } from './worker-credentials';
 
+/** How long a verified worker credential is trusted without reading the worker again, and how many are kept. */
+const AUTH_CACHE_MS = 10_000;
+const AUTH_CACHE_MAX = 100_000;
+
 @Injectable()
 export class WorkersService {
   constructor(
@@ -41,17 +45,29 @@ export class WorkersService {
     return { worker, credential: `${worker.id}.${secret}` };
   }
 
-  /** Resolves the worker behind an Authorization header; a removed worker is no longer authorized. */
+  /**
+   * Resolves the worker behind an Authorization header; a removed worker is no longer authorized. A
+   * verified credential is remembered for AUTH_CACHE_MS (one SELECT fewer a heartbeat, claim or report);
+   * this process forgets it at once when it removes the worker or a heartbeat finds it removed, and a
+   * removal by another API replica is seen within AUTH_CACHE_MS.
+   */
   async authenticate(authorization: string | undefined): Promise<WorkerEntity> {
     const cred = parseCredential(authorization);
     if (!cred) throw new DomainException(ErrorCode.Unauthorized, 'missing or malformed worker credential');
+    const hash = hashSecret(cred.secret);
+    const cached = this.verified.get(cred.workerId);
+    if (cached && cached.until > Date.now() && safeEqual(cached.worker.credentialHash, hash)) return cached.worker;
     const worker = await this.workers.findOneBy({ id: cred.workerId });
-    if (!worker || !safeEqual(worker.credentialHash, hashSecret(cred.secret))) {
+    if (!worker || !safeEqual(worker.credentialHash, hash)) {
       throw new DomainException(ErrorCode.Unauthorized, 'invalid worker credential');
     }
     if (worker.status === WorkerStatus.Removed) throw new DomainException(ErrorCode.Forbidden, `worker ${worker.id} was removed`);
+    if (this.verified.size >= AUTH_CACHE_MAX) this.verified.clear();
+    this.verified.set(worker.id, { worker, until: Date.now() + AUTH_CACHE_MS });
     return worker;
   }
+
+  private readonly verified = new Map<string, { worker: WorkerEntity; until: number }>();
 
   /**
    * A conditional UPDATE, so that a heartbeat in flight cannot undo what changed since its guard read
@@ -61,6 +77,7 @@ export class WorkersService {
    */
   async heartbeat(worker: WorkerEntity, dto: HeartbeatRequestDto): Promise<WorkerStatus> {
     const status = await this.beats.submit(worker.id, dto);
+    if (!status) this.verified.delete(worker.id);
     if (!status) throw new DomainException(ErrorCode.Forbidden, `worker ${worker.id} was removed`);
     return status;
   }
@@ -117,6 +134,7 @@ export class WorkersService {
 
   /** Conditional too: a removed worker stays removed, whatever else is in flight. */
   async setStatus(id: string, status: WorkerStatus): Promise<WorkerEntity> {
+    this.verified.delete(id);
     const res = await this.workers
       .createQueryBuilder()
       .update(WorkerEntity)
