@@ -10,6 +10,7 @@
         "src/model.cpp",
         "src/context.cpp",
         "src/scorer.cpp",
+        "src/pinned-prefix.cpp",
         "src/logsoftmax.cpp",
         "src/generator.cpp"
       ],
