@@ -12,7 +12,8 @@
         "src/scorer.cpp",
         "src/pinned-prefix.cpp",
         "src/logsoftmax.cpp",
-        "src/generator.cpp"
+        "src/generator.cpp",
+        "src/generate-util.cpp"
       ],
       "include_dirs": ["<!@(node paths.js includes)"],
       "libraries": ["<!@(node paths.js libs)"],

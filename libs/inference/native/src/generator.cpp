@@ -14,6 +14,7 @@
 
 #include "backend.h"
 #include "batch.h"
+#include "generate-util.h"
 #include "logsoftmax.h"
 
 namespace densebench {
@@ -22,25 +23,8 @@ namespace {
 
 using Clock = std::chrono::steady_clock;
 
-struct SamplerDeleter {
-  void operator()(llama_sampler* s) const {
-    if (s) llama_sampler_free(s);
-  }
-};
-using SamplerPtr = std::unique_ptr<llama_sampler, SamplerDeleter>;
+double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
 
-SamplerPtr makeSampler(const GenerateRequest& r) {
-  SamplerPtr chain(llama_sampler_chain_init(llama_sampler_chain_default_params()));
-  if (r.temperature <= 0.0f) {
-    llama_sampler_chain_add(chain.get(), llama_sampler_init_greedy());
-    return chain;
-  }
-  if (r.topK > 0) llama_sampler_chain_add(chain.get(), llama_sampler_init_top_k(r.topK));
-  if (r.topP > 0.0f && r.topP < 1.0f) llama_sampler_chain_add(chain.get(), llama_sampler_init_top_p(r.topP, 1));
-  llama_sampler_chain_add(chain.get(), llama_sampler_init_temp(r.temperature));
-  llama_sampler_chain_add(chain.get(), llama_sampler_init_dist(r.seed));
-  return chain;
-}
 
 enum class Phase { idle, prompt, score, gen };
 
@@ -60,50 +44,6 @@ struct Slot {
   Clock::time_point t0;
   SamplerPtr sampler;
 };
-
-double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
-
-size_t commonPrefix(const std::vector<llama_token>& a, const std::vector<llama_token>& b) {
-  const size_t n = std::min(a.size(), b.size());
-  size_t i = 0;
-  while (i < n && a[i] == b[i]) ++i;
-  return i;
-}
-
-// Earliest occurrence of any stop string that ends in the text appended since oldLen.
-size_t findStop(const std::string& text, size_t oldLen, const std::vector<std::string>& stops) {
-  size_t best = std::string::npos;
-  for (const auto& s : stops) {
-    if (s.empty()) continue;
-    const size_t from = oldLen >= s.size() - 1 ? oldLen - (s.size() - 1) : 0;
-    const size_t at = text.find(s, from);
-    if (at != std::string::npos && at < best) best = at;
-  }
-  return best;
-}
-
-void validate(const ContextHandle& h, const std::vector<GenerateRequest>& requests) {
-  auto checkTokens = [&](const std::vector<llama_token>& v, const std::string& at) {
-    for (llama_token t : v) {
-      if (t < 0 || t >= h.model->nVocab) throw std::runtime_error(at + "token id " + std::to_string(t) + " is outside the vocabulary");
-    }
-  };
-  for (size_t i = 0; i < requests.size(); ++i) {
-    const auto& r = requests[i];
-    const std::string at = "request " + std::to_string(i) + ": ";
-    if (r.prompt.empty()) throw std::runtime_error(at + "the prompt is empty (give at least a BOS token)");
-    if (r.maxTokens < 0) throw std::runtime_error(at + "maxTokens must be >= 0");
-    checkTokens(r.prompt, at);
-    for (const auto& c : r.score) {
-      checkTokens(c, at);
-      if (int64_t(r.prompt.size() + c.size()) - 1 > h.ctxPerSeq) {
-        throw std::runtime_error(at + "prompt (" + std::to_string(r.prompt.size()) + " tokens) + scored continuation (" +
-                                 std::to_string(c.size()) + ") exceed the context of " + std::to_string(h.ctxPerSeq) +
-                                 " per sequence; truncate the prompt from the left");
-      }
-    }
-  }
-}
 
 // A cross-stream copy moves a whole KV stream: worth it only for a longer shared prefix.
 constexpr size_t kMinCopy = 32;
@@ -359,7 +299,7 @@ class Engine {
 
 std::vector<GenerateResult> generateAll(ContextHandle& h, const std::vector<GenerateRequest>& requests,
                                         GenerateStats& stats, const OnFinished& onFinished) {
-  validate(h, requests);
+  validateRequests(h, requests);
   h.claimCache(ContextHandle::CacheUse::generator);
   Engine engine(h, requests, stats, onFinished);
   try {
