@@ -14,7 +14,7 @@ const path = require('path');
 const { spawnSync } = require('child_process');
 const paths = require('../../libs/inference/native/paths');
 
-const TARGETS = ['llama-perplexity', 'llama-server', 'llama-bench', 'llama-batched-bench', 'llama-parallel'];
+const TARGETS = ['llama-perplexity', 'llama-batched-bench', 'llama-parallel', 'llama-bench', 'llama-server'];
 const dir = process.env.LLAMA_CPP_TOOLS_DIR || path.join(os.homedir(), '.cache', 'densebench', 'llama.cpp');
 const buildDir = path.join(dir, 'build');
 const bin = path.join(buildDir, 'bin');
