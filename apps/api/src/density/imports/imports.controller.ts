@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Query, UseFilters } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DensityImportEntity } from '@app/database';
 import { DensityExceptionFilter } from '../density-exception.filter';
 import { ImportListResponseDto, ImportQueryDto, ImportResponseDto, ImportedModelDto, ListImportsQueryDto } from './dto/import.dto';
@@ -27,6 +27,7 @@ export class ImportsController {
   @ApiConsumes('application/json', 'text/csv')
   @ApiBody({ description: 'an lm-evaluation-harness results_*.json (or { file, model, fileName, source }), or a CSV of published scores' })
   @ApiCreatedResponse({ type: ImportResponseDto })
+  @ApiOperation({ summary: 'Import published scores (lm-eval results JSON or a CSV table)' })
   async create(@Body() body: unknown, @Headers('content-type') contentType: string | undefined, @Query() q: ImportQueryDto): Promise<ImportResponseDto> {
     const { record, models, recomputeJobIds } = await this.imports.import(body, contentType, q);
     return toDto(record, models, recomputeJobIds);
@@ -34,6 +35,7 @@ export class ImportsController {
 
   @Get()
   @ApiOkResponse({ type: ImportListResponseDto })
+  @ApiOperation({ summary: 'List imports' })
   async list(@Query() q: ListImportsQueryDto): Promise<ImportListResponseDto> {
     const [items, total] = await this.imports.list(q.limit, q.offset);
     return { items: items.map((r) => toDto(r)), total };
@@ -41,6 +43,7 @@ export class ImportsController {
 
   @Get(':id')
   @ApiOkResponse({ type: ImportResponseDto })
+  @ApiOperation({ summary: 'An import with its models and scores' })
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<ImportResponseDto> {
     const { record, models } = await this.imports.get(id);
     return toDto(record, models);

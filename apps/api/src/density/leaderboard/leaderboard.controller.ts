@@ -1,5 +1,5 @@
 import { Controller, Get, Query, UseFilters } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DensityExceptionFilter } from '../density-exception.filter';
 import { methodOf } from '../references/reference-view';
 import { DensityCellDto, LeaderboardQueryDto, LeaderboardResponseDto } from './dto/leaderboard.dto';
@@ -20,6 +20,7 @@ export class LeaderboardController {
 
   @Get('leaderboard')
   @ApiOkResponse({ type: LeaderboardResponseDto })
+  @ApiOperation({ summary: 'The density leaderboard' })
   async get(@Query() q: LeaderboardQueryDto): Promise<LeaderboardResponseDto> {
     const { reference, version, rows, total } = await this.leaderboard.query(q);
     return {
@@ -37,6 +38,7 @@ export class LeaderboardController {
   @Get('trend')
   @ApiOkResponse({ type: TrendResponseDto })
   @ApiUnprocessableEntityResponse({ description: 'fewer than two frontier points, or a single release date' })
+  @ApiOperation({ summary: 'The density trend over release dates and its doubling time' })
   async trend(@Query() q: TrendQueryDto): Promise<TrendResponseDto> {
     return trendView(await this.trends.trend(q));
   }

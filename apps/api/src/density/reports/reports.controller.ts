@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res, UseFilters } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { DensityReportEntity } from '@app/database';
@@ -27,12 +27,14 @@ export class ReportsController {
 
   @Post()
   @ApiCreatedResponse({ type: ReportResponseDto, description: 'JSON, CSV, score-vs-params and density-vs-date (SVG + PNG), stored in S3' })
+  @ApiOperation({ summary: 'Build a density report (JSON, CSV, SVG/PNG plots) into S3' })
   async create(@Body() dto: CreateReportRequestDto): Promise<ReportResponseDto> {
     return toDto(await this.reports.create(dto));
   }
 
   @Get()
   @ApiOkResponse({ type: ReportListResponseDto })
+  @ApiOperation({ summary: 'List reports' })
   async list(@Query() q: PaginationQueryDto): Promise<ReportListResponseDto> {
     const [items, total] = await this.reports.list(q.limit, q.offset);
     return { items: items.map(toDto), total };
@@ -40,13 +42,16 @@ export class ReportsController {
 
   @Get(':id')
   @ApiOkResponse({ type: ReportResponseDto })
+  @ApiOperation({ summary: 'A report and its files' })
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<ReportResponseDto> {
     return toDto(await this.reports.get(id));
   }
 
   /** Streams a stored report file byte for byte. */
   @Get(':id/files/:name')
+  @ApiParam({ name: 'name', example: 'score-vs-params.svg' })
   @ApiProduces('application/json', 'text/csv', 'image/svg+xml', 'image/png')
+  @ApiOperation({ summary: 'Download a report file byte for byte' })
   async download(@Param('id', ParseUUIDPipe) id: string, @Param('name') name: string, @Res() res: Response): Promise<void> {
     const { file, object } = await this.reports.open(id, name);
     res.setHeader('Content-Type', file.contentType);
