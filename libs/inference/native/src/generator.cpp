@@ -79,6 +79,7 @@ class Engine {
     for (int s = 0; s < h_.nSeq; ++s) {
       Slot& slot = slots_[s];
       while (slot.req < 0 && !pending_.empty()) {
+        if (waitForPrompting(reqs_[pending_.front()].prompt)) return;
         const int r = pending_.front();
         pending_.pop_front();
         const GenerateRequest& req = reqs_[r];
@@ -104,6 +105,20 @@ class Engine {
         }
       }
     }
+  }
+
+  // Another slot is still decoding a prompt that shares more with this one than any cache holds: wait
+  // and copy its cache then, rather than decode the shared part (a task's few-shot examples) twice.
+  bool waitForPrompting(const std::vector<llama_token>& prompt) const {
+    const size_t cap = prompt.size() - 1;
+    size_t best = 0;
+    for (int o = 0; o < h_.nSeq; ++o) best = std::max(best, std::min(commonPrefix(h_.seqTokens[o], prompt), cap));
+    for (int o = 0; o < h_.nSeq; ++o) {
+      const Slot& other = slots_[o];
+      if (other.req < 0 || other.phase != Phase::prompt) continue;
+      if (std::min(commonPrefix(reqs_[other.req].prompt, prompt), cap) >= best + kMinCopy) return true;
+    }
+    return false;
   }
 
   // Keeps the longest prefix of the prompt found in this slot's cache or (copied) in another's.

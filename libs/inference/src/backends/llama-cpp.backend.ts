@@ -8,7 +8,14 @@ import {
   RollingLoglikelihoodResult,
 } from '@app/contracts';
 import { BackendInfo, BatchAnswers, InferenceBackend, RequestBatch } from '../backend.interface';
-import { loadNativeLlama, NativeContext, NativeContextOptions, NativeModel, ScoreGroup } from '../llama-cpp/native-binding';
+import {
+  GenerateResult as NativeGenerateResult,
+  loadNativeLlama,
+  NativeContext,
+  NativeContextOptions,
+  NativeModel,
+  ScoreGroup,
+} from '../llama-cpp/native-binding';
 import { decodeCost, groupByContext } from './context-groups';
 import { planGeneration } from './generation-plan';
 import { Tokenizer } from './lm-eval-encoding';
@@ -163,7 +170,8 @@ export class LlamaCppBackend implements InferenceBackend {
     if (plan.native.length) {
       throwIfAborted(opts.signal);
       this.genCtx ??= this.model.createContext(this.genOptions);
-      const res = await this.genCtx.generate(plan.native, (g, r) => {
+      const fill = (g: number, r: NativeGenerateResult) => {
+        if (generate[g]) return; // reported as it finished, then again in the final answer
         generate[g] = {
           text: r.text,
           inputTokens: r.promptTokens,
@@ -183,7 +191,10 @@ export class LlamaCppBackend implements InferenceBackend {
           opts.onAnswer?.('loglikelihood', i, loglikelihood[i]);
         });
         opts.onAnswer?.('generate_until', g, generate[g]);
-      });
+      };
+      // onResult calls may still be queued when the promise settles: the final results fill the rest
+      const res = await this.genCtx.generate(plan.native, fill);
+      res.results.forEach((r, g) => fill(g, r));
       this.counters.generatedDecodedTokens += res.decodedTokens;
       this.counters.reusedPromptTokens += res.reusedTokens;
     }
