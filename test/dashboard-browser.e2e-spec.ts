@@ -220,7 +220,7 @@ describe('dashboard in a real browser', () => {
       if (p === 'density') await page.locator('[data-chart="density-vs-date"] svg').first().waitFor();
       await page.addScriptTag({ path: require.resolve('axe-core/axe.min.js') });
       const violations: Array<{ id: string; nodes: Array<{ target: string[] }> }> = await page.evaluate(
-        async () => (await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } })).violations,
+        async () => (await (window as any).axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] }, resultTypes: ['violations'] })).violations,
       );
       for (const v of violations) found.push(`${p}: ${v.id} at ${v.nodes.slice(0, 3).map((n) => n.target.join(' ')).join(', ')}`);
     }
