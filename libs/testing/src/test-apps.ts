@@ -12,13 +12,14 @@ export async function startApi(
   appModule: unknown,
   configure: (app: INestApplication) => INestApplication,
   env: Record<string, string> = {},
+  host = '127.0.0.1',
 ): Promise<{ app: INestApplication; url: string; db: DataSource }> {
   applyServiceEnv(env);
   const moduleRef = await Test.createTestingModule({ imports: [appModule as never] }).compile();
   const app = configure(moduleRef.createNestApplication({ logger: ['error', 'warn'] }));
-  await app.listen(0, '127.0.0.1');
+  await app.listen(0, host);
   const addr = app.getHttpServer().address() as { port: number };
-  return { app, url: `http://127.0.0.1:${addr.port}`, db: app.get(DataSource) };
+  return { app, url: `http://${host}:${addr.port}`, db: app.get(DataSource) };
 }
 
 export async function startResults(resultsModule: unknown, env: Record<string, string> = {}): Promise<INestApplicationContext> {
