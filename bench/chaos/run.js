@@ -19,7 +19,7 @@ const os = require('node:os');
 const path = require('node:path');
 const zlib = require('node:zlib');
 const { arg, header, fmt, sleep, REPO } = require('../lib/common');
-const { startBenchStack, dropDatabase } = require('../lib/stack');
+const { startBenchStack, dropDatabase, client } = require('../lib/stack');
 const { writeDataset, createSourceRuns } = require('../pipeline/fixture');
 
 const samples = arg('samples', 100000);
@@ -45,6 +45,8 @@ async function main() {
   const home = fs.mkdtempSync(path.join(os.tmpdir(), 'densebench-bench-chaos-'));
   const bench = await startBenchStack({ name: NAME, workers: 0, home, env: { WORKER_BACKENDS: 'replay,openai', LOG_LEVEL: 'warn', RECONCILE_EVERY_MS: '5000', RECONCILE_GRACE_MS: '10000' } });
   process.kill(bench.stack.processes.find((p) => p.name === 'results').pid, 'SIGKILL');
+  // The stack's client fails when one of its processes is gone: here that is the point.
+  bench.api = client(bench.stack.apiUrl);
   const env = { ...bench.stack.env, WORKER_BACKENDS: 'replay,openai', RECONCILE_EVERY_MS: '5000', RECONCILE_GRACE_MS: '10000' };
   const procs = [
     ...Array.from({ length: nResults }, (_, i) => supervised(`results-${i + 1}`, 'results', env)),
