@@ -95,17 +95,17 @@ type Models = Map<string, string>; // name → id
 
 const standardRows = (rows: readonly PythiaTableRow[]) => rows.filter((r) => r.suite === PYTHIA_REFERENCE.suite);
 
-/** The suite's models by name, created when missing (published scores only: no backend a worker runs). */
+/** The suite's models by name, global (no project), created when missing (published scores only: no backend a worker runs). */
 async function upsertModels(tx: EntityManager, rows: readonly PythiaTableRow[]): Promise<Models> {
   const byName = new Map(standardRows(rows).map((r) => [r.model, r]));
   const names = [...byName.keys()];
   await tx.query(
     `INSERT INTO models (name, params_total, training_tokens, backend)
      SELECT name, params, $3, '{"kind":"imported"}'::jsonb FROM unnest($1::text[], $2::bigint[]) AS t(name, params)
-     ON CONFLICT (name) DO NOTHING`,
+     ON CONFLICT (project_id, name) DO NOTHING`,
     [names, names.map((n) => byName.get(n)!.params_total), PYTHIA_REFERENCE.trainingTokens],
   );
-  const found: Array<{ id: string; name: string }> = await tx.query(`SELECT id, name FROM models WHERE name = ANY($1)`, [names]);
+  const found: Array<{ id: string; name: string }> = await tx.query(`SELECT id, name FROM models WHERE project_id IS NULL AND name = ANY($1)`, [names]);
   return new Map(found.map((m) => [m.name, m.id]));
 }
 
