@@ -60,3 +60,16 @@ export const scopeOf = (p: Principal): ProjectScope => ({ projectId: p.projectId
 /** True when a row of project `owner` (null: built in) is visible within the scope. */
 export const inScope = (scope: ProjectScope, owner: string | null): boolean =>
   scope.projectId === null || owner === null || owner === scope.projectId;
+
+/** The project new rows go to: the key's project, or (global keys) the project "default". */
+export const ownerProject = (scope: ProjectScope, defaultProjectId: string): string => scope.projectId ?? defaultProjectId;
+
+/**
+ * A SQL condition limiting `column` to the scope (rows of the project, and built-in rows whose
+ * project is null), with its parameter appended to `params`; TRUE for every project.
+ */
+export function scopeSql(column: string, scope: ProjectScope, params: unknown[]): string {
+  if (scope.projectId === null) return 'TRUE';
+  params.push(scope.projectId);
+  return `(${column} = $${params.length} OR ${column} IS NULL)`;
+}

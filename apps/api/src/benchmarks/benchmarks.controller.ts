@@ -4,6 +4,9 @@ import type { Response } from 'express';
 import { invalidInput, notFound } from '@app/contracts';
 import { BenchmarkCatalog } from './benchmark-catalog.service';
 
+import type { ProjectScope } from '@app/auth';
+import { Scope } from '../auth/auth.decorators';
+
 @ApiTags('benchmarks')
 @Controller('v1/benchmarks')
 export class BenchmarksController {
@@ -11,8 +14,10 @@ export class BenchmarksController {
 
   /** Every task and group with its settings: dataset, splits, few-shot, metrics, filters, version, hash. */
   @Get()
-  list(): ReturnType<BenchmarkCatalog['registry']['describe']> {
-    return this.catalog.registry.describe();
+  async list(@Scope() scope: ProjectScope): Promise<ReturnType<BenchmarkCatalog['registry']['describe']>> {
+    const all = this.catalog.registry.describe();
+    const hidden = await this.catalog.hiddenNames(scope);
+    return { ...all, tasks: all.tasks.filter((t) => !hidden.has(t.name)), groups: all.groups.filter((g) => !hidden.has(g.name)) };
   }
 
   /**
@@ -23,8 +28,8 @@ export class BenchmarksController {
   @Get(':name')
   @ApiProduces('application/json', 'application/yaml')
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'yaml'] })
-  async get(@Param('name') name: string, @Headers('accept') accept: string | undefined, @Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response): Promise<unknown> {
-    await this.catalog.ensureKnown([name]);
+  async get(@Param('name') name: string, @Scope() scope: ProjectScope, @Headers('accept') accept: string | undefined, @Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response): Promise<unknown> {
+    await this.catalog.ensureVisible([name], scope);
     const all = this.catalog.registry.describe();
     const found = [...all.tasks, ...all.groups].find((t) => t.name === name);
     if (!found) throw notFound('benchmark', name);
@@ -47,10 +52,10 @@ export class BenchmarksController {
   @ApiBody({ schema: { type: 'string', example: 'task: my_task\ndataset_path: json\n…' } })
   @ApiQuery({ name: 'replace', required: false, description: 'replace a custom task of the same name' })
   @ApiOkResponse({ description: 'the tasks and groups defined' })
-  async register(@Body() body: unknown, @Headers('content-type') type: string | undefined, @Query('replace') replace?: string) {
+  async register(@Body() body: unknown, @Scope() scope: ProjectScope, @Headers('content-type') type: string | undefined, @Query('replace') replace?: string) {
     if (typeof body !== 'string' || body.trim() === '') {
       throw invalidInput(`send the task as YAML text (Content-Type: application/yaml), got ${type ?? 'no content type'}`);
     }
-    return this.catalog.register(body, replace === 'true' || replace === '1');
+    return this.catalog.register(body, replace === 'true' || replace === '1', scope);
   }
 }

@@ -1,3 +1,5 @@
+import type { ProjectScope } from '@app/auth';
+import { Scope } from '../../auth/auth.decorators';
 import { Controller, Get, Query, UseFilters } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DensityExceptionFilter } from '../density-exception.filter';
@@ -20,8 +22,8 @@ export class LeaderboardController {
 
   @Get('leaderboard')
   @ApiOkResponse({ type: LeaderboardResponseDto })
-  async get(@Query() q: LeaderboardQueryDto): Promise<LeaderboardResponseDto> {
-    const { reference, version, rows, total } = await this.leaderboard.query(q);
+  async get(@Query() q: LeaderboardQueryDto, @Scope() scope: ProjectScope): Promise<LeaderboardResponseDto> {
+    const { reference, version, rows, total } = await this.leaderboard.query(q, scope);
     return {
       reference: { id: reference.id, name: reference.name, d0Tokens: reference.d0Tokens },
       fitVersion: { id: version.id, version: version.version, method: methodOf(version), createdAt: version.createdAt.toISOString() },
@@ -37,7 +39,7 @@ export class LeaderboardController {
   @Get('trend')
   @ApiOkResponse({ type: TrendResponseDto })
   @ApiUnprocessableEntityResponse({ description: 'fewer than two frontier points, or a single release date' })
-  async trend(@Query() q: TrendQueryDto): Promise<TrendResponseDto> {
-    return trendView(await this.trends.trend(q));
+  async trend(@Query() q: TrendQueryDto, @Scope() scope: ProjectScope): Promise<TrendResponseDto> {
+    return trendView(await this.trends.trend(q, scope));
   }
 }
