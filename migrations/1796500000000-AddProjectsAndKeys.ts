@@ -18,18 +18,19 @@ export class AddProjectsAndKeys1796500000000 implements MigrationInterface {
         await q(`CREATE TABLE "audit_log" ("id" BIGSERIAL NOT NULL, "at" TIMESTAMP WITH TIME ZONE NOT NULL DEFAULT now(), "actor_kind" text NOT NULL, "actor_id" uuid, "actor_name" text, "project_id" uuid, "action" text NOT NULL, "target_id" text, "status" integer NOT NULL, "ip" text, CONSTRAINT "PK_audit_log" PRIMARY KEY ("id"))`);
         await q(`CREATE INDEX "idx_audit_log_at" ON "audit_log" ("at")`);
         const dflt = `'00000000-0000-4000-8000-000000000001'`;
+        // Rows written without a project (older clients, direct SQL) go to "default"; the API always names one.
         for (const table of ['runs', 'custom_benchmarks']) {
             await q(`ALTER TABLE "${table}" ADD "project_id" uuid NOT NULL DEFAULT ${dflt}`);
-            await q(`ALTER TABLE "${table}" ALTER COLUMN "project_id" DROP DEFAULT`);
             await q(`ALTER TABLE "${table}" ADD CONSTRAINT "FK_${table}_project" FOREIGN KEY ("project_id") REFERENCES "projects"("id") ON DELETE RESTRICT`);
         }
         for (const table of ['models', 'density_references', 'density_imports', 'density_reports', 'density_calibrations']) {
-            await q(`ALTER TABLE "${table}" ADD "project_id" uuid`);
+            await q(`ALTER TABLE "${table}" ADD "project_id" uuid DEFAULT ${dflt}`);
             await q(`ALTER TABLE "${table}" ADD CONSTRAINT "FK_${table}_project" FOREIGN KEY ("project_id") REFERENCES "projects"("id") ON DELETE RESTRICT`);
         }
-        await q(`UPDATE "density_references" SET "project_id" = ${dflt} WHERE "builtin" IS NULL`);
-        await q(`UPDATE "models" SET "project_id" = ${dflt} WHERE "backend"->>'kind' <> 'imported' OR NOT EXISTS (SELECT 1 FROM "density_reference_members" m JOIN "density_references" r ON r.id = m.reference_id WHERE m.model_id = "models"."id" AND r.builtin IS NOT NULL)`);
-        for (const table of ['density_imports', 'density_reports', 'density_calibrations']) await q(`UPDATE "${table}" SET "project_id" = ${dflt}`);
+        // Built-in families, their members and their import are global.
+        await q(`UPDATE "density_references" SET "project_id" = NULL WHERE "builtin" IS NOT NULL`);
+        await q(`UPDATE "models" SET "project_id" = NULL WHERE "backend"->>'kind' = 'imported' AND EXISTS (SELECT 1 FROM "density_reference_members" m JOIN "density_references" r ON r.id = m.reference_id WHERE m.model_id = "models"."id" AND r.builtin IS NOT NULL)`);
+        await q(`UPDATE "density_imports" SET "project_id" = NULL WHERE "format" = 'builtin'`);
         await q(`ALTER TABLE "models" DROP CONSTRAINT "UQ_3492c71396207453cf17c0928fb"`);
         await q(`CREATE UNIQUE INDEX "uq_models_project_name" ON "models" ("project_id", "name") NULLS NOT DISTINCT`);
         await q(`ALTER TABLE "runs" DROP CONSTRAINT "UQ_4532d804ae44cf47f4bbbc5e7f9"`);

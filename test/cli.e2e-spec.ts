@@ -4,7 +4,7 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { processesUnder, REPO_ROOT, runProcess, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { processesUnder, REPO_ROOT, runProcess, startApi, startResults, truncateAll, waitFor, WorkerProcess , authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
@@ -27,7 +27,7 @@ describe('the densebench CLI, as processes against a running stack', () => {
     ({ app, url } = api);
     await truncateAll(api.db);
     results = await startResults(ResultsModule);
-    http = request(app.getHttpServer());
+    http = authed(app);
     worker = new WorkerProcess('cli-worker', url);
     await waitFor(async () => ((await http.get('/v1/workers?status=active').expect(200)).body.length >= 1 ? true : undefined), 'the worker to register');
   });

@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { LoglikelihoodResult, SampleRecord } from '@app/contracts';
 import { LlamaCppBackend } from '@app/inference';
 import { ArtifactStore } from '@app/storage';
-import { MODELS_DIR, runEnded, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { MODELS_DIR, runEnded, startApi, startResults, truncateAll, waitFor, WorkerProcess , authed } from '@app/testing';
 import { OpenAiTestServer } from '../libs/inference/src/testing/openai-test-server';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
@@ -48,7 +48,7 @@ describe('a run of a model behind an OpenAI-compatible server, and its rerun fro
     await truncateAll(db);
     results = await startResults(ResultsModule);
     store = app.get(ArtifactStore);
-    http = request(app.getHttpServer());
+    http = authed(app);
     worker = new WorkerProcess('worker-openai', url, {
       WORKER_BACKENDS: 'openai',
       WORKER_REQUEST_CACHE: 'on',

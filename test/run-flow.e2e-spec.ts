@@ -10,7 +10,7 @@ import { SampleRecord } from '@app/contracts';
 import { missingFileMessage } from '@app/files';
 import { HandedRows, jobIds, PoolQueues, RowsHandoff } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
-import { MODELS_DIR, runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { MODELS_DIR, runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess , authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
@@ -38,7 +38,7 @@ describe('a real evaluation end to end: API → BullMQ → worker processes → 
     await truncateAll(db);
     results = await startResults(ResultsModule, QUEUE_ENV);
     store = app.get(ArtifactStore);
-    http = request(app.getHttpServer());
+    http = authed(app);
     workers.push(new WorkerProcess('worker-a', url, QUEUE_ENV), new WorkerProcess('worker-b', url, QUEUE_ENV));
     await waitFor(async () => {
       const w = await http.get('/v1/workers?status=active').expect(200);

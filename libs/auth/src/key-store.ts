@@ -1,7 +1,7 @@
 import { DataSource, EntityManager } from 'typeorm';
 import { ApiKeyEntity } from '@app/database';
 import { isProjectRole, Role } from './roles';
-import { newSecret } from './secrets';
+import { newSecret, parseSecret, verifySecret } from './secrets';
 
 export interface CreateKeyInput {
   name: string;
@@ -27,4 +27,22 @@ export async function createApiKey(db: DataSource | EntityManager, input: Create
     repo.create({ id, name: input.name, role: input.role, projectId, secretHash, expiresAt: input.expiresAt ?? null, createdBy: input.createdBy ?? null }),
   );
   return { key, plaintext };
+}
+
+/**
+ * The key given, when it is still a valid key of this database (not revoked, not expired); else a new one
+ * made from `input`. `densebench up` keeps its admin key in the CLI config this way: printed the first time.
+ */
+export async function reuseOrCreateApiKey(
+  db: DataSource | EntityManager,
+  existing: string | undefined,
+  input: CreateKeyInput,
+): Promise<{ plaintext: string; created: boolean }> {
+  const parsed = parseSecret('dbk', existing);
+  if (parsed && existing) {
+    const key = await db.getRepository(ApiKeyEntity).findOneBy({ id: parsed.id });
+    const live = key && !key.revokedAt && (!key.expiresAt || key.expiresAt.getTime() > Date.now()) && key.role === input.role;
+    if (live && (await verifySecret(key.secretHash, parsed.secret))) return { plaintext: existing, created: false };
+  }
+  return { plaintext: (await createApiKey(db, input)).plaintext, created: true };
 }
