@@ -16,15 +16,16 @@ describe('the densebench CLI, as processes against a running stack', () => {
   let app: INestApplication;
   let results: INestApplicationContext;
   let url: string;
+  let key: string;
   let http: ReturnType<typeof request>;
   let worker: WorkerProcess;
   const home = mkdtempSync(join(tmpdir(), 'cli-home-'));
   const cli = (args: string[], env: Record<string, string> = {}) =>
-    runProcess(process.execPath, [BIN, ...args], REPO_ROOT, { PATH: process.env.PATH, HOME: home, DENSEBENCH_HOME: join(home, '.densebench'), ...env });
+    runProcess(process.execPath, [BIN, ...args], REPO_ROOT, { PATH: process.env.PATH, HOME: home, DENSEBENCH_HOME: join(home, '.densebench'), DENSEBENCH_API_KEY: key, ...env });
 
   beforeAll(async () => {
     const api = await startApi(AppModule, configureApp);
-    ({ app, url } = api);
+    ({ app, url, key } = api);
     await truncateAll(api.db);
     results = await startResults(ResultsModule);
     http = authed(app);
@@ -100,10 +101,16 @@ describe('the densebench CLI, as processes against a running stack', () => {
     const apiUrl = /densebench is up: API (http:\/\/\S+)/.exec(output)![1];
     expect(apiUrl).not.toBe('http://127.0.0.1:3000'); // API_PORT=0: a free port
     const config = join(upHome, 'config.json');
-    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ apiUrl });
+    // its admin key: printed once, recorded for the client commands, which work with it and without it fail clearly
+    const recorded = JSON.parse(readFileSync(config, 'utf8'));
+    expect(recorded).toEqual({ apiUrl, apiKey: expect.stringMatching(/^dbk_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/) });
+    expect(output).toContain(`admin API key (shown once`);
+    expect(output.split(recorded.apiKey).length).toBe(2);
     expect(statSync(config).mode & 0o777).toBe(0o600);
-    const listed = await cli(['models', 'list'], { DENSEBENCH_HOME: upHome });
+    const listed = await cli(['models', 'list'], { DENSEBENCH_HOME: upHome, DENSEBENCH_API_KEY: '' });
     expect(listed.code).toBe(0);
+    const wrongKey = await cli(['models', 'list'], { DENSEBENCH_HOME: upHome, DENSEBENCH_API_KEY: `dbk_${'0'.repeat(32)}_${'x'.repeat(43)}` });
+    expect(wrongKey).toMatchObject({ code: 1, output: expect.stringContaining('(401): invalid API key (set DENSEBENCH_API_KEY') });
     child.kill('SIGINT');
     expect(await exited).toBe(130); // 128 + SIGINT, as shells report an interrupted command, once everything stopped
     expect(output).not.toMatch(/ERROR|the database system is shutting down/);
