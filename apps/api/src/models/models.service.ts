@@ -2,7 +2,7 @@ import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
 import { QueryFailedError, Repository, FindOptionsWhere, IsNull } from 'typeorm';
-import { hubConfig, pathsConfig } from '@app/config';
+import { apiConfig, hubConfig, pathsConfig } from '@app/config';
 import { BackendKind, BackendSpec, DomainException, ErrorCode, invalidInput, notFound } from '@app/contracts';
 import { DEFAULT_PROJECT_ID, ModelEntity } from '@app/database';
 import { checkModelFile } from '@app/files';
@@ -21,6 +21,7 @@ export class ModelsService {
     @InjectRepository(ModelEntity) private readonly models: Repository<ModelEntity>,
     @Inject(pathsConfig.KEY) private readonly paths: ConfigType<typeof pathsConfig>,
     @Inject(hubConfig.KEY) private readonly hub: ConfigType<typeof hubConfig>,
+    @Inject(apiConfig.KEY) private readonly api: ConfigType<typeof apiConfig>,
   ) {}
 
   async create(dto: CreateModelRequestDto, scope: ProjectScope): Promise<ModelEntity> {
@@ -62,7 +63,7 @@ export class ModelsService {
       if (dto.paramsTotal === undefined) throw invalidInput(`paramsTotal is required for a model with a ${dto.backend.kind} backend`);
       return { paramsTotal: dto.paramsTotal, architecture: null };
     }
-    const check = await checkModelFile(dto.backend, { roots: this.paths.modelRoots, hub: this.hub });
+    const check = await checkModelFile(dto.backend, { roots: this.paths.modelRoots, hub: this.hub, policy: this.api.sources });
     if (check.header === null) {
       if (dto.paramsTotal === undefined) {
         throw invalidInput(`paramsTotal is required: the GGUF header of ${check.file} could not be read here (${check.unverified})`);
