@@ -1,6 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
-import { ThrottlerGuard, ThrottlerModule } from '@nestjs/throttler';
+import { ThrottlerModule } from '@nestjs/throttler';
 import { apiConfigFrom, loadEnv } from '@app/config';
 import { WorkersModule } from '../workers/workers.module';
 import { ApiKeyGuard } from './api-key.guard';
