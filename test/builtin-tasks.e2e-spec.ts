@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { gunzipSync } from 'node:zlib';
 import { SampleRecord } from '@app/contracts';
 import { ArtifactStore } from '@app/storage';
-import { startApi, startResults, truncateAll, waitFor, WorkerProcess , authed } from '@app/testing';
+import { startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SampleRecord } from '@app/contracts';
 import { ArtifactStore } from '@app/storage';
-import { runSamples, startApi, startResults, submitAndWait, truncateAll, WorkerProcess , authed } from '@app/testing';
+import { runSamples, startApi, startResults, submitAndWait, truncateAll, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';

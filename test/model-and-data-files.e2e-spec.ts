@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { kitDir, pathsConfigFrom, validateEnv } from '@app/config';
 import { missingFileMessage } from '@app/files';
-import { runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess , authed } from '@app/testing';
+import { runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { FakeHub, sha256Hex } from '../libs/files/src/testing/fake-hub';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';

@@ -10,7 +10,7 @@ import { SampleRecord } from '@app/contracts';
 import { missingFileMessage } from '@app/files';
 import { HandedRows, jobIds, PoolQueues, RowsHandoff } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
-import { MODELS_DIR, runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess , authed } from '@app/testing';
+import { MODELS_DIR, runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';

@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ErrorCode } from '@app/contracts';
-import { startApi, truncateAll , authed } from '@app/testing';
+import { startApi, truncateAll, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 import { WorkersService } from '../src/workers/workers.service';

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { startApi, truncateAll , authed } from '@app/testing';
+import { startApi, truncateAll, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 

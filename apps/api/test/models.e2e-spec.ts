@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { kitDir } from '@app/config';
-import { MODELS_DIR, startApi, truncateAll , authed } from '@app/testing';
+import { MODELS_DIR, startApi, truncateAll, authed } from '@app/testing';
 import { FakeHub } from '../../../libs/files/src/testing/fake-hub';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';

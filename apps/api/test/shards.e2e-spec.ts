@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { jobIds, PoolQueues } from '@app/queue';
-import { ENROLLMENT_TOKEN, startApi, truncateAll , authed } from '@app/testing';
+import { ENROLLMENT_TOKEN, startApi, truncateAll, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 
