@@ -85,6 +85,7 @@ export function givenMembers(prefix: string, count: number): MemberSpec[] {
 export class CalibrationStack {
   app!: INestApplication;
   url!: string;
+  key!: string;
   db!: DataSource;
   http!: ReturnType<typeof request>;
   families!: CalibrationFamilies;
@@ -92,7 +93,7 @@ export class CalibrationStack {
   private worker?: WorkerProcess;
 
   async start(workerName: string): Promise<void> {
-    ({ app: this.app, url: this.url, db: this.db } = await startApi(AppModule, configureApp));
+    ({ app: this.app, url: this.url, db: this.db, key: this.key } = await startApi(AppModule, configureApp));
     await truncateAll(this.db);
     await this.truncateDensity();
     await this.startResults();
