@@ -17,7 +17,7 @@ import { ProjectsService } from './projects.service';
   imports: [
     WorkersModule,
     ThrottlerModule.forRootAsync({
-      useFactory: () => [{ name: 'per-key', ttl: 60_000, limit: apiConfigFrom(loadEnv()).rateLimitPerMinute }],
+      useFactory: () => [{ name: 'default', ttl: 60_000, limit: apiConfigFrom(loadEnv()).rateLimitPerMinute }],
     }),
   ],
   controllers: [KeysController, ProjectsController, AuditController],
