@@ -2,7 +2,7 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -129,8 +129,11 @@ describe('a real evaluation end to end: API → BullMQ → worker processes → 
   });
 
   it('fails a run whose model file is missing, with a readable reason, without hanging', async () => {
-    // Registration refuses a missing file: this one existed then, and is gone by the time the run starts.
-    const gone = join(mkdtempSync(join(tmpdir(), 'run-flow-ghost-')), 'no-such-model.gguf');
+    // Registration refuses a missing file: this one existed then, and is gone by the time the run starts. It lives
+    // in a model folder of the services (DENSEBENCH_HOME/models): paths outside the model folders are refused.
+    const folder = join(serviceEnv().DENSEBENCH_HOME, 'models');
+    mkdirSync(folder, { recursive: true });
+    const gone = join(mkdtempSync(join(folder, 'run-flow-ghost-')), 'no-such-model.gguf');
     copyFileSync(join(MODELS_DIR, 'stories260K.gguf'), gone);
     const modelId = await registerModel('ghost', gone);
     rmSync(dirname(gone), { recursive: true, force: true });
