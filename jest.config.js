@@ -4,7 +4,7 @@ const { pathsToModuleNameMapper } = require('ts-jest');
 const { compilerOptions } = require('./tsconfig.json');
 
 // ESM-only packages that jest (CommonJS) must transpile before it can load them.
-const esmPackages = ['hyparquet', '@huggingface/jinja', 'ml-levenberg-marquardt', 'ml-matrix', 'is-any-array'];
+const esmPackages = ['hyparquet', 'eventsource-parser', '@huggingface/jinja', 'ml-levenberg-marquardt', 'ml-matrix', 'is-any-array'];
 
 const common = {
   moduleFileExtensions: ['js', 'json', 'ts'],

@@ -2,7 +2,12 @@ import { INestApplication, ValidationPipe } from '@nestjs/common';
 import type { NestExpressApplication } from '@nestjs/platform-express';
 import { DocumentBuilder, SwaggerModule } from '@nestjs/swagger';
 import helmet from 'helmet';
-import { apiConfigFrom, loadEnv } from '@app/config';
+import { existsSync } from 'node:fs';
+import { join } from 'node:path';
+import { apiConfigFrom, loadEnv, packageRoot } from '@app/config';
+
+/** The web dashboard's build (apps/dashboard → dist/dashboard, part of npm run build). */
+export const dashboardDir = (): string => join(packageRoot(__dirname), 'dist', 'dashboard');
 
 /** Global pipes, security headers, CORS and OpenAPI, shared by main.ts and the e2e tests so both run the same app. */
 export function configureApp(app: INestApplication): INestApplication {
@@ -29,6 +34,8 @@ export function configureApp(app: INestApplication): INestApplication {
     }),
   );
   app.enableShutdownHooks();
+  // The dashboard's files at / (index.html, hashed assets); the API's own routes stay under /v1, /docs, /health and /metrics.
+  if (existsSync(join(dashboardDir(), 'index.html'))) (app as NestExpressApplication).useStaticAssets(dashboardDir(), { index: 'index.html', fallthrough: true });
   const doc = new DocumentBuilder()
     .setTitle('densebench')
     .setDescription(

@@ -150,6 +150,11 @@ describe('density: imports of existing results and reports (REST, real Postgres/
     expect(partial.body.files.map((f: { name: string }) => f.name)).toEqual(['leaderboard.json', 'leaderboard.csv', 'score-vs-params.svg', 'score-vs-params.png']);
     expect(partial.body.summary.trend).toBeNull();
     expect(partial.body.summary.skipped['density-vs-date']).toContain('need at least 3 points');
+    // The dashboard's specs: the same charts for the same query, nothing stored.
+    const partialCharts = (await http.get('/v1/density/charts').expect(200)).body;
+    expect(partialCharts.charts.map((c: { name: string }) => c.name)).toEqual(['score-vs-params']);
+    expect(partialCharts.skipped['density-vs-date']).toBe(partial.body.summary.skipped['density-vs-date']);
+    expect(partialCharts.reference.name).toBe('imports-family');
 
     await http.post('/v1/density/imports').set('Content-Type', 'text/csv').send('model,params,release_date,arc_easy\nmid-model,2M,2023-09-01,0.65\n').expect(201);
     await leaderboardWhen('', (items) => items.length === 3);
@@ -158,6 +163,12 @@ describe('density: imports of existing results and reports (REST, real Postgres/
     expect(names).toEqual(['leaderboard.json', 'leaderboard.csv', 'score-vs-params.svg', 'score-vs-params.png', 'density-vs-date.svg', 'density-vs-date.png']);
     expect(created.body.summary).toMatchObject({ rows: 3, total: 3, skipped: {} });
     expect(created.body.summary.trend.doublingTimeDays).toBeGreaterThan(0);
+    const charts = (await http.get('/v1/density/charts?sort=density').expect(200)).body;
+    expect(charts.charts.map((c: { name: string }) => c.name)).toEqual(['score-vs-params', 'density-vs-date']);
+    expect(charts.skipped).toEqual({});
+    for (const model of ['EleutherAI/pythia-160m', 'later-model', 'mid-model']) expect(JSON.stringify(charts.charts[0].spec)).toContain(`"model":"${model}"`);
+    expect(JSON.stringify(charts.charts[1].spec)).toContain('doubling every');
+    expect((await http.get('/v1/density/charts?from=not-a-date').expect(400)).body.message).toEqual(expect.arrayContaining([expect.stringContaining('from')]));
     expect((await http.get('/v1/density/reports').expect(200)).body.items.map((r: { id: string }) => r.id)).toEqual([created.body.id, partial.body.id]);
     expect((await http.get(`/v1/density/reports/${created.body.id}`).expect(200)).body.files).toEqual(created.body.files);
 

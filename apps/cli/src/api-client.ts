@@ -48,7 +48,7 @@ export interface RunView {
   modelName: string;
   error: string | null;
   progress: { done: number; total: number };
-  benchmarks: Array<{ name: string; total: number; done: number; metrics: Record<string, { value: number; stderr: number | null; n: number }> | null }>;
+  benchmarks: Array<{ name: string; isGroup: boolean; group?: string | null; total: number; done: number; tokens: number; metrics: Record<string, { value: number; stderr: number | null; n: number }> | null }>;
   tokens: { input: number; output: number };
   wallMs: number | null;
   density?: RunDensityView | null;

@@ -5,7 +5,7 @@ import { packageVersion, resolveApiUrl } from './cli-config';
 import { keysCommand } from './commands/keys';
 import { modelsCommand, resolveModel } from './commands/models';
 import { parseBenchmarkSpec, referencesCommand } from './commands/references';
-import { formatResults, watchRun } from './commands/watch';
+import { expandOption, formatResults, watchRun } from './commands/watch';
 
 // Only the client side is loaded up front: the commands that start services (up, demo, migrate, worker) require
 // NestJS, TypeORM and the embedded stack when they run, so `densebench --help` answers at once.
@@ -74,7 +74,9 @@ apiOpt(program.command('submit'))
   .option('--pool <pool>', 'worker pool', 'cpu')
   .option('--shard-size <n>', 'documents per shard (default: sized per benchmark by the service)', int)
   .option('--seed <n>', 'seed', int, 1234)
+  .option('--priority <n>', 'higher runs first (0-100)', int)
   .option('--watch', 'follow progress until the run ends; exit code 1 if it does not succeed')
+  .option('--expand [groups...]', 'with --watch: show these groups (all without names) task by task')
   .action(async (o) => {
     const client = new DensebenchClient(o.api);
     const model = await resolveModel(client, o.model);
@@ -84,18 +86,20 @@ apiOpt(program.command('submit'))
       pool: o.pool,
       shardSize: o.shardSize,
       seed: o.seed,
+      priority: o.priority,
     });
     console.log(`run ${run.id}: ${run.samples} samples in ${run.shards} shards`);
     if (!o.watch) return;
-    const final = await watchRun(client, run.id);
+    const final = await watchRun(client, run.id, 1000, expandOption(o.expand));
     console.log(formatResults(final));
     exitFor(final);
   });
 
 apiOpt(program.command('watch <runId>'))
-  .description('follow a run with progress bars; exit code 1 if it does not succeed')
+  .description('follow a run: one line per benchmark or group with samples, tokens/s and ETA; exit code 1 if it does not succeed')
+  .option('--expand [groups...]', 'show these groups (all without names) task by task')
   .action(async (runId: string, o) => {
-    const final = await watchRun(new DensebenchClient(o.api), runId);
+    const final = await watchRun(new DensebenchClient(o.api), runId, 1000, expandOption(o.expand));
     console.log(formatResults(final));
     exitFor(final);
   });

@@ -10,8 +10,9 @@ import { FinalizeRunService } from './finalize/finalize-run.service';
 import { RunMetricsService } from './finalize/run-metrics.service';
 import { IngestBatcher } from './ingest/ingest-batcher';
 import { IngestShardService } from './ingest/ingest-shard.service';
+import { JobSchedules } from './reconcile/job-schedules';
+import { ReconcileRunsService } from './reconcile/reconcile-runs.service';
 import { ResultsProcessor } from './results.processor';
-import { SweepScheduler } from './sweep/sweep-scheduler';
 import { SweepWorkersService } from './sweep/sweep-workers.service';
 
 @Module({
@@ -27,7 +28,8 @@ import { SweepWorkersService } from './sweep/sweep-workers.service';
     FinalizeRunService,
     RunMetricsService,
     SweepWorkersService,
-    SweepScheduler,
+    JobSchedules,
+    ReconcileRunsService,
   ],
 })
 export class ResultsModule {}

@@ -7,12 +7,13 @@ import { AdvanceCalibrationService } from './calibrations/advance-calibration.se
 import { ConcurrencyLimit } from './concurrency-limit';
 import { BuiltinReferenceService } from './density/builtin/builtin-reference.service';
 import { RecomputeDensitiesService } from './density/recompute-densities.service';
+import { ReconcileRunsService } from './reconcile/reconcile-runs.service';
 import { FinalizeRunService } from './finalize/finalize-run.service';
 import { IngestBatcher } from './ingest/ingest-batcher';
 import { SweepWorkersService } from './sweep/sweep-workers.service';
 
 /**
- * The results queue: shard ingestion, run finalization, the lost-worker sweep, density recomputation and calibrations.
+ * The results queue: shard ingestion, run finalization, the lost-worker sweep, the queue reconciler, density recomputation and calibrations.
  * Its concurrency is high so that many ingest jobs are active at once and the batcher can group them;
  * the other jobs run at most RESULTS_OTHER_JOBS_CONCURRENCY at once.
  */
@@ -33,6 +34,7 @@ export class ResultsProcessor extends WorkerHost {
     private readonly densities: RecomputeDensitiesService,
     private readonly builtin: BuiltinReferenceService,
     private readonly calibrations: AdvanceCalibrationService,
+    private readonly reconciler: ReconcileRunsService,
   ) {
     super();
   }
@@ -53,6 +55,8 @@ export class ResultsProcessor extends WorkerHost {
         return this.finalizer.finalize((job.data as JobPayloadMap[JobName.FinalizeRun]).runId, await shardFailures(job));
       case JobName.SweepWorkers:
         return this.sweeper.sweep();
+      case JobName.ReconcileRuns:
+        return this.reconciler.reconcile();
       case JobName.RecomputeDensities:
         return this.densities.recompute((job.data as JobPayloadMap[JobName.RecomputeDensities]).fitVersionId);
       case JobName.InstallBuiltinReference:

@@ -1,7 +1,7 @@
 import { DataSource } from 'typeorm';
 import { RowsHandoff } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
-import { testArtifactStore, testDataSource, testRowsHandoff } from '@app/testing';
+import { testArtifactStore, testDataSource, testRowsHandoff, testRunEvents } from '@app/testing';
 import { IngestShardService } from '../src/ingest/ingest-shard.service';
 
 /** IngestShardService on the test Postgres, S3 server and Redis, with what it runs on; close() when done. */
@@ -10,14 +10,16 @@ export async function ingestionUnderTest(): Promise<{ db: DataSource; store: Art
   const store = testArtifactStore();
   await store.ensureBucket();
   const handoff = testRowsHandoff();
+  const events = testRunEvents();
   return {
     db,
     store,
     handoff,
-    ingest: new IngestShardService(db, store, handoff),
+    ingest: new IngestShardService(db, store, handoff, events),
     close: async () => {
       await db.destroy();
       await handoff.onApplicationShutdown();
+      await events.onApplicationShutdown();
     },
   };
 }

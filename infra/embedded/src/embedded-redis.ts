@@ -13,8 +13,11 @@ export function redisServerAvailable(bin = 'redis-server'): boolean {
   return !r.error && r.status === 0;
 }
 
-/** A redis-server child process on a free port, keeping nothing on disk. */
-export async function startEmbeddedRedis(dir: string, bin = 'redis-server'): Promise<EmbeddedRedis> {
+/**
+ * A redis-server child process on a free port (or `opts.port`), keeping nothing on disk; with
+ * `opts.appendOnly` it keeps its data in `dir` (AOF) across a stop and a start on the same folder.
+ */
+export async function startEmbeddedRedis(dir: string, bin = 'redis-server', opts: { port?: number; appendOnly?: boolean } = {}): Promise<EmbeddedRedis> {
   if (!redisServerAvailable(bin)) {
     throw new Error(
       'redis-server was not found on PATH. Install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) ' +
@@ -22,10 +25,10 @@ export async function startEmbeddedRedis(dir: string, bin = 'redis-server'): Pro
     );
   }
   await mkdir(dir, { recursive: true });
-  const port = await freePort();
+  const port = opts.port ?? (await freePort());
   const child: ChildProcess = spawn(
     bin,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', 'no', '--dir', dir, '--daemonize', 'no'],
+    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', opts.appendOnly ? 'yes' : 'no', '--dir', dir, '--daemonize', 'no'],
     { stdio: ['ignore', 'ignore', 'pipe'] },
   );
   let stderr = '';

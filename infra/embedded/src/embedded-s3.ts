@@ -1,4 +1,5 @@
 import { mkdir } from 'node:fs/promises';
+import { AtomicFilesystemStore } from './atomic-s3-store';
 import { freePort } from './free-port';
 
 // s3rver has no type declarations.
@@ -6,6 +7,8 @@ import { freePort } from './free-port';
 const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => {
   run(): Promise<{ port: number }>;
   close(): Promise<void>;
+  store: unknown;
+  context: { store: unknown };
 };
 
 export interface EmbeddedS3 {
@@ -16,13 +19,15 @@ export interface EmbeddedS3 {
 }
 
 /**
- * An S3-protocol server storing into a local folder (s3rver). The services reach it with the same
+ * An S3-protocol server storing into a local folder (s3rver, with atomic object writes). The services reach it with the same
  * @aws-sdk/client-s3 code as AWS S3 or MinIO (path-style addressing).
  */
 export async function startEmbeddedS3(directory: string, port?: number): Promise<EmbeddedS3> {
   await mkdir(directory, { recursive: true });
   const p = port ?? (await freePort());
   const server = new S3rver({ address: '127.0.0.1', port: p, directory, silent: true, resetOnClose: false });
+  // No partial object is ever visible (s3rver's own store writes objects in place).
+  server.store = server.context.store = new AtomicFilesystemStore(directory);
   await server.run();
   return {
     endpoint: `http://127.0.0.1:${p}`,

@@ -2,7 +2,7 @@ import exitHook from 'async-exit-hook';
 import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
-import { childEnv, EnvVars, loadEnv, pathsConfigFrom } from '@app/config';
+import { childEnv, EnvVars, launchedByNpm, loadEnv, pathsConfigFrom, watchParent } from '@app/config';
 import { reuseOrCreateApiKey, Role } from '@app/auth';
 import { dataSourceOptions, runMigrations } from '@app/database';
 import { DataSource } from 'typeorm';
@@ -72,6 +72,9 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     void stop().finally(done);
   });
   exitHook.forceExitTimeout(STOP_TIMEOUT_MS + 5_000);
+  // Under npx or npm run, a SIGTERM to npm ends the shell between npm and this process, not this process:
+  // once its parent is gone, it stops as on a SIGTERM of its own (through the exit hook above).
+  if (launchedByNpm()) watchParent(() => process.kill(process.pid, 'SIGTERM'));
 
   try {
     let databaseUrl = env.DATABASE_URL;

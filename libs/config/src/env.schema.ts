@@ -28,6 +28,10 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) WORKER_SHUTDOWN_TIMEOUT_MS: number = 30_000;
   /** Rows objects up to this size (bytes, gzipped) also go from worker to results service through Redis; 0 = off. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(1024 * 1024) ROWS_HANDOFF_MAX_BYTES: number = 64 * 1024;
+  /** The results service rebuilds lost queue state from Postgres this often (the reconciler). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(200) RECONCILE_EVERY_MS: number = 30_000;
+  /** A run younger than this is left to its submitter's enqueue (still in flight) by the reconciler. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) RECONCILE_GRACE_MS: number = 60_000;
 
   // --- S3
   @IsOptional() @IsUrl(URL_OPTS) S3_ENDPOINT?: string;
@@ -36,6 +40,8 @@ export class EnvVars {
   @IsOptional() @IsString() S3_ACCESS_KEY_ID?: string;
   @IsOptional() @IsString() S3_SECRET_ACCESS_KEY?: string;
   @IsOptional() @Transform(toBool) @IsBoolean() S3_FORCE_PATH_STYLE?: boolean;
+  /** Uploads and reads retry with exponential backoff this long while the S3 server is unreachable or answers 5xx. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(0) S3_RETRY_FOR_MS: number = 60_000;
 
   // --- API
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) @Max(65535) API_PORT: number = 3000;

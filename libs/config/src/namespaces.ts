@@ -20,6 +20,8 @@ export interface S3Config {
   accessKeyId?: string;
   secretAccessKey?: string;
   forcePathStyle: boolean;
+  /** Default 60 s (S3_RETRY_FOR_MS). */
+  retryForMs?: number;
 }
 export interface QueueConfig {
   shardLockDurationMs: number;
@@ -29,6 +31,8 @@ export interface QueueConfig {
   shardBackoffMs: number;
   shutdownTimeoutMs: number;
   rowsHandoffMaxBytes: number;
+  reconcileEveryMs: number;
+  reconcileGraceMs: number;
 }
 export interface ApiConfig {
   port: number;
@@ -107,6 +111,7 @@ export const s3ConfigFrom = (env: EnvVars): S3Config => ({
   accessKeyId: env.S3_ACCESS_KEY_ID,
   secretAccessKey: env.S3_SECRET_ACCESS_KEY,
   forcePathStyle: env.S3_FORCE_PATH_STYLE ?? Boolean(env.S3_ENDPOINT),
+  retryForMs: env.S3_RETRY_FOR_MS,
 });
 export const queueConfigFrom = (env: EnvVars): QueueConfig => ({
   shardLockDurationMs: env.SHARD_LOCK_DURATION_MS,
@@ -116,6 +121,8 @@ export const queueConfigFrom = (env: EnvVars): QueueConfig => ({
   shardBackoffMs: env.SHARD_BACKOFF_MS,
   shutdownTimeoutMs: env.WORKER_SHUTDOWN_TIMEOUT_MS,
   rowsHandoffMaxBytes: env.ROWS_HANDOFF_MAX_BYTES,
+  reconcileEveryMs: env.RECONCILE_EVERY_MS,
+  reconcileGraceMs: env.RECONCILE_GRACE_MS,
 });
 export const apiConfigFrom = (env: EnvVars): ApiConfig => ({
   port: env.API_PORT,

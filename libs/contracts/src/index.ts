@@ -6,3 +6,4 @@ export * from './sample-record';
 export * from './requests';
 export * from './request-key';
 export * from './sample-rows';
+export * from './progress-rates';

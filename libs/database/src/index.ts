@@ -4,3 +4,4 @@ export * from './data-source-options';
 export * from './migrate';
 export * from './custom-tasks';
 export * from './benchmark-key-sql';
+export * from './pg-errors';

@@ -6,3 +6,5 @@ export * from './redis-connection';
 export * from './queue.module';
 export * from './pool-queues';
 export * from './rows-handoff';
+export * from './run-flow';
+export * from './run-events';

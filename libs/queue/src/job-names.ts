@@ -7,6 +7,8 @@ export enum JobName {
   FinalizeRun = 'finalize-run',
   /** Repeatable: mark workers that stopped heartbeating as lost (results queue). */
   SweepWorkers = 'sweep-workers',
+  /** Repeatable: rebuild from Postgres the jobs of open runs that Redis lost; ingest stored shards never ingested (results queue). */
+  ReconcileRuns = 'reconcile-runs',
   RecomputeDensities = 'recompute-densities',
   /** Install or refit a built-in reference family from its table in the package (results queue). */
   InstallBuiltinReference = 'install-builtin-reference',
@@ -23,6 +25,7 @@ export interface JobPayloadMap {
   [JobName.IngestShard]: { runId: string; shardId: string };
   [JobName.FinalizeRun]: { runId: string };
   [JobName.SweepWorkers]: Record<string, never>;
+  [JobName.ReconcileRuns]: Record<string, never>;
   [JobName.RecomputeDensities]: { fitVersionId: string };
   [JobName.InstallBuiltinReference]: { name: string };
   [JobName.AdvanceCalibration]: { calibrationId: string };

@@ -6,10 +6,11 @@ import { PoolQueues } from './pool-queues';
 import { QueueName } from './queue-names';
 import { redisOptionsFromUrl } from './redis-connection';
 import { RowsHandoff } from './rows-handoff';
+import { RunEvents } from './run-events';
 
 export const RUN_FLOW_PRODUCER = 'runs';
 
-/** BullMQ on Redis: the shared connection, the results queue, the flow producer for runs, and the rows handoff. */
+/** BullMQ on Redis: the shared connection, the results queue, the flow producer for runs, the rows handoff and run events. */
 @Module({})
 export class QueueModule {
   static forRoot(): DynamicModule {
@@ -27,8 +28,8 @@ export class QueueModule {
         BullModule.registerQueue({ name: QueueName.Results }),
         BullModule.registerFlowProducer({ name: RUN_FLOW_PRODUCER }),
       ],
-      providers: [PoolQueues, RowsHandoff],
-      exports: [BullModule, PoolQueues, RowsHandoff],
+      providers: [PoolQueues, RowsHandoff, RunEvents],
+      exports: [BullModule, PoolQueues, RowsHandoff, RunEvents],
     };
   }
 }

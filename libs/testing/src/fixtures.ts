@@ -2,7 +2,7 @@ import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
 import type { SampleRecord } from '@app/contracts';
 import { dataSourceOptions } from '@app/database';
-import { RowsHandoff } from '@app/queue';
+import { RowsHandoff, RunEvents } from '@app/queue';
 import { ArtifactStore, artifactKeys, createS3Client } from '@app/storage';
 import { readState, serviceEnv } from './test-env';
 
@@ -23,6 +23,11 @@ export function testArtifactStore(bucket = serviceEnv().S3_BUCKET): ArtifactStor
 /** The rows handoff on the test Redis, as the services see it (close with onApplicationShutdown). */
 export function testRowsHandoff(rowsHandoffMaxBytes = 64 * 1024, redisUrl = serviceEnv().REDIS_URL): RowsHandoff {
   return new RowsHandoff({ url: redisUrl, prefix: serviceEnv().QUEUE_PREFIX }, { rowsHandoffMaxBytes });
+}
+
+/** Run events (pub/sub) on the test Redis, under the test run's prefix. */
+export function testRunEvents(redisUrl = serviceEnv().REDIS_URL): RunEvents {
+  return new RunEvents({ url: redisUrl, prefix: serviceEnv().QUEUE_PREFIX });
 }
 
 /** A connection pool to the test database (schema migrated by the global setup). */

@@ -5,3 +5,4 @@ export * from './test-apps';
 export * from './fixtures';
 export * from './runs';
 export * from './processes';
+export * from './sse';

@@ -26,3 +26,8 @@ export async function runSamples(http: Http, store: ArtifactStore, runId: string
   for (const rs of out.values()) rs.sort((x, y) => x.doc_id - y.doc_id);
   return out;
 }
+
+/** A run's stored samples and distinct documents: equal, and equal to the run's size, when every sample is there exactly once. */
+export async function sampleCounts(db: { query(sql: string, params: unknown[]): Promise<any[]> }, runId: string): Promise<{ n: number; d: number }> {
+  return (await db.query(`SELECT count(*)::int AS n, count(DISTINCT (benchmark, doc_id))::int AS d FROM samples WHERE run_id = $1`, [runId]))[0];
+}

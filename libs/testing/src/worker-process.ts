@@ -3,19 +3,19 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { REPO_ROOT, serviceEnv } from './test-env';
 
-const WORKER_MAIN = join(REPO_ROOT, 'dist', 'apps', 'worker', 'src', 'main.js');
+const mainOf = (app: 'worker' | 'results') => join(REPO_ROOT, 'dist', 'apps', app, 'src', 'main.js');
 
-/** A real worker agent process (the built one in dist/), as operators run it. */
-export class WorkerProcess {
+/** A real service process (the built one in dist/), as operators run it; its output kept. */
+export class ServiceProcess {
   readonly child: ChildProcess;
   output = '';
 
-  constructor(name: string, apiUrl: string, extra: Record<string, string> = {}) {
-    if (!existsSync(WORKER_MAIN)) throw new Error(`${WORKER_MAIN} is missing: run npm run build before the e2e tests`);
-    this.child = spawn(process.execPath, [WORKER_MAIN], {
-      env: { ...process.env, ...serviceEnv({ API_URL: apiUrl, WORKER_NAME: name, LOG_LEVEL: 'log', ...extra }) },
-      stdio: ['ignore', 'pipe', 'pipe'],
-    });
+  constructor(app: 'worker' | 'results', env: Record<string, string>, opts: { wrap?: string[] } = {}) {
+    const main = mainOf(app);
+    if (!existsSync(main)) throw new Error(`${main} is missing: run npm run build before the e2e tests`);
+    // wrap: a command the service runs under (e.g. ip netns exec <ns>).
+    const [cmd, ...args] = [...(opts.wrap ?? []), process.execPath, main];
+    this.child = spawn(cmd, args, { env: { ...process.env, ...serviceEnv({ LOG_LEVEL: 'log', ...env }) }, stdio: ['ignore', 'pipe', 'pipe'] });
     const keep = (d: Buffer) => {
       this.output += d.toString();
       if (this.output.length > 200_000) this.output = this.output.slice(-100_000);
@@ -39,7 +39,7 @@ export class WorkerProcess {
   waitExit(timeoutMs = 60_000): Promise<number | null> {
     if (this.exited) return Promise.resolve(this.child.exitCode);
     return new Promise((resolve, reject) => {
-      const t = setTimeout(() => reject(new Error(`worker did not exit within ${timeoutMs} ms:\n${this.output.slice(-3000)}`)), timeoutMs);
+      const t = setTimeout(() => reject(new Error(`service did not exit within ${timeoutMs} ms:\n${this.output.slice(-3000)}`)), timeoutMs);
       this.child.once('exit', (code) => {
         clearTimeout(t);
         resolve(code);
@@ -56,5 +56,12 @@ export class WorkerProcess {
       this.kill('SIGKILL');
       await this.waitExit(5_000).catch(() => undefined);
     }
+  }
+}
+
+/** A real worker agent process. */
+export class WorkerProcess extends ServiceProcess {
+  constructor(name: string, apiUrl: string, extra: Record<string, string> = {}, opts: { wrap?: string[] } = {}) {
+    super('worker', { API_URL: apiUrl, WORKER_NAME: name, ...extra }, opts);
   }
 }

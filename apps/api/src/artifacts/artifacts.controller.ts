@@ -1,5 +1,5 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
-import { ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { ArtifactEntity } from '@app/database';
@@ -29,14 +29,17 @@ export class ArtifactsController {
 
   @Get('runs/:id/artifacts')
   @ApiOkResponse({ type: [ArtifactResponseDto] })
+  @ApiOperation({ summary: "A run's artifacts (per-sample JSONL, results.json, reports)" })
   async list(@Param('id', ParseUUIDPipe) runId: string, @Scope() scope: ProjectScope): Promise<ArtifactResponseDto[]> {
     return (await this.artifacts.listForRun(runId, scope)).map(toDto);
   }
 
   /** Streams the stored object byte for byte (gzip artifacts are sent as stored, not re-encoded). */
   @Get('artifacts/:id/download')
+  @ApiParam({ name: 'id', format: 'uuid', example: '0b7d5f0e-3c1a-4f6e-9a57-2d4c8e1f6a90' })
   @ApiProduces('application/octet-stream')
   @ApiQuery({ name: 'presign', required: false, description: 'redirect to a short-lived presigned URL instead' })
+  @ApiOperation({ summary: 'Download an artifact byte for byte (or a presigned URL)' })
   async download(@Param('id', ParseUUIDPipe) id: string, @Scope() scope: ProjectScope, @Query('presign') presign: string | undefined, @Res() res: Response): Promise<void> {
     if (presign === 'true' || presign === '1') {
       res.redirect(302, await this.artifacts.presign(id, scope, 300));

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
-import { ApiBody, ApiConsumes, ApiOkResponse, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { invalidInput, notFound } from '@app/contracts';
 import { BenchmarkCatalog } from './benchmark-catalog.service';
@@ -14,6 +14,8 @@ export class BenchmarksController {
 
   /** Every task and group with its settings: dataset, splits, few-shot, metrics, filters, version, hash. */
   @Get()
+  @ApiOkResponse({ description: 'tasks and groups', schema: { type: 'object', example: { tasks: [{ name: 'arc_easy', outputType: 'multiple_choice', numFewshot: 0 }], groups: [{ name: 'mmlu', tasks: ['mmlu_stem'] }] } } })
+  @ApiOperation({ summary: 'List tasks and groups with their settings' })
   async list(@Scope() scope: ProjectScope): Promise<ReturnType<BenchmarkCatalog['registry']['describe']>> {
     const all = this.catalog.registry.describe();
     const hidden = await this.catalog.hiddenNames(scope);
@@ -26,8 +28,10 @@ export class BenchmarksController {
    * copy it, change the task name and what else, and POST it back as a new task.
    */
   @Get(':name')
+  @ApiParam({ name: 'name', example: 'arc_easy' })
   @ApiProduces('application/json', 'application/yaml')
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'yaml'] })
+  @ApiOperation({ summary: 'A task or group with its YAML (or the YAML alone)' })
   async get(@Param('name') name: string, @Scope() scope: ProjectScope, @Headers('accept') accept: string | undefined, @Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response): Promise<unknown> {
     await this.catalog.ensureVisible([name], scope);
     const all = this.catalog.registry.describe();
@@ -52,6 +56,7 @@ export class BenchmarksController {
   @ApiBody({ schema: { type: 'string', example: 'task: my_task\ndataset_path: json\n…' } })
   @ApiQuery({ name: 'replace', required: false, description: 'replace a custom task of the same name' })
   @ApiOkResponse({ description: 'the tasks and groups defined' })
+  @ApiOperation({ summary: 'Register a task or group from lm-eval style YAML' })
   async register(@Body() body: unknown, @Scope() scope: ProjectScope, @Headers('content-type') type: string | undefined, @Query('replace') replace?: string) {
     if (typeof body !== 'string' || body.trim() === '') {
       throw invalidInput(`send the task as YAML text (Content-Type: application/yaml), got ${type ?? 'no content type'}`);

@@ -19,6 +19,7 @@ import { ReferenceFitService } from './references/reference-fit.service';
 import { ReferencesController } from './references/references.controller';
 import { ReferencesService } from './references/references.service';
 import { ChartRendererService } from './reports/chart-renderer.service';
+import { ChartsController } from './reports/charts.controller';
 import { ReportsController } from './reports/reports.controller';
 import { ReportsService } from './reports/reports.service';
 
@@ -36,7 +37,7 @@ import { ReportsService } from './reports/reports.service';
     RunsModule,
     ReferenceFitsModule,
   ],
-  controllers: [ReferencesController, CalibrationsController, ImportsController, LeaderboardController, ReportsController],
+  controllers: [ReferencesController, CalibrationsController, ImportsController, LeaderboardController, ReportsController, ChartsController],
   providers: [
     ReferencesService, ReferenceFitService, ImportsService, LeaderboardService, TrendService,
     ChartRendererService, ReportsService, CalibrationsService, CalibrationViewService,

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { ListModelsQueryDto } from './dto/list-models.dto';
 import { CreateModelRequestDto } from './dto/create-model.dto';
 import { ModelListResponseDto, ModelResponseDto } from './dto/model-response.dto';
@@ -15,12 +15,14 @@ export class ModelsController {
 
   @Post()
   @ApiCreatedResponse({ type: ModelResponseDto })
+  @ApiOperation({ summary: 'Register a model (GGUF file, OpenAI-compatible server, or imported scores)' })
   async create(@Body() dto: CreateModelRequestDto, @Scope() scope: ProjectScope): Promise<ModelResponseDto> {
     return ModelResponseDto.from(await this.models.create(dto, scope));
   }
 
   @Get()
   @ApiOkResponse({ type: ModelListResponseDto })
+  @ApiOperation({ summary: 'List models' })
   async list(@Query() q: ListModelsQueryDto, @Scope() scope: ProjectScope): Promise<ModelListResponseDto> {
     const [items, total] = await this.models.list(scope, q.limit, q.offset, q.name);
     return { items: items.map(ModelResponseDto.from), total };
@@ -28,6 +30,7 @@ export class ModelsController {
 
   @Get(':id')
   @ApiOkResponse({ type: ModelResponseDto })
+  @ApiOperation({ summary: 'A model' })
   async get(@Param('id', ParseUUIDPipe) id: string, @Scope() scope: ProjectScope): Promise<ModelResponseDto> {
     return ModelResponseDto.from(await this.models.get(id, scope));
   }

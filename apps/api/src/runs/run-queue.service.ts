@@ -3,7 +3,10 @@ import { Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { FlowProducer } from 'bullmq';
 import { queueConfig } from '@app/config';
-import { JobName, jobIds, PoolQueues, QueueName, RUN_FLOW_PRODUCER, resultsJobOptions, shardJobOptions, shardQueueName } from '@app/queue';
+import { jobIds, PoolQueues, RUN_FLOW_PRODUCER, runFlow } from '@app/queue';
+
+/** How long a submission waits for Redis before answering; the reconciler enqueues what it could not. */
+const ENQUEUE_TIMEOUT_MS = 3_000;
 
 /**
  * Enqueues a run as one BullMQ flow: a finalize-run parent on the results queue whose children are
@@ -36,21 +39,22 @@ export class RunQueueService {
     return removed;
   }
 
+  /**
+   * Adds the run's flow. Redis commands wait for a connection (BullMQ's clients retry forever): when
+   * Redis does not answer within ENQUEUE_TIMEOUT_MS this rejects, and the add either lands once Redis is
+   * back or the reconciler adds the same flow (the same job ids) from Postgres.
+   */
   async enqueueRun(run: { id: string; pool: string; priority: number }, backend: string, shardIds: string[]): Promise<void> {
-    const shardOpts = shardJobOptions(this.cfg);
-    // BullMQ: 1 is the highest priority; our API: 100 is the highest.
-    const priority = 101 - run.priority;
-    await this.flows.add({
-      name: JobName.FinalizeRun,
-      queueName: QueueName.Results,
-      data: { runId: run.id },
-      opts: { ...resultsJobOptions, jobId: jobIds.finalize(run.id) },
-      children: shardIds.map((shardId) => ({
-        name: JobName.RunShard,
-        queueName: shardQueueName(run.pool, backend),
-        data: { runId: run.id, shardId },
-        opts: { ...shardOpts, jobId: jobIds.shard(shardId), priority },
-      })),
+    const adding = this.flows.add(runFlow({ ...run, backend }, shardIds, this.cfg));
+    let timer: NodeJS.Timeout | undefined;
+    const timeout = new Promise<never>((_, reject) => {
+      timer = setTimeout(() => reject(new Error(`Redis did not answer within ${ENQUEUE_TIMEOUT_MS} ms`)), ENQUEUE_TIMEOUT_MS);
     });
+    adding.catch(() => undefined);
+    try {
+      await Promise.race([adding, timeout]);
+    } finally {
+      clearTimeout(timer);
+    }
   }
 }

@@ -15,6 +15,9 @@ export const RUN_VIEW_BENCHMARKS_SQL = `SELECT rb.name, rb.is_group AS "isGroup"
 /** Shard counts by status of a run. Exported for bench/aggregation. */
 export const RUN_VIEW_SHARDS_SQL = `SELECT status, count(*)::int AS n FROM shards WHERE run_id = $1 GROUP BY status`;
 
+/** Tokens (input + output) of a run's ingested samples, per benchmark: with the samples done, a live rate. */
+export const RUN_VIEW_TOKENS_SQL = `SELECT benchmark AS name, coalesce(sum(input_tokens + output_tokens), 0)::float8 AS tokens FROM samples WHERE run_id = $1 GROUP BY benchmark`;
+
 /** Builds the API's view of a run: progress per benchmark (samples done/total) and shard counts. */
 @Injectable()
 export class RunViewService {
@@ -24,7 +27,7 @@ export class RunViewService {
   ) {}
 
   async view(run: RunEntity & { model?: { name: string } }): Promise<RunResponseDto> {
-    const [benchmarks, shardRows, density] = await Promise.all([
+    const [benchmarks, shardRows, density, tokenRows] = await Promise.all([
       this.db.query(
         RUN_VIEW_BENCHMARKS_SQL,
         [run.id],
@@ -35,12 +38,22 @@ export class RunViewService {
       // Densities and efficiency are stored for succeeded runs only (results service): the runs that
       // clients poll while they are queued or running need none of these three queries.
       run.status === RunStatus.Succeeded ? this.density.forRun(run.id) : null,
+      // A queued run has no samples yet.
+      run.status === RunStatus.Queued ? [] : (this.db.query(RUN_VIEW_TOKENS_SQL, [run.id]) as Promise<Array<{ name: string; tokens: number }>>),
     ]);
+    const tokensOf = new Map(tokenRows.map((r) => [r.name, r.tokens]));
+    for (const b of benchmarks) b.tokens = b.isGroup ? (b.leaves ?? []).reduce((a, l) => a + (tokensOf.get(l) ?? 0), 0) : (tokensOf.get(b.name) ?? 0);
     const shards: ShardCountsDto = { pending: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
     for (const r of shardRows) shards[r.status] = r.n;
     // A group's progress is its subtasks'; the run's progress counts tasks only.
     const doneOf = new Map(benchmarks.filter((b) => !b.isGroup).map((b) => [b.name, Math.min(b.done, b.total)]));
     for (const b of benchmarks) if (b.isGroup) b.done = (b.leaves ?? []).reduce((a, l) => a + (doneOf.get(l) ?? 0), 0);
+    // Each benchmark's outermost group (the largest holding it): progress shows a group as one line.
+    const groups = benchmarks.filter((b) => b.isGroup).sort((a, b) => (b.leaves?.length ?? 0) - (a.leaves?.length ?? 0));
+    for (const b of benchmarks) {
+      const mine = new Set(b.isGroup ? (b.leaves ?? []) : [b.name]);
+      b.group = groups.find((g) => g !== b && (g.leaves?.length ?? 0) > (b.isGroup ? mine.size : 0) && [...mine].every((l) => g.leaves?.includes(l)))?.name ?? null;
+    }
     const tasks = benchmarks.filter((b) => !b.isGroup);
     const total = tasks.reduce((a, b) => a + b.total, 0);
     const done = tasks.reduce((a, b) => a + Math.min(b.done, b.total), 0);
@@ -71,6 +84,7 @@ export class RunViewService {
     return {
       id: run.id,
       modelId: run.modelId,
+      modelName: (run as RunEntity & { model?: { name: string } }).model?.name ?? '',
       status: run.status,
       pool: run.pool,
       benchmarks: run.benchmarks.map((b) => b.name),

@@ -1,8 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, FindOptionsWhere, In, Repository } from 'typeorm';
+import { isUUID } from 'class-validator';
+import { DataSource, In, Repository } from 'typeorm';
 import { BackendKind, DomainException, ErrorCode, invalidInput, notFound, ReplayBackendSpec, RunStatus, ShardStatus } from '@app/contracts';
-import { DEFAULT_PROJECT_ID, ModelEntity, RunEntity, ShardEntity } from '@app/database';
+import { DEFAULT_PROJECT_ID, isUniqueViolation, ModelEntity, RunEntity, ShardEntity } from '@app/database';
+import { RunEvents } from '@app/queue';
 import { inScope, ownerProject } from '@app/auth';
 import type { ProjectScope } from '@app/auth';
 import { BenchmarkCatalog } from '../benchmarks/benchmark-catalog.service';
@@ -16,6 +18,9 @@ import { PreparedRun, WrittenRun, writeRun } from './run-writer';
 
 /** Backends a worker can run; imported models (published scores only) have none. */
 const RUNNABLE_BACKENDS: string[] = Object.values(BackendKind);
+
+/** The end of a `to` filter: a date alone (YYYY-MM-DD) includes its whole day. */
+const endOf = (to: string): Date => (/^\d{4}-\d{2}-\d{2}$/.test(to) ? new Date(Date.parse(to) + 86_400_000) : new Date(to));
 
 export const isRunnable = (model: Pick<ModelEntity, 'backend'>): boolean => RUNNABLE_BACKENDS.includes(model.backend.kind);
 
@@ -36,17 +41,29 @@ export class RunsService {
     private readonly models: ModelsService,
     private readonly catalog: BenchmarkCatalog,
     private readonly queue: RunQueueService,
+    private readonly events: RunEvents,
   ) {}
 
-  /** backendOverride: the backend the shards use instead of the model's (re-scoring: the source's replay). */
+  /**
+   * backendOverride: the backend the shards use instead of the model's (re-scoring: the source's replay).
+   * With an Idempotency-Key, a retry gets the run the key first made: a sequential one finds it, and one
+   * racing it to the unique key loses the insert and answers with the winner's run.
+   */
   async create(dto: CreateRunRequestDto, scope: ProjectScope, idempotencyKey?: string, backendOverride?: ReplayBackendSpec): Promise<CreatedRun> {
     const projectId = ownerProject(scope, DEFAULT_PROJECT_ID);
     if (idempotencyKey) {
-      const existing = await this.runs.findOneBy({ idempotencyKey, projectId });
-      if (existing) return { run: existing, ...(await this.counts(existing.id)) };
+      const existing = await this.byIdempotencyKey(idempotencyKey, projectId);
+      if (existing) return existing;
     }
     const prepared = await this.prepare(dto, scope, backendOverride);
-    const written = await this.db.transaction((tx) => writeRun(tx, prepared, idempotencyKey));
+    let written: WrittenRun;
+    try {
+      written = await this.db.transaction((tx) => writeRun(tx, prepared, idempotencyKey));
+    } catch (err) {
+      const raced = idempotencyKey && isUniqueViolation(err) ? await this.byIdempotencyKey(idempotencyKey, projectId) : null;
+      if (raced) return raced;
+      throw err;
+    }
     await this.enqueue(written);
     return { run: written.run, shards: written.shardIds.length, samples: written.samples };
   }
@@ -67,22 +84,19 @@ export class RunsService {
     return planRun(this.catalog.registry, benchmarks);
   }
 
-  /** Enqueues a written run's flow; when the queue is down, the run is marked failed and a Transient error thrown. */
-  async enqueue(written: WrittenRun): Promise<void> {
+  /**
+   * Enqueues a written run's flow. The run is in Postgres already: when the queue is down it stays queued
+   * and the results service's reconciler enqueues it once Redis answers again (false here).
+   */
+  async enqueue(written: WrittenRun): Promise<boolean> {
     const { run } = written;
     try {
       await this.queue.enqueueRun(run, written.backendKind, written.shardIds);
+      return true;
     } catch (err) {
-      this.logger.error(`run ${run.id}: enqueue failed: ${(err as Error).message}`);
-      await this.runs.update(run.id, { status: RunStatus.Failed, error: `queue unavailable: ${(err as Error).message}`, finishedAt: new Date() });
-      throw new DomainException(ErrorCode.Transient, `the queue is unavailable; run ${run.id} was not started`);
+      this.logger.warn(`run ${run.id}: not enqueued yet (${(err as Error).message}); the reconciler enqueues it when the queue is back`);
+      return false;
     }
-  }
-
-  /** Fails written runs that were never enqueued (the queue failed while their batch was being started). */
-  async failUnstarted(runIds: string[], reason: string): Promise<void> {
-    if (runIds.length === 0) return;
-    await this.runs.update({ id: In(runIds), status: RunStatus.Queued }, { status: RunStatus.Failed, error: reason, finishedAt: new Date() });
   }
 
   /** A run of the scope's project; another project's is not found. */
@@ -93,19 +107,23 @@ export class RunsService {
   }
 
   async list(q: ListRunsQueryDto, scope: ProjectScope): Promise<[RunEntity[], number]> {
-    const where: FindOptionsWhere<RunEntity> = {};
-    if (scope.projectId) where.projectId = scope.projectId;
-    if (q.status) where.status = q.status;
-    if (q.modelId) where.modelId = q.modelId;
-    if (q.pool) where.pool = q.pool;
     // The summary's columns only: a finished run's metrics and envelope (jsonb) are not parsed for a list page.
-    return this.runs.findAndCount({
-      select: { id: true, modelId: true, status: true, pool: true, benchmarks: true, error: true, createdAt: true, finishedAt: true },
-      where,
-      order: { createdAt: 'DESC' },
-      take: q.limit,
-      skip: q.offset,
-    });
+    const qb = this.runs
+      .createQueryBuilder('r')
+      .leftJoin('r.model', 'm')
+      .select(['r.id', 'r.modelId', 'r.status', 'r.pool', 'r.benchmarks', 'r.error', 'r.createdAt', 'r.finishedAt', 'm.id', 'm.name'])
+      .orderBy('r.createdAt', 'DESC')
+      .take(q.limit)
+      .skip(q.offset);
+    if (scope.projectId) qb.andWhere('r.project_id = :projectId', { projectId: scope.projectId });
+    if (q.status) qb.andWhere('r.status = :status', { status: q.status });
+    if (q.modelId) qb.andWhere('r.model_id = :modelId', { modelId: q.modelId });
+    if (q.model) qb.andWhere(isUUID(q.model) ? '(m.name = :model OR m.id = CAST(:model AS uuid))' : 'm.name = :model', { model: q.model });
+    if (q.pool) qb.andWhere('r.pool = :pool', { pool: q.pool });
+    if (q.benchmark) qb.andWhere('r.benchmarks @> CAST(:benchmark AS jsonb)', { benchmark: JSON.stringify([{ name: q.benchmark }]) });
+    if (q.from) qb.andWhere('r.created_at >= :from', { from: new Date(q.from) });
+    if (q.to) qb.andWhere('r.created_at < :to', { to: endOf(q.to) });
+    return qb.getManyAndCount();
   }
 
   /** Cancels a queued or running run: pending shards are cancelled; running ones stop at their next progress report. */
@@ -126,6 +144,7 @@ export class RunsService {
     const model = await this.models.get(run.modelId, scope);
     const removed = await this.queue.removePending(run.pool, (run.backendOverride ?? model.backend).kind, cancelled);
     this.logger.log(`run ${id} cancelled: ${removed} queued shard jobs removed, running shards stop at their next progress report`);
+    await this.events.publish(id, 'cancelled');
     return this.get(id, scope);
   }
 
@@ -138,8 +157,8 @@ export class RunsService {
    */
   async rescore(id: string, dto: RescoreRunRequestDto, scope: ProjectScope, idempotencyKey?: string): Promise<CreatedRun> {
     if (idempotencyKey) {
-      const existing = await this.runs.findOneBy({ idempotencyKey, projectId: ownerProject(scope, DEFAULT_PROJECT_ID) });
-      if (existing) return { run: existing, ...(await this.counts(existing.id)) };
+      const existing = await this.byIdempotencyKey(idempotencyKey, ownerProject(scope, DEFAULT_PROJECT_ID));
+      if (existing) return existing;
     }
     const source = await this.get(id, scope);
     if (source.status !== RunStatus.Succeeded) {
@@ -158,6 +177,11 @@ export class RunsService {
     const created = await this.create(dtoFromSource, { projectId: source.projectId }, idempotencyKey, replay);
     this.logger.log(`run ${created.run.id} re-scores run ${source.id} (${created.shards} shards on ${dtoFromSource.pool}, replay)`);
     return created;
+  }
+
+  private async byIdempotencyKey(idempotencyKey: string, projectId: string): Promise<CreatedRun | null> {
+    const existing = await this.runs.findOneBy({ idempotencyKey, projectId });
+    return existing ? { run: existing, ...(await this.counts(existing.id)) } : null;
   }
 
   private async counts(runId: string): Promise<{ shards: number; samples: number }> {

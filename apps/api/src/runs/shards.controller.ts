@@ -1,5 +1,5 @@
 import { Body, Controller, HttpCode, Param, ParseUUIDPipe, Post, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { WorkerEntity } from '@app/database';
 import { CurrentWorker } from '../workers/current-worker.decorator';
 import { WorkerAuthGuard } from '../workers/worker-auth.guard';
@@ -20,6 +20,7 @@ export class ShardsController {
   @Post(':id/claim')
   @HttpCode(200)
   @ApiOkResponse({ type: ShardClaimResponseDto })
+  @ApiOperation({ summary: 'Claim a shard (workers): record its start and get its spec' })
   async claim(@Param('id', ParseUUIDPipe) id: string, @CurrentWorker() worker: WorkerEntity): Promise<ShardClaimResponseDto> {
     return this.shards.claim(id, worker);
   }
@@ -27,6 +28,7 @@ export class ShardsController {
   @Post(':id/progress')
   @HttpCode(200)
   @ApiOkResponse({ type: ShardControlResponseDto })
+  @ApiOperation({ summary: "Report a shard's progress (workers); says whether to go on" })
   async progress(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentWorker() worker: WorkerEntity,

@@ -3,6 +3,7 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { BackendKind, BackendSpec, notFound, ReplayBackendSpec, RunStatus, ShardSpec, ShardStatus } from '@app/contracts';
 import { ModelEntity, RunBenchmarkEntity, RunEntity, ShardEntity, WorkerEntity } from '@app/database';
+import { RunEvents } from '@app/queue';
 import { BenchmarkCatalog } from '../benchmarks/benchmark-catalog.service';
 
 const ENDED_RUN = [RunStatus.Cancelled, RunStatus.Failed, RunStatus.Succeeded];
@@ -14,6 +15,7 @@ export class ShardsService {
     @InjectRepository(ShardEntity) private readonly shards: Repository<ShardEntity>,
     @InjectDataSource() private readonly db: DataSource,
     private readonly catalog: BenchmarkCatalog,
+    private readonly events: RunEvents,
   ) {}
 
   private async spec(id: string): Promise<ShardSpec> {
@@ -92,7 +94,10 @@ export class ShardsService {
       [id, worker.id, ShardStatus.Running, ShardStatus.Done, ShardStatus.Cancelled, ...ENDED_RUN, RunStatus.Running, RunStatus.Queued],
     );
     const r = rows[0];
-    if (r.started) return { proceed: true };
+    if (r.started) {
+      void this.events.publish(r.run_id!, 'started');
+      return { proceed: true };
+    }
     if (!r.shard_status) throw notFound('shard', id);
     if (ENDED_RUN.includes(r.run_status!) || r.shard_status === ShardStatus.Cancelled) return { proceed: false, reason: `run ${r.run_id} is ${r.run_status}` };
     if (r.shard_status === ShardStatus.Done) return { proceed: false, reason: 'shard already done' };
@@ -114,12 +119,12 @@ export class ShardsService {
    * a bare UPDATE … RETURNING, which once made every report read as "proceed".)
    */
   async progress(id: string, worker: WorkerEntity, done: number, envelope: Record<string, unknown> | null = null): Promise<{ proceed: boolean; reason?: string }> {
-    const rows: Array<{ updated: boolean; status: ShardStatus; worker_id: string | null; run_status: RunStatus }> = await this.db.query(
+    const rows: Array<{ updated: boolean; status: ShardStatus; worker_id: string | null; run_id: string; run_status: RunStatus }> = await this.db.query(
       `WITH upd AS (
          UPDATE shards SET done_samples = LEAST($3, doc_end - doc_start), envelope = coalesce($5::jsonb, envelope)
           WHERE id = $1 AND worker_id = $2 AND status = $4 RETURNING 1
        )
-       SELECT EXISTS (SELECT 1 FROM upd) AS updated, s.status, s.worker_id, r.status AS run_status
+       SELECT EXISTS (SELECT 1 FROM upd) AS updated, s.status, s.worker_id, s.run_id, r.status AS run_status
          FROM shards s JOIN runs r ON r.id = s.run_id WHERE s.id = $1`,
       [id, worker.id, done, ShardStatus.Running, envelope === null ? null : JSON.stringify(envelope)],
     );
@@ -127,6 +132,7 @@ export class ShardsService {
     if (!r) throw notFound('shard', id);
     if (!r.updated) return { proceed: false, reason: `shard is ${r.status}${r.worker_id !== worker.id ? ' on another worker' : ''}` };
     if (ENDED_RUN.includes(r.run_status)) return { proceed: false, reason: `run is ${r.run_status}` };
+    void this.events.publish(r.run_id, 'progress');
     return { proceed: true };
   }
 }

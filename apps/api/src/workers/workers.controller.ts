@@ -1,5 +1,5 @@
 import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
-import { ApiBearerAuth, ApiOkResponse, ApiQuery, ApiTags } from '@nestjs/swagger';
+import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { WorkerStatus } from '@app/contracts';
 import { WorkerEntity } from '@app/database';
 import { CurrentWorker } from './current-worker.decorator';
@@ -38,6 +38,7 @@ export class WorkersController {
   @Post('register')
   @WorkerRoute()
   @ApiOkResponse({ type: RegisterWorkerResponseDto })
+  @ApiOperation({ summary: 'Register a worker with the enrollment token' })
   async register(@Body() dto: RegisterWorkerRequestDto): Promise<RegisterWorkerResponseDto> {
     const { worker, credential } = await this.workers.register(dto);
     return { workerId: worker.id, credential };
@@ -49,6 +50,7 @@ export class WorkersController {
   @UseGuards(WorkerAuthGuard)
   @ApiBearerAuth()
   @ApiOkResponse({ type: HeartbeatResponseDto })
+  @ApiOperation({ summary: 'Heartbeat of a worker (its own credential)' })
   async heartbeat(
     @Param('id', ParseUUIDPipe) id: string,
     @CurrentWorker() worker: WorkerEntity,
@@ -59,15 +61,17 @@ export class WorkersController {
   }
 
   @Get()
+  @ApiOperation({ summary: 'List workers with their current shard', description: 'Operators: pool, backends, status, the shard running and the last heartbeat.' })
   @ApiQuery({ name: 'status', enum: WorkerStatus, isArray: true, required: false })
   @ApiOkResponse({ type: [WorkerResponseDto] })
   async list(@Query('status') status?: WorkerStatus | WorkerStatus[]): Promise<WorkerResponseDto[]> {
     const filter = status === undefined ? undefined : Array.isArray(status) ? status : [status];
-    return (await this.workers.list(filter)).map(toDto);
+    return (await this.workers.listWithShards(filter)).map(({ worker, shard }) => ({ ...toDto(worker), currentShard: shard }));
   }
 
   @Get(':id')
   @ApiOkResponse({ type: WorkerResponseDto })
+  @ApiOperation({ summary: 'A worker' })
   async get(@Param('id', ParseUUIDPipe) id: string): Promise<WorkerResponseDto> {
     return toDto(await this.workers.get(id));
   }
@@ -75,6 +79,7 @@ export class WorkersController {
   @Post(':id/drain')
   @HttpCode(200)
   @ApiOkResponse({ type: WorkerResponseDto })
+  @ApiOperation({ summary: 'Drain a worker: it finishes its shard and takes no more' })
   async drain(@Param('id', ParseUUIDPipe) id: string): Promise<WorkerResponseDto> {
     return toDto(await this.workers.setStatus(id, WorkerStatus.Draining));
   }
@@ -83,6 +88,7 @@ export class WorkersController {
   @Delete(':id')
   @KeyOrWorker()
   @ApiOkResponse({ type: WorkerResponseDto })
+  @ApiOperation({ summary: 'Remove a worker (operators) or deregister (the worker itself)' })
   async remove(@Param('id', ParseUUIDPipe) id: string, @Req() req: { worker?: WorkerEntity }): Promise<WorkerResponseDto> {
     if (req.worker && req.worker.id !== id) throw new ForbiddenException('a worker may only deregister itself');
     return toDto(await this.workers.setStatus(id, WorkerStatus.Removed));

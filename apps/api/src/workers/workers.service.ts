@@ -1,9 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { In, Not, Repository } from 'typeorm';
+import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
+import { DataSource, In, Not, Repository } from 'typeorm';
 import { DomainException, ErrorCode, notFound, WorkerStatus } from '@app/contracts';
 import { WorkerEntity } from '@app/database';
-import { HeartbeatRequestDto, RegisterWorkerRequestDto } from './dto/register-worker.dto';
+import { CurrentShardDto, HeartbeatRequestDto, RegisterWorkerRequestDto } from './dto/register-worker.dto';
 import { EnrollmentTokensService } from './enrollment-tokens.service';
 import { hashSecret, newSecret, parseCredential, safeEqual } from './worker-credentials';
 
@@ -12,6 +12,7 @@ export class WorkersService {
   constructor(
     @InjectRepository(WorkerEntity) private readonly workers: Repository<WorkerEntity>,
     private readonly enrollment: EnrollmentTokensService,
+    @InjectDataSource() private readonly db: DataSource,
   ) {}
 
   /**
@@ -92,6 +93,20 @@ export class WorkersService {
 
   async list(status?: WorkerStatus[]): Promise<WorkerEntity[]> {
     return this.workers.find({ where: status ? { status: In(status) } : {}, order: { registeredAt: 'DESC' } });
+  }
+
+  /** The workers (list()) with the shard each is running, read in one query. */
+  async listWithShards(status?: WorkerStatus[]): Promise<Array<{ worker: WorkerEntity; shard: CurrentShardDto | null }>> {
+    const workers = await this.list(status);
+    const ids = workers.map((w) => w.currentShardId).filter((id): id is string => id !== null);
+    const rows: CurrentShardDto[] = ids.length
+      ? await this.db.query(
+          `SELECT id, run_id AS "runId", benchmark, done_samples AS done, (doc_end - doc_start) AS total FROM shards WHERE id = ANY($1::uuid[])`,
+          [ids],
+        )
+      : [];
+    const byId = new Map(rows.map((r) => [r.id, r]));
+    return workers.map((worker) => ({ worker, shard: (worker.currentShardId && byId.get(worker.currentShardId)) || null }));
   }
 
   async get(id: string): Promise<WorkerEntity> {

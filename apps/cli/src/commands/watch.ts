@@ -1,18 +1,43 @@
+import { formatEta, ProgressRates, progressLines } from '@app/contracts';
 import { DensebenchClient, RunView } from '../api-client';
 import { formatDensity } from './density-lines';
-import { followWithBars } from './progress-bars';
+import { BarRow, followWithBars } from './progress-bars';
 
 const TERMINAL = ['succeeded', 'failed', 'cancelled'];
 
-/** Follows a run with one progress bar per benchmark until it ends; returns the final view. */
-export function watchRun(client: DensebenchClient, runId: string, intervalMs = 1000): Promise<RunView> {
+const rate = (n: number | null): string => (n === null ? '–' : n >= 100 ? String(Math.round(n)) : n.toPrecision(3));
+
+/** The bars of a run view: one per benchmark or group (a group's tasks too when expanded), with its rates and ETA. */
+export function runBarRows(run: RunView, rates: ProgressRates, expand: ReadonlySet<string> | 'all', now = Date.now()): BarRow[] {
+  for (const b of run.benchmarks) rates.observe(b.name, { t: now, done: b.done, tokens: b.tokens ?? 0 });
+  return progressLines(run.benchmarks, expand).map((b) => {
+    const r = rates.rate(b.name, b.total);
+    return {
+      key: b.name,
+      label: `${b.depth ? '  ' : ''}${b.name}`.padEnd(24),
+      done: b.done,
+      total: b.total,
+      status: `${rate(r.samplesPerS)} samples/s, ${rate(r.tokensPerS)} tokens/s, ETA ${formatEta(r.etaS)} | ${run.status}`,
+    };
+  });
+}
+
+/**
+ * Follows a run until it ends with one progress bar per benchmark or group (MMLU's 57 subjects are one bar;
+ * `expand` lists groups to show task by task, or 'all'); returns the final view.
+ */
+export function watchRun(client: DensebenchClient, runId: string, intervalMs = 1000, expand: ReadonlySet<string> | 'all' = new Set()): Promise<RunView> {
+  const rates = new ProgressRates();
   return followWithBars(
     () => client.get<RunView>(`/v1/runs/${runId}`),
-    (run) => run.benchmarks.map((b) => ({ key: b.name, label: b.name.padEnd(14), done: b.done, total: b.total, status: run.status })),
+    (run) => runBarRows(run, rates, expand),
     (run) => TERMINAL.includes(run.status),
     { intervalMs, notTTYScheduleMs: 5000 },
   );
 }
+
+/** --expand without names: every group; with names: those. */
+export const expandOption = (v: true | string[] | undefined): ReadonlySet<string> | 'all' => (v === true ? 'all' : new Set(v ?? []));
 
 export function formatResults(run: RunView): string {
   const lines = [`run ${run.id} (${run.modelName}): ${run.status}${run.error ? ` — ${run.error}` : ''}`];

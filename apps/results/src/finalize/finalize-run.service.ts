@@ -6,6 +6,7 @@ import { DataSource } from 'typeorm';
 import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ArtifactKind, RunStatus, ShardStatus } from '@app/contracts';
 import { ModelEntity, RunBenchmarkEntity, RunEntity, ShardEntity } from '@app/database';
+import { RunEvents } from '@app/queue';
 import { ArtifactStore, artifactKeys } from '@app/storage';
 import { CalibrationNotifier } from '../calibrations/calibration-notifier.service';
 import { RunDensityService } from '../density/run-density.service';
@@ -35,6 +36,7 @@ export class FinalizeRunService {
     private readonly runMetrics: RunMetricsService,
     private readonly density: RunDensityService,
     private readonly calibrations: CalibrationNotifier,
+    private readonly events: RunEvents,
   ) {}
 
   /** @param shardFailures shard id → the reason its job failed for good */
@@ -117,6 +119,7 @@ export class FinalizeRunService {
       });
     });
     this.logger.log(`run ${runId} ${status}${error ? `: ${error}` : ''}`);
+    await this.events.publish(runId, 'ended');
     await this.calibrations.runEnded(runId);
     return status;
   }

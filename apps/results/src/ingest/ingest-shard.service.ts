@@ -3,7 +3,7 @@ import { InjectDataSource } from '@nestjs/typeorm';
 import type { PoolClient } from 'pg';
 import { DataSource, QueryRunner } from 'typeorm';
 import { DomainException, ErrorCode } from '@app/contracts';
-import { RowsHandoff } from '@app/queue';
+import { RowsHandoff, RunEvents } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
 import { copyFreshShards, fetchRows } from './copy-batch';
 import { IngestedShard, loadShard, lockShards, recordIngested } from './load-shard';
@@ -29,6 +29,7 @@ export class IngestShardService {
     @InjectDataSource() private readonly db: DataSource,
     private readonly store: ArtifactStore,
     private readonly handoff: RowsHandoff,
+    private readonly events: RunEvents,
   ) {}
 
   async ingest(shardId: string): Promise<IngestOutcome> {
@@ -84,6 +85,7 @@ export class IngestShardService {
       await runner.commitTransaction();
       for (const d of done) out.set(d.shard.id, { ingested: d.count, inserted: d.inserted });
       await this.handoff.drop([...handed.keys()]);
+      for (const runId of new Set(done.map((d) => d.shard.runId))) await this.events.publish(runId, 'ingested');
       const samples = done.reduce((n, d) => n + d.count, 0);
       if (done.length) this.logger.log(`${done.length} shards ingested in one transaction: ${samples} samples, ${done.reduce((n, d) => n + d.inserted, 0)} new`);
       return out;
@@ -108,6 +110,7 @@ export class IngestShardService {
         const done = await loadShard(runner, client, this.store, shard, handed);
         await recordIngested(runner, [done]);
         await runner.commitTransaction();
+        await this.events.publish(shard.runId, 'ingested');
         this.logger.log(`shard ${shard.id} (${shard.benchmark} ${shard.docStart}-${shard.docEnd}): ${done.count} samples, ${done.inserted} new`);
         return { ingested: done.count, inserted: done.inserted };
       });

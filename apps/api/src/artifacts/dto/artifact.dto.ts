@@ -2,7 +2,7 @@ import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { ArtifactKind } from '@app/contracts';
 
 export class ArtifactResponseDto {
-  @ApiProperty() id!: string;
+  @ApiProperty({ example: '0b7d5f0e-3c1a-4f6e-9a57-2d4c8e1f6a90' }) id!: string;
   @ApiProperty() runId!: string;
   @ApiProperty({ enum: ArtifactKind }) kind!: ArtifactKind;
   @ApiProperty() key!: string;

@@ -1,5 +1,5 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, UseFilters } from '@nestjs/common';
-import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { invalidInput } from '@app/contracts';
 import { PaginationQueryDto } from '../../common/pagination.dto';
 import { DensityExceptionFilter } from '../density-exception.filter';
@@ -26,6 +26,7 @@ export class CalibrationsController {
   @ApiHeader({ name: 'Idempotency-Key', required: false, description: 'retrying with the same key returns the same calibration' })
   @ApiAcceptedResponse({ type: CalibrationResponseDto })
   @ApiUnprocessableEntityResponse({ description: 'a family the two-step fit must refuse whatever its members measure (DENSITY_* codes)' })
+  @ApiOperation({ summary: 'Calibrate a family by running its members through densebench' })
   async calibrate(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: CalibrateReferenceRequestDto,
@@ -39,6 +40,7 @@ export class CalibrationsController {
 
   @Get('references/:id/calibrations')
   @ApiOkResponse({ type: [CalibrationResponseDto], description: 'the family\'s calibrations, newest first' })
+  @ApiOperation({ summary: "A family's calibrations" })
   async list(@Param('id', ParseUUIDPipe) id: string, @Query() q: PaginationQueryDto, @Scope() scope: ProjectScope): Promise<CalibrationResponseDto[]> {
     const rows = await this.calibrations.list(id, scope, q.limit, q.offset);
     return Promise.all(rows.map((r) => this.views.view(r.calibration, r.reference)));
@@ -46,6 +48,7 @@ export class CalibrationsController {
 
   @Get('calibrations/:id')
   @ApiOkResponse({ type: CalibrationResponseDto })
+  @ApiOperation({ summary: 'A calibration with its runs' })
   async get(@Param('id', ParseUUIDPipe) id: string, @Scope() scope: ProjectScope): Promise<CalibrationResponseDto> {
     const { calibration, reference } = await this.calibrations.get(id, scope);
     return this.views.view(calibration, reference);

@@ -1,9 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { CalibrationStatus, DomainException, ErrorCode, notFound } from '@app/contracts';
-import { DEFAULT_PROJECT_ID, DensityCalibrationEntity, DensityCalibrationRunEntity } from '@app/database';
-import { CalibrationFailure } from '@app/reference-fits';
+import { DEFAULT_PROJECT_ID, DensityCalibrationEntity, DensityCalibrationRunEntity, isUniqueViolation } from '@app/database';
 import { CreateRunRequestDto } from '../../runs/dto/create-run.dto';
 import { PreparedRun, WrittenRun, writeRun } from '../../runs/run-writer';
 import { RunsService, isRunnable } from '../../runs/runs.service';
@@ -11,8 +10,6 @@ import { refuseBuiltin } from '../references/reference-fit.service';
 import { ReferencesService } from '../references/references.service';
 import { calibrationKeys, planCalibration } from './calibration-plan';
 import { CalibrateReferenceRequestDto } from './dto/calibrate.dto';
-
-const PG_UNIQUE_VIOLATION = '23505';
 
 export type CalibrationWithReference = { calibration: DensityCalibrationEntity; reference: string };
 
@@ -78,7 +75,7 @@ export class CalibrationsService {
       if (raced) return raced;
       throw err;
     }
-    await this.enqueueAll(written.calibration, written.runs);
+    await this.enqueueAll(written.runs);
     this.logger.log(`calibration ${written.calibration.id} of "${reference.name}": ${written.runs.length} run(s) on ${keys.join(', ')}`);
     return { calibration: written.calibration, reference: reference.name };
   }
@@ -96,24 +93,9 @@ export class CalibrationsService {
     return rows.map((calibration) => ({ calibration, reference: reference.name }));
   }
 
-  /**
-   * Enqueues every run. When the queue fails, the run that could not be enqueued is failed (RunsService.enqueue), so
-   * are the ones not yet enqueued, and the calibration fails with the reason; the error propagates (503).
-   */
-  private async enqueueAll(calibration: DensityCalibrationEntity, runs: WrittenRun[]): Promise<void> {
-    for (const [i, w] of runs.entries()) {
-      try {
-        await this.runs.enqueue(w);
-      } catch (err) {
-        const reason = `the queue is unavailable: run ${w.run.id} and ${runs.length - i - 1} more were not started`;
-        await this.runs.failUnstarted(runs.slice(i + 1).map((r) => r.run.id), reason);
-        await this.calibrations.update(
-          { id: calibration.id },
-          { status: CalibrationStatus.Failed, error: reason, errorCode: CalibrationFailure.QueueUnavailable, finishedAt: new Date() },
-        );
-        throw err;
-      }
-    }
+  /** Enqueues every run; those the queue refuses now stay queued for the results service's reconciler. */
+  private async enqueueAll(runs: WrittenRun[]): Promise<void> {
+    for (const w of runs) await this.runs.enqueue(w);
   }
 
   private async byIdempotencyKey(idempotencyKey: string, scope: ProjectScope): Promise<CalibrationWithReference | null> {
@@ -122,5 +104,3 @@ export class CalibrationsService {
     return calibration ? { calibration, reference: calibration.reference!.name } : null;
   }
 }
-
-const isUniqueViolation = (err: unknown): boolean => err instanceof QueryFailedError && (err as { code?: string }).code === PG_UNIQUE_VIOLATION;

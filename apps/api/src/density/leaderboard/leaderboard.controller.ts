@@ -1,7 +1,7 @@
 import type { ProjectScope } from '@app/auth';
 import { Scope } from '../../auth/auth.decorators';
 import { Controller, Get, Query, UseFilters } from '@nestjs/common';
-import { ApiExtraModels, ApiOkResponse, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
+import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DensityExceptionFilter } from '../density-exception.filter';
 import { methodOf } from '../references/reference-view';
 import { DensityCellDto, LeaderboardQueryDto, LeaderboardResponseDto } from './dto/leaderboard.dto';
@@ -22,6 +22,7 @@ export class LeaderboardController {
 
   @Get('leaderboard')
   @ApiOkResponse({ type: LeaderboardResponseDto })
+  @ApiOperation({ summary: 'The density leaderboard' })
   async get(@Query() q: LeaderboardQueryDto, @Scope() scope: ProjectScope): Promise<LeaderboardResponseDto> {
     const { reference, version, rows, total } = await this.leaderboard.query(q, scope);
     return {
@@ -39,6 +40,7 @@ export class LeaderboardController {
   @Get('trend')
   @ApiOkResponse({ type: TrendResponseDto })
   @ApiUnprocessableEntityResponse({ description: 'fewer than two frontier points, or a single release date' })
+  @ApiOperation({ summary: 'The density trend over release dates and its doubling time' })
   async trend(@Query() q: TrendQueryDto, @Scope() scope: ProjectScope): Promise<TrendResponseDto> {
     return trendView(await this.trends.trend(q, scope));
   }

@@ -1,15 +1,14 @@
 import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, QueryFailedError, Repository } from 'typeorm';
+import { DataSource, Repository } from 'typeorm';
 import { DomainException, ErrorCode, invalidInput, notFound } from '@app/contracts';
-import { DEFAULT_PROJECT_ID, DensityFitVersionEntity, DensityReferenceEntity, DensityReferenceMemberEntity } from '@app/database';
+import { DEFAULT_PROJECT_ID, DensityFitVersionEntity, DensityReferenceEntity, DensityReferenceMemberEntity, isUniqueViolation } from '@app/database';
 import { inScope, ownerProject, scopeSql } from '@app/auth';
 import type { ProjectScope } from '@app/auth';
 import { MemberWithModel, loadMembers } from '@app/reference-fits';
 import { ModelsService } from '../../models/models.service';
 import { CreateReferenceRequestDto } from './dto/create-reference.dto';
 
-const PG_UNIQUE_VIOLATION = '23505';
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 export interface ReferenceDetails {
@@ -66,7 +65,7 @@ export class ReferencesService {
         return reference.id;
       });
     } catch (err) {
-      if (err instanceof QueryFailedError && (err as { code?: string }).code === PG_UNIQUE_VIOLATION) {
+      if (isUniqueViolation(err)) {
         throw new DomainException(ErrorCode.Conflict, `a reference family named "${dto.name}" already exists`, { name: dto.name });
       }
       throw err;

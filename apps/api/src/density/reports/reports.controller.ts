@@ -1,7 +1,7 @@
 import type { ProjectScope } from '@app/auth';
 import { Scope } from '../../auth/auth.decorators';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res, UseFilters } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { DensityReportEntity } from '@app/database';
@@ -29,12 +29,14 @@ export class ReportsController {
 
   @Post()
   @ApiCreatedResponse({ type: ReportResponseDto, description: 'JSON, CSV, score-vs-params and density-vs-date (SVG + PNG), stored in S3' })
+  @ApiOperation({ summary: 'Build a density report (JSON, CSV, SVG/PNG plots) into S3' })
   async create(@Body() dto: CreateReportRequestDto, @Scope() scope: ProjectScope): Promise<ReportResponseDto> {
     return toDto(await this.reports.create(dto, scope));
   }
 
   @Get()
   @ApiOkResponse({ type: ReportListResponseDto })
+  @ApiOperation({ summary: 'List reports' })
   async list(@Query() q: PaginationQueryDto, @Scope() scope: ProjectScope): Promise<ReportListResponseDto> {
     const [items, total] = await this.reports.list(scope, q.limit, q.offset);
     return { items: items.map(toDto), total };
@@ -42,13 +44,16 @@ export class ReportsController {
 
   @Get(':id')
   @ApiOkResponse({ type: ReportResponseDto })
+  @ApiOperation({ summary: 'A report and its files' })
   async get(@Param('id', ParseUUIDPipe) id: string, @Scope() scope: ProjectScope): Promise<ReportResponseDto> {
     return toDto(await this.reports.get(id, scope));
   }
 
   /** Streams a stored report file byte for byte. */
   @Get(':id/files/:name')
+  @ApiParam({ name: 'name', example: 'score-vs-params.svg' })
   @ApiProduces('application/json', 'text/csv', 'image/svg+xml', 'image/png')
+  @ApiOperation({ summary: 'Download a report file byte for byte' })
   async download(@Param('id', ParseUUIDPipe) id: string, @Param('name') name: string, @Scope() scope: ProjectScope, @Res() res: Response): Promise<void> {
     const { file, object } = await this.reports.open(id, name, scope);
     res.setHeader('Content-Type', file.contentType);

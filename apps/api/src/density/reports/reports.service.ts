@@ -13,6 +13,13 @@ import { ChartRendererService } from './chart-renderer.service';
 import { CreateReportRequestDto } from './dto/report.dto';
 import { leaderboardCsv, reportJson, scoreChartSpec, trendChartSpec } from './report-files';
 
+export interface ChartSpecs {
+  board: Awaited<ReturnType<LeaderboardService['query']>>;
+  trend: DensityTrend | null;
+  specs: Array<{ name: string; spec: object }>;
+  skipped: Record<string, string>;
+}
+
 const reportKey = (id: string, name: string) => `density/reports/${id}/${name}`;
 
 /**
@@ -34,7 +41,11 @@ export class ReportsService {
     private readonly store: ArtifactStore,
   ) {}
 
-  async create(dto: CreateReportRequestDto, scope: ProjectScope): Promise<DensityReportEntity> {
+  /**
+   * The Vega-Lite specs a report draws for a leaderboard query (score vs parameters with the reference curve,
+   * density vs release date with the trend), and for each one left out, why. Served as they are to the dashboard.
+   */
+  async chartSpecs(dto: CreateReportRequestDto, scope: ProjectScope): Promise<ChartSpecs> {
     const board = await this.leaderboard.query(dto, scope);
     const calibration: ReferenceCalibration = readCalibration(board.version.calibration);
     const skipped: Record<string, string> = {};
@@ -52,6 +63,11 @@ export class ReportsService {
     if (scoreSpec) specs.push({ name: 'score-vs-params', spec: scoreSpec });
     else skipped['score-vs-params'] = 'no model in the query has a score';
     if (trend) specs.push({ name: 'density-vs-date', spec: trendChartSpec(points, trend) });
+    return { board, trend, specs, skipped };
+  }
+
+  async create(dto: CreateReportRequestDto, scope: ProjectScope): Promise<DensityReportEntity> {
+    const { board, trend, specs, skipped } = await this.chartSpecs(dto, scope);
     const rendered = await this.charts.render(specs.map((s) => s.spec));
 
     const id = randomUUID();

@@ -3,8 +3,8 @@ import type { BackendSpec } from '@app/contracts';
 import { ModelEntity } from '@app/database';
 
 export class ModelResponseDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
+  @ApiProperty({ example: '0b7d5f0e-3c1a-4f6e-9a57-2d4c8e1f6a90' }) id!: string;
+  @ApiProperty({ example: 'stories260K' }) name!: string;
   @ApiProperty() paramsTotal!: number;
   @ApiProperty() paramsActive!: number;
   @ApiPropertyOptional({ nullable: true }) releaseDate!: string | null;

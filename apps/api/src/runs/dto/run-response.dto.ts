@@ -12,10 +12,14 @@ export class BenchmarkProgressDto {
   @ApiProperty() name!: string;
   @ApiProperty({ description: 'a group (e.g. mmlu): its metrics aggregate its subtasks\' (micro-averaged where the task says so)' })
   isGroup!: boolean;
-  @ApiProperty() total!: number;
-  @ApiProperty() done!: number;
+  @ApiPropertyOptional({ nullable: true, description: 'the outermost group of the run that holds it (e.g. mmlu for mmlu_anatomy)', example: null })
+  group!: string | null;
+  @ApiProperty({ example: 48 }) total!: number;
+  @ApiProperty({ example: 30 }) done!: number;
+  @ApiProperty({ description: 'input + output tokens of the samples ingested so far (a group: its subtasks\')', example: 18234 })
+  tokens!: number;
   @ApiPropertyOptional({ nullable: true }) numFewshot!: number | null;
-  @ApiPropertyOptional({ description: 'metric → value, stderr, n (when finished)', nullable: true })
+  @ApiPropertyOptional({ description: 'metric → value, stderr, n (when finished)', nullable: true, example: { acc: { value: 0.27, stderr: 0.064, n: 48 } } })
   metrics!: Record<string, MetricValueDto> | null;
 }
 
@@ -53,6 +57,7 @@ export class RunResponseDto {
 export class RunSummaryDto {
   @ApiProperty() id!: string;
   @ApiProperty() modelId!: string;
+  @ApiProperty({ example: 'stories260K' }) modelName!: string;
   @ApiProperty({ enum: RunStatus }) status!: RunStatus;
   @ApiProperty() pool!: string;
   @ApiProperty({ type: [String] }) benchmarks!: string[];

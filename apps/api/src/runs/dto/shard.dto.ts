@@ -3,7 +3,7 @@ import { IsInt, IsObject, IsOptional, Min } from 'class-validator';
 import type { ShardSpec } from '@app/contracts';
 
 export class ShardProgressRequestDto {
-  @ApiProperty({ description: 'samples of this shard scored so far' })
+  @ApiProperty({ description: 'samples of this shard scored so far', example: 32 })
   @IsInt() @Min(0)
   done!: number;
 
@@ -13,7 +13,7 @@ export class ShardProgressRequestDto {
 }
 
 export class ShardControlResponseDto {
-  @ApiProperty({ description: 'false when the run was cancelled or the shard is no longer this worker\'s: stop' })
+  @ApiProperty({ description: 'false when the run was cancelled or the shard is no longer this worker\'s: stop', example: true })
   proceed!: boolean;
   @ApiProperty({ required: false }) reason?: string;
 }

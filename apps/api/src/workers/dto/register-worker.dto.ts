@@ -51,12 +51,20 @@ export class HeartbeatRequestDto {
 }
 
 export class HeartbeatResponseDto {
-  @ApiProperty({ enum: WorkerStatus, description: 'draining: finish the current shard and take no more' }) status!: WorkerStatus;
+  @ApiProperty({ enum: WorkerStatus, description: 'draining: finish the current shard and take no more', example: 'active' }) status!: WorkerStatus;
+}
+
+export class CurrentShardDto {
+  @ApiProperty({ example: '0b7d5f0e-3c1a-4f6e-9a57-2d4c8e1f6a90' }) id!: string;
+  @ApiProperty() runId!: string;
+  @ApiProperty({ example: 'arc_easy' }) benchmark!: string;
+  @ApiProperty({ description: 'samples done of the shard so far', example: 6 }) done!: number;
+  @ApiProperty({ description: 'samples in the shard', example: 12 }) total!: number;
 }
 
 export class WorkerResponseDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
+  @ApiProperty({ example: '0b7d5f0e-3c1a-4f6e-9a57-2d4c8e1f6a90' }) id!: string;
+  @ApiProperty({ example: 'gpu-box-1' }) name!: string;
   @ApiPropertyOptional({ nullable: true }) hostname!: string | null;
   @ApiProperty({ type: [String] }) pools!: string[];
   @ApiProperty({ type: [String] }) backends!: string[];
@@ -64,6 +72,7 @@ export class WorkerResponseDto {
   @ApiPropertyOptional({ nullable: true }) costPerHour!: number | null;
   @ApiProperty() info!: Record<string, unknown>;
   @ApiPropertyOptional({ nullable: true }) currentShardId!: string | null;
+  @ApiPropertyOptional({ type: CurrentShardDto, nullable: true, description: 'the shard the worker is running (lists only)' }) currentShard?: CurrentShardDto | null;
   @ApiPropertyOptional({ nullable: true }) lastHeartbeatAt!: string | null;
   @ApiProperty() registeredAt!: string;
 }

@@ -47,7 +47,7 @@ export class ImportedModelDto {
 }
 
 export class ImportResponseDto {
-  @ApiProperty() id!: string;
+  @ApiProperty({ example: '0b7d5f0e-3c1a-4f6e-9a57-2d4c8e1f6a90' }) id!: string;
   @ApiProperty({ enum: ['lm-eval', 'csv'] }) format!: string;
   @ApiPropertyOptional({ nullable: true }) fileName!: string | null;
   @ApiPropertyOptional({ nullable: true }) source!: string | null;

@@ -15,7 +15,7 @@ export class ReferenceMemberResponseDto {
 }
 
 export class FitVersionSummaryDto {
-  @ApiProperty() id!: string;
+  @ApiProperty({ example: '0b7d5f0e-3c1a-4f6e-9a57-2d4c8e1f6a90' }) id!: string;
   @ApiProperty() version!: number;
   @ApiProperty() d0Tokens!: number;
   @ApiPropertyOptional({ nullable: true, enum: METHODS, description: METHOD_DESCRIPTION }) method!: string | null;
@@ -41,8 +41,8 @@ export class FitVersionResponseDto extends FitVersionSummaryDto {
 }
 
 export class ReferenceResponseDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
+  @ApiProperty({ example: '0b7d5f0e-3c1a-4f6e-9a57-2d4c8e1f6a90' }) id!: string;
+  @ApiProperty({ example: 'pythia' }) name!: string;
   @ApiPropertyOptional({ nullable: true }) description!: string | null;
   @ApiProperty() d0Tokens!: number;
   @ApiProperty() frontier!: string;

@@ -1,0 +1,125 @@
+import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
+import { Inject, Injectable, Logger } from '@nestjs/common';
+import type { ConfigType } from '@nestjs/config';
+import { InjectDataSource } from '@nestjs/typeorm';
+import { FlowProducer, Queue } from 'bullmq';
+import type IORedis from 'ioredis';
+import { DataSource } from 'typeorm';
+import { queueConfig } from '@app/config';
+import { RunStatus, ShardStatus } from '@app/contracts';
+import { jobIds, PoolQueues, QueuedRun, QueueName, RUN_FLOW_PRODUCER, runFlow, shardJob } from '@app/queue';
+import { ArtifactStore } from '@app/storage';
+import { IngestShardService } from '../ingest/ingest-shard.service';
+
+export interface ReconcileOutcome {
+  /** Runs whose flow was added again (it was missing from Redis). */
+  rebuilt: string[];
+  /** Shard jobs added again (to a flow that was there, or in a rebuilt one). */
+  requeued: number;
+  /** Shards whose stored artifact was ingested here (their ingest job was lost). */
+  ingested: number;
+}
+
+interface OpenShard {
+  id: string;
+  samples: number;
+  artifact_key: string;
+}
+
+/**
+ * Postgres is enough to rebuild the queue. For every run Postgres says is queued or running (older than
+ * RECONCILE_GRACE_MS: a younger one may still be enqueueing), the shards not yet ingested that have no
+ * job in BullMQ are found; those whose artifact is stored whole are ingested now, the others get their
+ * job back: in the run's flow when its finalize job still waits for its children, else in a new flow
+ * with the same job ids. Running it twice, or beside a submission or a worker, enqueues nothing twice:
+ * BullMQ ignores an id it has, and ingestion is idempotent on (run, benchmark, doc).
+ */
+@Injectable()
+export class ReconcileRunsService {
+  private readonly logger = new Logger(ReconcileRunsService.name);
+
+  constructor(
+    @InjectDataSource() private readonly db: DataSource,
+    @InjectQueue(QueueName.Results) private readonly results: Queue,
+    @InjectFlowProducer(RUN_FLOW_PRODUCER) private readonly flows: FlowProducer,
+    @Inject(queueConfig.KEY) private readonly cfg: ConfigType<typeof queueConfig>,
+    private readonly pools: PoolQueues,
+    private readonly store: ArtifactStore,
+    private readonly ingest: IngestShardService,
+  ) {}
+
+  async reconcile(): Promise<ReconcileOutcome> {
+    const runs: QueuedRun[] = await this.db.query(
+      `SELECT r.id, r.pool, r.priority, coalesce(r.backend_override->>'kind', m.backend->>'kind') AS backend
+         FROM runs r JOIN models m ON m.id = r.model_id
+        WHERE r.status IN ($1, $2) AND r.created_at < now() - make_interval(secs => $3::float8 / 1000)
+        ORDER BY r.created_at`,
+      [RunStatus.Queued, RunStatus.Running, this.cfg.reconcileGraceMs],
+    );
+    const out: ReconcileOutcome = { rebuilt: [], requeued: 0, ingested: 0 };
+    for (const run of runs) {
+      try {
+        await this.reconcileRun(run, out);
+      } catch (err) {
+        this.logger.warn(`run ${run.id} not reconciled this time: ${(err as Error).message}`);
+      }
+    }
+    if (out.rebuilt.length || out.requeued || out.ingested) {
+      this.logger.warn(`reconciled: ${out.rebuilt.length} flow(s) rebuilt (${out.rebuilt.join(', ')}), ${out.requeued} shard job(s) requeued, ${out.ingested} stored shard(s) ingested`);
+    }
+    return out;
+  }
+
+  private async reconcileRun(run: QueuedRun, out: ReconcileOutcome): Promise<void> {
+    const open: OpenShard[] = await this.db.query(
+      `SELECT id, doc_end - doc_start AS samples, artifact_key FROM shards
+        WHERE run_id = $1 AND ingested_at IS NULL AND status IN ($2, $3) ORDER BY benchmark, shard_index`,
+      [run.id, ShardStatus.Pending, ShardStatus.Running],
+    );
+    const finalize = await this.results.getJob(jobIds.finalize(run.id));
+    const missing = await this.withoutJob(run, open);
+    if (finalize && missing.length === 0) return;
+    const toRun: string[] = [];
+    for (const s of missing) {
+      if (await this.storedWhole(s)) {
+        await this.ingest.ingest(s.id);
+        out.ingested++;
+      } else toRun.push(s.id);
+    }
+    if (!finalize) {
+      await this.flows.add(runFlow(run, toRun, this.cfg));
+      out.rebuilt.push(run.id);
+      out.requeued += toRun.length;
+      return;
+    }
+    // The flow is there, some children are not: add them under its parent while it still waits for children.
+    if ((await finalize.getState()) !== 'waiting-children') return;
+    const queue = this.pools.get(run.pool, run.backend);
+    for (const id of toRun) {
+      const job = shardJob(run, id, this.cfg);
+      await queue.add(job.name, job.data, { ...job.opts, parent: { id: finalize.id!, queue: this.results.qualifiedName } });
+      out.requeued++;
+    }
+  }
+
+  /** The open shards whose job is in none of BullMQ's states (one EXISTS each, one round trip). */
+  private async withoutJob(run: QueuedRun, open: OpenShard[]): Promise<OpenShard[]> {
+    if (open.length === 0) return [];
+    const queue = this.pools.get(run.pool, run.backend);
+    const client = (await queue.client) as unknown as IORedis;
+    const p = client.pipeline();
+    for (const s of open) p.exists(queue.toKey(jobIds.shard(s.id)));
+    const res = (await p.exec()) ?? [];
+    return open.filter((_, i) => {
+      const [err, n] = res[i] ?? [new Error('no reply'), 0];
+      if (err) throw err;
+      return n === 0;
+    });
+  }
+
+  /** The shard's artifact is stored and whole: written by this shard, with every sample (the writer's metadata). */
+  private async storedWhole(s: OpenShard): Promise<boolean> {
+    const head = await this.store.head(s.artifact_key);
+    return head !== null && head.metadata['shard-id'] === s.id && head.metadata.samples === String(s.samples);
+  }
+}
