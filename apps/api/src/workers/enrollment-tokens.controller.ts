@@ -16,8 +16,8 @@ export class CreateEnrollmentTokenDto {
 }
 
 export class EnrollmentTokenDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
+  @ApiProperty({ example: '3f1c2b7e-8d4a-4c1e-9b6f-2a7d5e9c0b11' }) id!: string;
+  @ApiProperty({ example: 'ci-bot' }) name!: string;
   @ApiProperty({ type: [String], nullable: true }) pools!: string[] | null;
   @ApiProperty() createdAt!: string;
   @ApiProperty({ nullable: true, type: String }) expiresAt!: string | null;

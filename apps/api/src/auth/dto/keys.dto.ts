@@ -23,8 +23,8 @@ export class CreateKeyRequestDto {
 }
 
 export class KeyResponseDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
+  @ApiProperty({ example: '3f1c2b7e-8d4a-4c1e-9b6f-2a7d5e9c0b11' }) id!: string;
+  @ApiProperty({ example: 'ci-bot' }) name!: string;
   @ApiProperty({ enum: ROLES }) role!: Role;
   @ApiProperty({ nullable: true, type: String }) projectId!: string | null;
   @ApiProperty() createdAt!: string;
@@ -45,7 +45,7 @@ export class CreateProjectRequestDto {
 }
 
 export class ProjectResponseDto {
-  @ApiProperty() id!: string;
-  @ApiProperty() name!: string;
+  @ApiProperty({ example: '3f1c2b7e-8d4a-4c1e-9b6f-2a7d5e9c0b11' }) id!: string;
+  @ApiProperty({ example: 'ci-bot' }) name!: string;
   @ApiProperty() createdAt!: string;
 }
