@@ -1,6 +1,6 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
@@ -120,5 +120,11 @@ describe('the densebench CLI, as processes against a running stack', () => {
     expect(api).toContain('Nest application successfully started');
     expect(api).not.toMatch(/\u001b\[/);
     expect(api).not.toContain('NodeVersionSupportWarning');
+    // no secret in any log line: the admin key, the enrollment token, the workers' credentials
+    const enrollment = /enrollment token (\S+)/.exec(output)![1];
+    const logs = readdirSync(join(upHome, 'logs')).map((f) => readFileSync(join(upHome, 'logs', f), 'utf8')).join('\n');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of [recorded.apiKey, enrollment, recorded.apiKey.split('_')[2]]) expect(logs).not.toContain(secret);
+    expect(logs).not.toMatch(/dbk_[0-9a-f]{32}_|dbe_[0-9a-f]{32}_|Bearer [0-9a-f-]{36}\./);
   });
 });
