@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DomainException, ErrorCode, LlamaCppBackendSpec } from '@app/contracts';
@@ -63,7 +63,8 @@ export async function resolveModelFile(spec: LlamaCppBackendSpec, ctx: ModelFile
 /** A model path, confined to the model folders (no `..`, no absolute path or symlink out of them). */
 async function localModel(path: string, roots: readonly string[]): Promise<string> {
   const found = await confinedModelPath(roots, path);
-  if (!found) throw new DomainException(ErrorCode.MissingResource, missingFileMessage('model', path, roots), { path, searched: roots });
+  const searched = isAbsolute(path) ? [] : [...roots];
+  if (!found) throw new DomainException(ErrorCode.MissingResource, missingFileMessage('model', path, searched), { path, searched });
   return found;
 }
 
