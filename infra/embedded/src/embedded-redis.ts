@@ -17,7 +17,7 @@ export function redisServerAvailable(bin = 'redis-server'): boolean {
  * A redis-server child process on a free port (or `opts.port`), keeping nothing on disk; with
  * `opts.appendOnly` it keeps its data in `dir` (AOF) across a stop and a start on the same folder.
  */
-export async function startEmbeddedRedis(dir: string, bin = 'redis-server', opts: { port?: number; appendOnly?: boolean } = {}): Promise<EmbeddedRedis> {
+export async function startEmbeddedRedis(dir: string, bin = 'redis-server', opts: { port?: number; appendOnly?: boolean; bind?: string } = {}): Promise<EmbeddedRedis> {
   if (!redisServerAvailable(bin)) {
     throw new Error(
       'redis-server was not found on PATH. Install it (Debian/Ubuntu: apt-get install redis-server; macOS: brew install redis) ' +
@@ -26,16 +26,15 @@ export async function startEmbeddedRedis(dir: string, bin = 'redis-server', opts
   }
   await mkdir(dir, { recursive: true });
   const port = opts.port ?? (await freePort());
-  const child: ChildProcess = spawn(
-    bin,
-    ['--port', String(port), '--bind', '127.0.0.1', '--save', '', '--appendonly', opts.appendOnly ? 'yes' : 'no', '--dir', dir, '--daemonize', 'no'],
-    { stdio: ['ignore', 'ignore', 'pipe'] },
-  );
+  const args = ['--port', String(port), '--bind', opts.bind ?? '127.0.0.1', '--save', '', '--appendonly', opts.appendOnly ? 'yes' : 'no', '--dir', dir, '--daemonize', 'no'];
+  // Bound to a private address of its own (a test's network namespaces): reachable there without a password.
+  if (opts.bind && opts.bind !== '127.0.0.1') args.push('--protected-mode', 'no');
+  const child: ChildProcess = spawn(bin, args, { stdio: ['ignore', 'ignore', 'pipe'] });
   let stderr = '';
   child.stderr?.on('data', (d: Buffer) => (stderr += d.toString()));
-  await waitForPort(port, 10_000, () => (child.exitCode !== null ? `redis-server exited: ${stderr.trim()}` : null));
+  await waitForPort(port, 10_000, () => (child.exitCode !== null ? `redis-server exited: ${stderr.trim()}` : null), opts.bind);
   return {
-    url: `redis://127.0.0.1:${port}`,
+    url: `redis://${opts.bind ?? '127.0.0.1'}:${port}`,
     stop: () =>
       new Promise<void>((resolve) => {
         if (child.exitCode !== null) return resolve();
@@ -45,13 +44,13 @@ export async function startEmbeddedRedis(dir: string, bin = 'redis-server', opts
   };
 }
 
-export async function waitForPort(port: number, timeoutMs: number, failed: () => string | null = () => null): Promise<void> {
+export async function waitForPort(port: number, timeoutMs: number, failed: () => string | null = () => null, host = '127.0.0.1'): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   for (;;) {
     const why = failed();
     if (why) throw new Error(why);
     const ok = await new Promise<boolean>((resolve) => {
-      const s = createConnection({ port, host: '127.0.0.1' }, () => {
+      const s = createConnection({ port, host }, () => {
         s.end();
         resolve(true);
       });

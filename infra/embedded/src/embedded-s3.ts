@@ -22,15 +22,15 @@ export interface EmbeddedS3 {
  * An S3-protocol server storing into a local folder (s3rver, with atomic object writes). The services reach it with the same
  * @aws-sdk/client-s3 code as AWS S3 or MinIO (path-style addressing).
  */
-export async function startEmbeddedS3(directory: string, port?: number): Promise<EmbeddedS3> {
+export async function startEmbeddedS3(directory: string, port?: number, host = '127.0.0.1'): Promise<EmbeddedS3> {
   await mkdir(directory, { recursive: true });
   const p = port ?? (await freePort());
-  const server = new S3rver({ address: '127.0.0.1', port: p, directory, silent: true, resetOnClose: false });
+  const server = new S3rver({ address: host, port: p, directory, silent: true, resetOnClose: false });
   // No partial object is ever visible (s3rver's own store writes objects in place).
   server.store = server.context.store = new AtomicFilesystemStore(directory);
   await server.run();
   return {
-    endpoint: `http://127.0.0.1:${p}`,
+    endpoint: `http://${host}:${p}`,
     // s3rver accepts these fixed credentials.
     accessKeyId: 'S3RVER',
     secretAccessKey: 'S3RVER',

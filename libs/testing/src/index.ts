@@ -6,3 +6,5 @@ export * from './fixtures';
 export * from './runs';
 export * from './processes';
 export * from './sse';
+export * from './postgres-cluster';
+export * from './netns-lab';

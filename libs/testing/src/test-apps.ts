@@ -14,16 +14,17 @@ export async function startApi(
   appModule: unknown,
   configure: (app: INestApplication) => INestApplication,
   env: Record<string, string> = {},
+  host = '127.0.0.1',
 ): Promise<{ app: INestApplication; url: string; db: DataSource; key: string }> {
   applyServiceEnv(env);
   const moduleRef = await Test.createTestingModule({ imports: [appModule as never] }).compile();
   const app = configure(moduleRef.createNestApplication({ logger: ['error', 'warn'] }));
-  await app.listen(0, '127.0.0.1');
+  await app.listen(0, host);
   const addr = app.getHttpServer().address() as { port: number };
   const db = app.get(DataSource);
   const key = await testKey(db, Role.Admin);
   ADMIN_KEYS.set(app, key);
-  return { app, url: `http://127.0.0.1:${addr.port}`, db, key };
+  return { app, url: `http://${host}:${addr.port}`, db, key };
 }
 
 const ADMIN_KEYS = new WeakMap<INestApplication, string>();

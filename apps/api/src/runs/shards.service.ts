@@ -115,18 +115,20 @@ export class ShardsService {
 
   /**
    * Live progress from the worker running a shard; tells it to stop when the run was cancelled or
-   * the shard is no longer its own. (A top-level SELECT: TypeORM's query() returns [rows, count] for
+   * the shard is no longer its own. A shard the sweep put back to pending while its worker was only
+   * cut off (its BullMQ lock held: no other worker can have it) is taken back by that worker's next
+   * report, instead of being left pending with its job ended. (A top-level SELECT: TypeORM's query() returns [rows, count] for
    * a bare UPDATE … RETURNING, which once made every report read as "proceed".)
    */
   async progress(id: string, worker: WorkerEntity, done: number, envelope: Record<string, unknown> | null = null): Promise<{ proceed: boolean; reason?: string }> {
     const rows: Array<{ updated: boolean; status: ShardStatus; worker_id: string | null; run_id: string; run_status: RunStatus }> = await this.db.query(
       `WITH upd AS (
-         UPDATE shards SET done_samples = LEAST($3, doc_end - doc_start), envelope = coalesce($5::jsonb, envelope)
-          WHERE id = $1 AND worker_id = $2 AND status = $4 RETURNING 1
+         UPDATE shards SET done_samples = LEAST($3, doc_end - doc_start), envelope = coalesce($5::jsonb, envelope), status = $4, worker_id = $2
+          WHERE id = $1 AND ((worker_id = $2 AND status = $4) OR (worker_id IS NULL AND status = $6)) RETURNING 1
        )
        SELECT EXISTS (SELECT 1 FROM upd) AS updated, s.status, s.worker_id, s.run_id, r.status AS run_status
          FROM shards s JOIN runs r ON r.id = s.run_id WHERE s.id = $1`,
-      [id, worker.id, done, ShardStatus.Running, envelope === null ? null : JSON.stringify(envelope)],
+      [id, worker.id, done, ShardStatus.Running, envelope === null ? null : JSON.stringify(envelope), ShardStatus.Pending],
     );
     const r = rows[0];
     if (!r) throw notFound('shard', id);

@@ -1,6 +1,6 @@
 import { useEffect, useMemo, useState } from 'react';
 import { ProgressRates } from '../../../../libs/contracts/src/progress-rates';
-import { download, followEvents, post } from '../api';
+import { ApiError, download, followEvents, post } from '../api';
 import { DensitySection } from '../components/DensitySection';
 import { ProgressTable } from '../components/ProgressTable';
 import { Samples } from '../components/Samples';
@@ -20,12 +20,26 @@ export function RunPage({ id }: { id: string }) {
   useEffect(() => {
     const abort = new AbortController();
     setRun(null);
-    followEvents(`/v1/runs/${id}/events`, (e) => {
-      if (e.event !== 'run') return;
-      const view = JSON.parse(e.data) as RunView;
-      for (const b of view.benchmarks) rates.observe(b.name, { t: Date.now(), done: b.done, tokens: b.tokens });
-      setRun(view);
-    }, abort.signal).catch((err: Error) => !abort.signal.aborted && setError(err.message));
+    // Follows the run's events until its `end` event; a stream cut short (the API restarted) is followed again.
+    (async () => {
+      for (let ended = false; !ended && !abort.signal.aborted; ) {
+        try {
+          await followEvents(`/v1/runs/${id}/events`, (e) => {
+            if (e.event === 'end') ended = true;
+            if (e.event !== 'run') return;
+            const view = JSON.parse(e.data) as RunView;
+            for (const b of view.benchmarks) rates.observe(b.name, { t: Date.now(), done: b.done, tokens: b.tokens });
+            setRun(view);
+            setError(null);
+          }, abort.signal);
+        } catch (err) {
+          if (abort.signal.aborted) return;
+          setError((err as Error).message);
+          if (err instanceof ApiError && err.status < 500) return; // unknown run, refused key: retrying changes nothing
+        }
+        if (!ended) await new Promise((r) => setTimeout(r, 2000));
+      }
+    })();
     return () => abort.abort();
   }, [id, rates]);
   const ended = run !== null && ENDED.includes(run.status);
@@ -54,6 +68,7 @@ export function RunPage({ id }: { id: string }) {
         <dt>Finished</dt><dd>{fmtDate(run.finishedAt)}</dd>
       </dl>
       {run.error && <p className="error">{run.error}</p>}
+      {error && <p role="status" className="error">Live updates interrupted ({error}); reconnecting…</p>}
       <div className="row">
         <button type="button" onClick={() => void act('cancel')} disabled={ended}>Cancel run</button>
         <button type="button" onClick={() => void act('rescore')} disabled={run.status !== 'succeeded'}>Re-score run</button>

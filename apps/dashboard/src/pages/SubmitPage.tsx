@@ -55,8 +55,8 @@ export function SubmitPage() {
           {rows.map((r, i) => (
             <div className="row" key={i}>
               <label>Benchmark {i + 1}<input name={`benchmark-${i}`} list="benchmark-names" value={r.name} onChange={(e) => set(i, 'name', e.target.value)} required /></label>
-              <label>Limit<input name={`limit-${i}`} type="number" min={1} value={r.limit} onChange={(e) => set(i, 'limit', e.target.value)} /></label>
-              <label>Few-shot<input name={`fewshot-${i}`} type="number" min={0} max={64} value={r.numFewshot} onChange={(e) => set(i, 'numFewshot', e.target.value)} /></label>
+              <label>Limit {i + 1}<input name={`limit-${i}`} type="number" min={1} value={r.limit} onChange={(e) => set(i, 'limit', e.target.value)} /></label>
+              <label>Few-shot {i + 1}<input name={`fewshot-${i}`} type="number" min={0} max={64} value={r.numFewshot} onChange={(e) => set(i, 'numFewshot', e.target.value)} /></label>
               {rows.length > 1 && <button type="button" onClick={() => setRows(rows.filter((_, j) => j !== i))}>Remove benchmark {i + 1}</button>}
             </div>
           ))}

@@ -4,6 +4,12 @@ import { Status, useApi } from '../components/useApi';
 import { fmtDate } from '../format';
 import type { Worker } from '../types';
 
+/** The worker's GPUs as its heartbeat reports them (name, memory in use, utilisation), or "none". */
+export function gpus(w: Pick<Worker, 'info'>): string {
+  const list = (w.info.gpus ?? []) as Array<{ name: string; memoryTotalMiB: number; memoryUsedMiB: number; utilizationPct: number }>;
+  return list.length ? list.map((g) => `${g.name} (${g.memoryUsedMiB}/${g.memoryTotalMiB} MiB, ${g.utilizationPct}%)`).join(', ') : 'none';
+}
+
 /** Workers: pools, backends, GPU, status, current shard, last heartbeat; drain and remove (operators). */
 export function WorkersPage() {
   const { data, error, loading, reload } = useApi<Worker[]>('/v1/workers?status=active&status=draining&status=lost');
@@ -26,7 +32,7 @@ export function WorkersPage() {
                   <td>{w.name}{w.hostname ? ` (${w.hostname})` : ''}</td>
                   <td>{w.pools.join(', ')}</td>
                   <td>{w.backends.join(', ')}</td>
-                  <td>{String((w.info.gpu as { name?: string } | undefined)?.name ?? w.info.gpuName ?? 'none')}</td>
+                  <td>{gpus(w)}</td>
                   <td><span className={`status status-${w.status}`}>{w.status}</span></td>
                   <td>{w.currentShard ? <a href={`#/runs/${w.currentShard.runId}`}>{w.currentShard.benchmark} {w.currentShard.done}/{w.currentShard.total}</a> : 'idle'}</td>
                   <td>{fmtDate(w.lastHeartbeatAt)}</td>

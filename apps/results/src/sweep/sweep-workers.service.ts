@@ -7,7 +7,9 @@ import { ShardStatus, WorkerStatus } from '@app/contracts';
 
 /**
  * Marks workers that stopped heartbeating as lost and puts their running shards back to pending
- * (BullMQ's stalled-job check returns the jobs themselves to the queue).
+ * (BullMQ's stalled-job check returns the jobs themselves to the queue). Not within WORKER_LOST_AFTER_MS
+ * of Postgres' start: heartbeats could not be recorded while it was down, and a restart must not mark
+ * the whole fleet lost.
  */
 @Injectable()
 export class SweepWorkersService {
@@ -25,6 +27,7 @@ export class SweepWorkersService {
         `WITH l AS (
            UPDATE workers SET status = $1, current_shard_id = NULL
             WHERE status IN ($2, $3) AND last_heartbeat_at < now() - make_interval(secs => $4::float8 / 1000)
+              AND pg_postmaster_start_time() < now() - make_interval(secs => $4::float8 / 1000)
            RETURNING id
          ) SELECT id FROM l`,
         [WorkerStatus.Lost, WorkerStatus.Active, WorkerStatus.Draining, this.cfg.workerLostAfterMs],

@@ -40,8 +40,8 @@ export class RunSamplesService {
     const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM samples s WHERE s.run_id = $1 ${filter}`, params);
     const rows: Array<{ benchmark: string; doc_id: number; artifact_key: string }> = await this.db.query(
       `SELECT s.benchmark, s.doc_id, sh.artifact_key FROM samples s JOIN shards sh ON sh.id = s.shard_id
-        WHERE s.run_id = $1 ${filter} ORDER BY s.benchmark, s.doc_id LIMIT ${q.limit} OFFSET ${q.offset}`,
-      params,
+        WHERE s.run_id = $1 ${filter} ORDER BY s.benchmark, s.doc_id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
+      [...params, q.limit, q.offset],
     );
     const items: SampleView[] = [];
     for (const r of rows) {

@@ -1,0 +1,131 @@
+#!/usr/bin/env node
+'use strict';
+/*
+ * The control plane at fleet scale: --workers simulated worker agents (registered through the API, each
+ * with its own credential) heartbeating every --period seconds (open loop, jittered: the fleet's rate is
+ * workers / period) while others claim the shards of a large run, all from this one process over at most
+ * --sockets keep-alive connections on loopback. Reports heartbeat and claim latency (p50, p99, max), the
+ * rate achieved and the api's CPU.
+ *
+ *   npm run build:ts && node bench/control-plane/run.js [--workers 10000] [--period 5] [--duration 30]
+ *                                                       [--sockets 256] [--claims-per-s 50] [--shards 20000]
+ *
+ * The stack is the embedded one (api + results processes, machine Postgres and Redis) with no worker
+ * process: the claims go straight to POST /v1/shards/:id/claim for the shards of one run (hellaswag
+ * documents, shard size 1, on a pool no real worker serves), as a worker does when it takes a job.
+ * Latency is measured from the moment a request was due, so a saturated api shows as queueing time.
+ */
+const http = require('node:http');
+const { arg, header, percentile, fmt, cpuSeconds, machine } = require('../lib/common');
+const { startBenchStack } = require('../lib/stack');
+
+const nWorkers = arg('workers', 10000);
+const periodS = arg('period', 5);
+const durationS = arg('duration', 30);
+const sockets = arg('sockets', 256);
+const claimsPerS = arg('claims-per-s', 50);
+const nShards = arg('shards', 20000);
+const TOKEN = 'bench-enrollment-token-0123456789';
+
+function requester(base) {
+  const agent = new http.Agent({ keepAlive: true, maxSockets: sockets });
+  const u = new URL(base);
+  return (method, path, body, auth) =>
+    new Promise((resolve, reject) => {
+      const data = body === undefined ? undefined : Buffer.from(JSON.stringify(body));
+      const req = http.request(
+        { agent, host: u.hostname, port: u.port, method, path, headers: { 'content-type': 'application/json', ...(data ? { 'content-length': data.length } : {}), ...(auth ? { authorization: `Bearer ${auth}` } : {}) } },
+        (res) => {
+          const chunks = [];
+          res.on('data', (c) => chunks.push(c));
+          res.on('end', () => {
+            const text = Buffer.concat(chunks).toString();
+            if (res.statusCode >= 300) reject(new Error(`${method} ${path} → ${res.statusCode}: ${text.slice(0, 300)}`));
+            else resolve(text ? JSON.parse(text) : {});
+          });
+        },
+      );
+      req.on('error', reject);
+      req.end(data);
+    });
+}
+
+async function pool(n, concurrency, fn) {
+  let next = 0;
+  await Promise.all(Array.from({ length: concurrency }, async () => { while (next < n) await fn(next++); }));
+}
+
+async function main() {
+  header(`control plane: ${nWorkers} workers heartbeating every ${periodS} s (${fmt(nWorkers / periodS, 0)}/s) + ${claimsPerS} claims/s, ${durationS} s, ≤ ${sockets} sockets`);
+  const bench = await startBenchStack({ name: 'control_plane', workers: 0, env: { ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: 'warn' } });
+  const apiPid = bench.stack.processes.find((p) => p.name === 'api').pid;
+  const call = requester(bench.stack.apiUrl);
+  try {
+    let t0 = performance.now();
+    const creds = new Array(nWorkers);
+    await pool(nWorkers, 32, async (i) => {
+      const r = await call('POST', '/v1/workers/register', { enrollmentToken: TOKEN, name: `sim-${i}`, pools: ['sim'], backends: ['llama-cpp'] });
+      creds[i] = { id: r.workerId, credential: r.credential };
+    });
+    console.log(`setup: ${nWorkers} workers registered in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+    const modelId = await bench.api.model('stories260K', 'stories260K.gguf', 292800);
+    t0 = performance.now();
+    const run = await bench.api.post('/v1/runs', { modelId, pool: 'nobody', benchmarks: [{ name: 'hellaswag', limit: nShards }], shardSize: 1 });
+    const shardIds = (await bench.db.query('SELECT id FROM shards WHERE run_id = $1 ORDER BY shard_index', [run.id])).rows.map((r) => r.id);
+    console.log(`setup: run of ${shardIds.length} shards submitted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
+
+    const hb = [];
+    const claims = [];
+    const errors = [];
+    const timers = [];
+    const stopAt = performance.now() + durationS * 1000;
+    const cpu0 = cpuSeconds(apiPid);
+    // Heartbeats: worker i is due at a random offset in the first period, then every period.
+    for (const [i, w] of creds.entries()) {
+      const beat = (due) => {
+        if (due > stopAt) return;
+        timers.push(setTimeout(() => {
+          call('POST', `/v1/workers/${w.id}/heartbeat`, { currentShardId: null, info: { gpu: 'sim' } }, w.credential)
+            .then(() => hb.push(performance.now() - due), (e) => errors.push(e.message));
+          beat(due + periodS * 1000);
+        }, Math.max(0, due - performance.now())));
+      };
+      beat(performance.now() + Math.random() * periodS * 1000);
+      if (i % 1000 === 999) await new Promise((r) => setImmediate(r));
+    }
+    // Claims: evenly spaced, each by a random simulated worker, each shard once.
+    let nextShard = 0;
+    const claimEvery = 1000 / claimsPerS;
+    const claimStart = performance.now();
+    for (let due = claimStart; due < stopAt && nextShard < shardIds.length; due += claimEvery) {
+      const id = shardIds[nextShard++];
+      const w = creds[(Math.random() * creds.length) | 0];
+      timers.push(setTimeout(() => {
+        call('POST', `/v1/shards/${id}/claim`, undefined, w.credential).then((r) => {
+          if (!r.proceed) errors.push(`claim refused: ${r.reason}`);
+          claims.push(performance.now() - due);
+        }, (e) => errors.push(e.message));
+      }, due - performance.now()));
+    }
+    await new Promise((r) => setTimeout(r, durationS * 1000 + 200));
+    // Requests still in flight finish (their latency counts); none are started after the end.
+    for (const t of timers) clearTimeout(t);
+    const expected = Math.round((nWorkers / periodS) * durationS);
+    for (let waited = 0; hb.length + errors.length < expected * 0.98 && waited < 60_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
+    const apiCpu = (cpuSeconds(apiPid) - cpu0) / ((performance.now() - (stopAt - durationS * 1000)) / 1000);
+    const p = (xs, q) => fmt(percentile(xs, q), 1);
+    console.log(`\n${machine()}`);
+    console.log(`| what | n | rate /s | p50 ms | p99 ms | max ms |`);
+    console.log(`|---|---:|---:|---:|---:|---:|`);
+    console.log(`| heartbeat | ${hb.length} | ${fmt(hb.length / durationS, 0)} | ${p(hb, 50)} | ${p(hb, 99)} | ${fmt(Math.max(...hb), 0)} |`);
+    console.log(`| claim | ${claims.length} | ${fmt(claims.length / durationS, 0)} | ${p(claims, 50)} | ${p(claims, 99)} | ${fmt(Math.max(...claims), 0)} |`);
+    console.log(`api CPU ${(apiCpu * 100).toFixed(0)}% of one core; errors ${errors.length}${errors.length ? ` (first: ${errors[0]})` : ''}; load ${require('node:os').loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+  } finally {
+    await bench.stop();
+  }
+}
+
+main().catch((e) => {
+  console.error(e);
+  process.exit(1);
+});
