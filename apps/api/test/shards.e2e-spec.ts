@@ -113,6 +113,12 @@ describe('shard endpoints (real Postgres, Redis)', () => {
     expect(await report(2)).toEqual({ proceed: true });
     expect(await shardRow(shardIds[1])).toMatchObject({ done_samples: 2, envelope: { backend: { kind: 'replay' } } });
     await http.post(`/v1/shards/${shardIds[1]}/progress`).set('authorization', auth).send({ done: 1, envelope: 'not an object' }).expect(400);
+    // generation rate: stored per shard, summed over the running shards in the run's progress
+    expect(await report(2)).toEqual({ proceed: true });
+    expect((await http.get(`/v1/runs/${runId}`).expect(200)).body.progress).toMatchObject({ done: 2, outputTokensPerSecond: null });
+    await http.post(`/v1/shards/${shardIds[1]}/progress`).set('authorization', auth).send({ done: 2, outputTokens: 300, outputTokensPerSecond: 150.5 }).expect(200);
+    expect((await http.get(`/v1/runs/${runId}`).expect(200)).body.progress).toMatchObject({ done: 2, outputTokensPerSecond: 150.5 });
+    await http.post(`/v1/shards/${shardIds[1]}/progress`).set('authorization', auth).send({ done: 2, outputTokensPerSecond: -1 }).expect(400);
 
     await db.query(`UPDATE shards SET status = 'done' WHERE id = $1`, [shardIds[0]]);
     expect(await claim(shardIds[0])).toEqual({ proceed: false, reason: 'shard already done' });

@@ -59,4 +59,14 @@ export interface GenerateResult {
 
 export interface RequestOptions {
   signal?: AbortSignal;
+  /**
+   * Called as answers become final, before the call returns (progress as samples finish): the request
+   * type, the request's index in the list of that type, and the answer. Backends that cannot tell
+   * report nothing.
+   */
+  onAnswer?: (
+    type: 'loglikelihood' | 'loglikelihood_rolling' | 'generate_until',
+    index: number,
+    answer: LoglikelihoodResult | RollingLoglikelihoodResult | GenerateResult,
+  ) => void;
 }

@@ -10,8 +10,10 @@
         "src/model.cpp",
         "src/context.cpp",
         "src/scorer.cpp",
+        "src/pinned-prefix.cpp",
         "src/logsoftmax.cpp",
-        "src/generator.cpp"
+        "src/generator.cpp",
+        "src/generate-util.cpp"
       ],
       "include_dirs": ["<!@(node paths.js includes)"],
       "libraries": ["<!@(node paths.js libs)"],

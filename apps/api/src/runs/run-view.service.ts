@@ -13,7 +13,7 @@ export const RUN_VIEW_BENCHMARKS_SQL = `SELECT rb.name, rb.is_group AS "isGroup"
           WHERE rb.run_id = $1 GROUP BY rb.id ORDER BY rb.name`;
 
 /** Shard counts by status of a run. Exported for bench/aggregation. */
-export const RUN_VIEW_SHARDS_SQL = `SELECT status, count(*)::int AS n FROM shards WHERE run_id = $1 GROUP BY status`;
+export const RUN_VIEW_SHARDS_SQL = `SELECT status, count(*)::int AS n, sum(output_tokens_per_s) AS rate FROM shards WHERE run_id = $1 GROUP BY status`;
 
 /** Tokens (input + output) of a run's ingested samples, per benchmark: with the samples done, a live rate. */
 export const RUN_VIEW_TOKENS_SQL = `SELECT benchmark AS name, coalesce(sum(input_tokens + output_tokens), 0)::float8 AS tokens FROM samples WHERE run_id = $1 GROUP BY benchmark`;
@@ -33,7 +33,7 @@ export class RunViewService {
         [run.id],
       ) as Promise<Array<BenchmarkProgressDto & { leaves: string[] | null }>>,
       this.db.query(RUN_VIEW_SHARDS_SQL, [run.id]) as Promise<
-        Array<{ status: ShardStatus; n: number }>
+        Array<{ status: ShardStatus; n: number; rate: number | null }>
       >,
       // Densities and efficiency are stored for succeeded runs only (results service): the runs that
       // clients poll while they are queued or running need none of these three queries.
@@ -45,6 +45,9 @@ export class RunViewService {
     for (const b of benchmarks) b.tokens = b.isGroup ? (b.leaves ?? []).reduce((a, l) => a + (tokensOf.get(l) ?? 0), 0) : (tokensOf.get(b.name) ?? 0);
     const shards: ShardCountsDto = { pending: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
     for (const r of shardRows) shards[r.status] = r.n;
+    // Output tokens per second now: the sum of the running shards' last reported rates.
+    const running = shardRows.find((r) => r.status === ShardStatus.Running);
+    const outputTokensPerSecond = running?.rate === null || running?.rate === undefined ? null : Number(running.rate);
     // A group's progress is its subtasks'; the run's progress counts tasks only.
     const doneOf = new Map(benchmarks.filter((b) => !b.isGroup).map((b) => [b.name, Math.min(b.done, b.total)]));
     for (const b of benchmarks) if (b.isGroup) b.done = (b.leaves ?? []).reduce((a, l) => a + (doneOf.get(l) ?? 0), 0);
@@ -67,7 +70,7 @@ export class RunViewService {
       shardSize: run.shardSize,
       seed: run.seed,
       error: run.error,
-      progress: { done, total },
+      progress: { done, total, outputTokensPerSecond },
       benchmarks: benchmarks.map(({ leaves, ...b }) => b),
       shards,
       tokens: { input: run.inputTokens, output: run.outputTokens },

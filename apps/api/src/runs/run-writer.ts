@@ -28,7 +28,7 @@ export interface WrittenRun {
 
 type ShardRow = Omit<
   ShardEntity,
-  'status' | 'attempts' | 'workerId' | 'doneSamples' | 'error' | 'envelope' | 'startedAt' | 'finishedAt' | 'ingestedAt' | 'run' | 'runBenchmark'
+  'status' | 'attempts' | 'workerId' | 'doneSamples' | 'outputTokensPerSecond' | 'error' | 'envelope' | 'startedAt' | 'finishedAt' | 'ingestedAt' | 'run' | 'runBenchmark'
 >;
 
 /** Writes a prepared run, its benchmarks (groups and tasks) and its shards in the caller's transaction. */

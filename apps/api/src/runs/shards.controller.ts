@@ -34,6 +34,6 @@ export class ShardsController {
     @CurrentWorker() worker: WorkerEntity,
     @Body() dto: ShardProgressRequestDto,
   ): Promise<ShardControlResponseDto> {
-    return this.shards.progress(id, worker, dto.done, dto.envelope ?? null);
+    return this.shards.progress(id, worker, dto.done, dto.envelope ?? null, dto.outputTokensPerSecond ?? null);
   }
 }

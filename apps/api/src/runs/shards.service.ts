@@ -80,7 +80,7 @@ export class ShardsService {
       `WITH target AS (
          SELECT s.id, s.status, s.run_id, r.status AS run_status FROM shards s JOIN runs r ON r.id = s.run_id WHERE s.id = $1
        ), started AS (
-         UPDATE shards s SET status = $3, worker_id = $2, attempts = s.attempts + 1, started_at = now(), done_samples = 0, error = NULL, envelope = NULL
+         UPDATE shards s SET status = $3, worker_id = $2, attempts = s.attempts + 1, started_at = now(), done_samples = 0, output_tokens_per_s = NULL, error = NULL, envelope = NULL
            FROM runs r
           WHERE s.id = $1 AND r.id = s.run_id AND s.status NOT IN ($4, $5) AND r.status NOT IN ($6, $7, $8)
          RETURNING s.run_id
@@ -120,15 +120,22 @@ export class ShardsService {
    * report, instead of being left pending with its job ended. (A top-level SELECT: TypeORM's query() returns [rows, count] for
    * a bare UPDATE … RETURNING, which once made every report read as "proceed".)
    */
-  async progress(id: string, worker: WorkerEntity, done: number, envelope: Record<string, unknown> | null = null): Promise<{ proceed: boolean; reason?: string }> {
+  async progress(
+    id: string,
+    worker: WorkerEntity,
+    done: number,
+    envelope: Record<string, unknown> | null = null,
+    outputTokensPerSecond: number | null = null,
+  ): Promise<{ proceed: boolean; reason?: string }> {
     const rows: Array<{ updated: boolean; status: ShardStatus; worker_id: string | null; run_id: string; run_status: RunStatus }> = await this.db.query(
       `WITH upd AS (
-         UPDATE shards SET done_samples = LEAST($3, doc_end - doc_start), envelope = coalesce($5::jsonb, envelope), status = $4, worker_id = $2
+         UPDATE shards SET done_samples = LEAST($3, doc_end - doc_start), envelope = coalesce($5::jsonb, envelope), status = $4, worker_id = $2,
+                           output_tokens_per_s = coalesce($7::float8, output_tokens_per_s)
           WHERE id = $1 AND ((worker_id = $2 AND status = $4) OR (worker_id IS NULL AND status = $6)) RETURNING 1
        )
        SELECT EXISTS (SELECT 1 FROM upd) AS updated, s.status, s.worker_id, s.run_id, r.status AS run_status
          FROM shards s JOIN runs r ON r.id = s.run_id WHERE s.id = $1`,
-      [id, worker.id, done, ShardStatus.Running, envelope === null ? null : JSON.stringify(envelope), ShardStatus.Pending],
+      [id, worker.id, done, ShardStatus.Running, envelope === null ? null : JSON.stringify(envelope), ShardStatus.Pending, outputTokensPerSecond],
     );
     const r = rows[0];
     if (!r) throw notFound('shard', id);

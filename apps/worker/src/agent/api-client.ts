@@ -42,8 +42,14 @@ export class ApiClient {
   }
 
   /** envelope: what produces the shard's numbers, sent with the first report. */
-  shardProgress(shardId: string, done: number, envelope?: Record<string, unknown>): Promise<ShardControl> {
-    return this.call('POST', `/v1/shards/${shardId}/progress`, envelope ? { done, envelope } : { done }, { attempts: 2 });
+  shardProgress(
+    shardId: string,
+    done: number,
+    envelope?: Record<string, unknown>,
+    rate?: { outputTokens: number; outputTokensPerSecond: number },
+  ): Promise<ShardControl> {
+    const body = { done, ...(envelope ? { envelope } : {}), ...(rate ?? {}) };
+    return this.call('POST', `/v1/shards/${shardId}/progress`, body, { attempts: 2 });
   }
 
   private async call<T>(

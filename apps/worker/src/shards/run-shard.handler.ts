@@ -15,8 +15,6 @@ import { answerRequests } from './request-dispatch';
 import { SampleArtifactWriter } from './sample-artifact-writer';
 import { sampleTiming } from './sample-timing';
 
-/** Documents scored per backend call: enough to fill the engine's batches, small enough for steady progress. */
-const DOCS_PER_BATCH = 32;
 const PROGRESS_EVERY_MS = 2_000;
 
 /**
@@ -94,34 +92,48 @@ export class RunShardHandler {
     });
     let done = 0;
     let reports = 0;
-    let lastReport = Date.now();
-    let tokens = 0;
+    let lastReport = 0;
+    let outputTokens = 0;
+    let stopped: string | undefined;
     const t0 = Date.now();
+    // The API hears of progress as samples finish (at most every PROGRESS_EVERY_MS, one report in flight);
+    // the first report carries the envelope, and a report may say the run was cancelled.
+    let reporting: Promise<void> = Promise.resolve();
+    const report = (final: boolean): Promise<void> => {
+      if (!final && (Date.now() - lastReport < PROGRESS_EVERY_MS || stopped !== undefined)) return reporting;
+      lastReport = Date.now();
+      const rate = outputTokens / Math.max(0.001, (Date.now() - t0) / 1000);
+      this.state.tokensPerSecond = rate;
+      const at = done;
+      reporting = reporting.catch(() => undefined).then(async () => {
+        await ctx.job.updateProgress({ done: at, total: prepared.length, outputTokensPerSecond: rate });
+        const control = await this.api.shardProgress(spec.shardId, at, reports++ === 0 ? envelope : undefined, { outputTokens, outputTokensPerSecond: rate });
+        if (!control.proceed && stopped === undefined) stopped = control.reason ?? 'stopped by the API';
+      });
+      return reporting;
+    };
     try {
-      for (let i = 0; i < prepared.length; i += DOCS_PER_BATCH) {
-        throwIfAborted(ctx.signal, spec.shardId);
-        const batch = prepared.slice(i, i + DOCS_PER_BATCH);
-        const bt0 = performance.now();
-        const responses = await answerRequests(backend, batch, { signal: ctx.signal });
-        const perDocMs = (performance.now() - bt0) / batch.length;
-        for (let j = 0; j < batch.length; j++) {
-          const record = await scoreSample(task, batch[j], responses[j], sampleTiming(perDocMs, responses[j]), { executor });
-          tokens += record.tokens.input + record.tokens.output;
-          await writer.write(record);
-        }
-        done += batch.length;
-        if (Date.now() - lastReport >= PROGRESS_EVERY_MS || done === prepared.length) {
-          lastReport = Date.now();
-          this.state.tokensPerSecond = tokens / Math.max(0.001, (Date.now() - t0) / 1000);
-          await ctx.job.updateProgress({ done, total: prepared.length });
-          // The envelope rides on the first report (every shard makes one, at the latest when it ends).
-          const control = await this.api.shardProgress(spec.shardId, done, reports++ === 0 ? envelope : undefined);
-          if (!control.proceed) {
-            writer.abort(new Error('cancelled'));
-            this.logger.log(`shard ${spec.shardId} stopped: ${control.reason}`);
-            return { cancelled: control.reason ?? 'stopped by the API' };
-          }
-        }
+      throwIfAborted(ctx.signal, spec.shardId);
+      // The whole shard at once: the backend batches across every document (continuous batching,
+      // prefix caching, a generation's prompt shared with its conditional-loss request).
+      const bt0 = performance.now();
+      const responses = await answerRequests(backend, prepared, { signal: ctx.signal }, (p) => {
+        done = p.samples;
+        outputTokens = p.outputTokens;
+        void report(false).catch(() => undefined);
+      });
+      const perDocMs = (performance.now() - bt0) / Math.max(1, prepared.length);
+      for (let j = 0; j < prepared.length; j++) {
+        const record = await scoreSample(task, prepared[j], responses[j], sampleTiming(perDocMs, responses[j]), { executor });
+        await writer.write(record);
+      }
+      done = prepared.length;
+      await reporting.catch(() => undefined);
+      await report(true);
+      if (stopped !== undefined) {
+        writer.abort(new Error('cancelled'));
+        this.logger.log(`shard ${spec.shardId} stopped: ${stopped}`);
+        return { cancelled: stopped };
       }
       const stored = await writer.finish();
       // Small rows objects also go to the results service through Redis: one S3 GET fewer a shard.
@@ -139,7 +151,7 @@ export class RunShardHandler {
     return {
       backend: backend.info,
       task: await this.registry.envelope(spec.benchmark, { numFewshot: spec.numFewshot ?? undefined, seed: spec.seed }),
-      batch: { docsPerBatch: DOCS_PER_BATCH, contextSize: backend.info.contextSize, batchSize: backend.info.batchSize },
+      batch: { docsPerBatch: 'shard', contextSize: backend.info.contextSize, batchSize: backend.info.batchSize },
       worker: { id: this.api.workerId, machine: await this.machine },
     };
   }

@@ -18,6 +18,8 @@ export class ShardEntity {
   @Column({ type: 'int', default: 0 }) attempts: number;
   @Column({ name: 'worker_id', type: 'uuid', nullable: true }) workerId: string | null;
   @Column({ name: 'done_samples', type: 'int', default: 0 }) doneSamples: number;
+  /** Output tokens per second of the running shard, as its worker last reported it. */
+  @Column({ name: 'output_tokens_per_s', type: 'double precision', nullable: true }) outputTokensPerSecond: number | null;
   @Column({ type: 'text', nullable: true }) error: string | null;
   @Column({ name: 'artifact_key', type: 'text' }) artifactKey: string;
   /** What produced the shard's samples, as the worker reported it: backend, engine, model hash, task hashes, machine. */

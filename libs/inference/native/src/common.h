@@ -41,6 +41,23 @@ struct ContextHandle {
   int32_t nThreads = 0;
   bool unifiedKv = true;   // one KV buffer shared by all sequences (needed for multi-seq prefix tokens)
 
+  // What the KV cache keeps between jobs (prefix caching). Jobs of one context run one at a time, so
+  // only the running job touches these. A job of another kind clears the cache first.
+  enum class CacheUse { none, scorer, generator };
+  CacheUse cacheUse = CacheUse::none;
+  std::vector<std::vector<llama_token>> seqTokens;  // generator: tokens at positions 0.. of each sequence
+  std::vector<llama_token> pinned;                  // scorer: shared prefix held by every sequence id
+
+  // Makes the cache ready for `use`; returns false when it was cleared (nothing reusable).
+  bool claimCache(CacheUse use) {
+    if (cacheUse == use) return true;
+    llama_memory_clear(llama_get_memory(ctx), false);
+    seqTokens.assign(use == CacheUse::generator ? size_t(nSeq) : 0, {});
+    pinned.clear();
+    cacheUse = use;
+    return false;
+  }
+
   ContextHandle() = default;
   ContextHandle(const ContextHandle&) = delete;
   ContextHandle& operator=(const ContextHandle&) = delete;

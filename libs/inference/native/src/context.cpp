@@ -138,6 +138,12 @@ Napi::Value ContextWrap::GenerateImpl(const Napi::CallbackInfo& info) {
     r.topP = float(optNumber(o, "topP", 1, at));
     r.topK = int32_t(optNumber(o, "topK", 0, at));
     r.seed = uint32_t(int64_t(optNumber(o, "seed", 0, at)));
+    Napi::Value scv = o.Get("score");
+    if (!scv.IsUndefined() && !scv.IsNull()) {
+      if (!scv.IsArray()) throw Napi::TypeError::New(env, at + ".score must be an array of Int32Array");
+      Napi::Array sca = scv.As<Napi::Array>();
+      for (uint32_t k = 0; k < sca.Length(); ++k) r.score.push_back(toTokens(env, sca.Get(k), at + ".score[" + std::to_string(k) + "]"));
+    }
     Napi::Value sv = o.Get("stop");
     if (!sv.IsUndefined() && !sv.IsNull()) {
       if (!sv.IsArray()) throw Napi::TypeError::New(env, at + ".stop must be an array of strings");
@@ -149,7 +155,12 @@ Napi::Value ContextWrap::GenerateImpl(const Napi::CallbackInfo& info) {
       }
     }
   }
-  auto* job = new GenerateJob(this, Value(), h, std::move(reqs));
+  Napi::Function onResult;
+  if (info.Length() > 1 && !info[1].IsUndefined() && !info[1].IsNull()) {
+    if (!info[1].IsFunction()) throw Napi::TypeError::New(env, "generate: onResult must be a function");
+    onResult = info[1].As<Napi::Function>();
+  }
+  auto* job = new GenerateJob(this, Value(), h, std::move(reqs), onResult);
   Napi::Promise p = job->Promise();
   Enqueue(job);
   return p;

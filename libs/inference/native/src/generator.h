@@ -1,22 +1,27 @@
-// Batched generation: several prompts decoded in parallel sequences (continuous batching).
+// Batched generation: many prompts decoded in parallel sequences (continuous batching), with the
+// prompt's KV cache kept per sequence between requests and jobs (prefix caching), and optional
+// continuations scored given the prompt from the same decoded prompt (conditional loss).
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <string>
 #include <vector>
 
 #include "common.h"
+#include "scorer.h"
 
 namespace densebench {
 
 struct GenerateRequest {
   std::vector<llama_token> prompt;  // non-empty
-  int32_t maxTokens = 256;
+  int32_t maxTokens = 256;          // 0: score only
   float temperature = 0.0f;         // <= 0: greedy
   float topP = 1.0f;
   int32_t topK = 0;                 // <= 0: disabled
   uint32_t seed = 0;
-  std::vector<std::string> stop;    // checked on the generated text
+  std::vector<std::string> stop;    // checked on the generated text as tokens arrive
+  std::vector<std::vector<llama_token>> score;  // continuations scored given the prompt
 };
 
 struct GenerateResult {
@@ -24,6 +29,8 @@ struct GenerateResult {
   std::string text;                 // concatenated token pieces, cut before the first stop string
   std::string finishReason;         // "eog" | "stop" | "length" | "context"
   int32_t promptTokens = 0;
+  int32_t reusedTokens = 0;         // prompt tokens found in the KV cache (not decoded again)
+  std::vector<ContinuationScore> scores;  // one per GenerateRequest::score entry
   double ttftMs = 0;                // from the start of the request's processing to its first token
   double totalMs = 0;
 };
@@ -31,9 +38,14 @@ struct GenerateResult {
 struct GenerateStats {
   int64_t decodedTokens = 0;
   int64_t decodeCalls = 0;
+  int64_t reusedTokens = 0;  // prompt tokens taken from the cache
+  int64_t cacheCopies = 0;   // sequences copied from another sequence's cache
 };
 
+// Called on the worker thread when request `index` is finished (its result is final).
+using OnFinished = std::function<void(size_t index, const GenerateResult& result)>;
+
 std::vector<GenerateResult> generateAll(ContextHandle& h, const std::vector<GenerateRequest>& requests,
-                                        GenerateStats& stats);
+                                        GenerateStats& stats, const OnFinished& onFinished = nullptr);
 
 }  // namespace densebench

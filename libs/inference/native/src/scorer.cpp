@@ -90,16 +90,17 @@ void validate(const ContextHandle& h, const std::vector<ScoreGroup>& groups) {
 constexpr int kUnifiedSeqIds = 64;
 int seqBudget(const ContextHandle& h) { return h.unifiedKv ? std::max(h.nSeq, kUnifiedSeqIds) : h.nSeq; }
 
-std::vector<Unit> makeUnits(const ContextHandle& h, const std::vector<ScoreGroup>& groups) {
+std::vector<Unit> makeUnits(const ContextHandle& h, const std::vector<ScoreGroup>& groups, int64_t pin) {
   const int maxConts = h.unifiedKv ? seqBudget(h) : 1;
+  const int64_t cellsFree = h.nCtxTotal - pin;
   std::vector<Unit> units;
   for (size_t g = 0; g < groups.size(); ++g) {
-    const int64_t p = int64_t(groups[g].prefix.size());
+    const int64_t p = int64_t(groups[g].prefix.size()) - pin;
     Unit cur{int(g), {}, p};
     for (size_t c = 0; c < groups[g].conts.size(); ++c) {
       const int64_t len = int64_t(groups[g].conts[c].size());
       if (len == 0) continue;
-      if (!cur.conts.empty() && (int(cur.conts.size()) >= maxConts || cur.cells + len - 1 > h.nCtxTotal)) {
+      if (!cur.conts.empty() && (int(cur.conts.size()) >= maxConts || cur.cells + len - 1 > cellsFree)) {
         units.push_back(cur);
         cur = Unit{int(g), {}, p};
       }
@@ -111,7 +112,7 @@ std::vector<Unit> makeUnits(const ContextHandle& h, const std::vector<ScoreGroup
   return units;
 }
 
-void fillWave(Wave& w, const std::vector<ScoreGroup>& groups, const std::vector<Unit>& units, size_t from, size_t to) {
+void fillWave(Wave& w, const std::vector<ScoreGroup>& groups, const std::vector<Unit>& units, size_t from, size_t to, int pin) {
   w.clear();
   llama_seq_id nextSeq = 0;
   std::vector<llama_seq_id> seqs;
@@ -122,7 +123,7 @@ void fillWave(Wave& w, const std::vector<ScoreGroup>& groups, const std::vector<
     w.unitStart.push_back(w.batch.size());
     seqs.clear();
     for (size_t k = 0; k < unit.conts.size(); ++k) seqs.push_back(nextSeq++);
-    for (int i = 0; i < p; ++i) {
+    for (int i = pin; i < p; ++i) {
       const bool last = i == p - 1;
       w.batch.add(grp.prefix[i], i, seqs.data(), int(seqs.size()), last);
       if (last) {
@@ -193,7 +194,10 @@ std::vector<std::vector<ContinuationScore>> scoreGroups(ContextHandle& h, const 
       out[g][c].greedy.assign(groups[g].conts[c].size(), 0);
     }
   }
-  const std::vector<Unit> units = makeUnits(h, groups);
+  // A prefix shared by every group (e.g. fixed few-shot examples) stays in the KV cache with every
+  // sequence id, across waves and across calls: only the rest of each prefix is decoded.
+  const int pin = pinSharedPrefix(h, groups, seqBudget(h), stats);
+  const std::vector<Unit> units = makeUnits(h, groups, pin);
   const int32_t nVocab = h.model->nVocab;
   llama_memory_t mem = llama_get_memory(h.ctx);
   Wave w;
@@ -205,7 +209,7 @@ std::vector<std::vector<ContinuationScore>> scoreGroups(ContextHandle& h, const 
   // token grows with the wave size: keep a wave to about one physical batch (n_ubatch; waves of 256
   // cells were ~10% cheaper single-threaded but twice as many decode calls cost far more with
   // several threads). Separate per-sequence caches have no such cost: a wave fills all sequences.
-  const int64_t waveCells = h.unifiedKv ? std::min<int64_t>(h.nCtxTotal, std::max<int64_t>(h.nUbatch, 256)) : INT64_MAX;
+  const int64_t waveCells = h.unifiedKv ? std::min<int64_t>(h.nCtxTotal - pin, std::max<int64_t>(h.nUbatch, 256)) : INT64_MAX;
   size_t u = 0;
   while (u < units.size()) {
     // pack units into one KV-cache fill
@@ -220,10 +224,14 @@ std::vector<std::vector<ContinuationScore>> scoreGroups(ContextHandle& h, const 
       cells += addCells;
       ++end;
     }
-    fillWave(w, groups, units, u, end);
+    fillWave(w, groups, units, u, end, pin);
     u = end;
     ++stats.waves;
-    llama_memory_clear(mem, false);
+    if (pin > 0) {
+      llama_memory_seq_rm(mem, -1, pin, -1);
+    } else {
+      llama_memory_clear(mem, false);
+    }
 
     // one decode call per physical batch, so llama.cpp never splits off a single-token ubatch
     const std::vector<int32_t> bounds = chunkBounds(h, w);
@@ -274,6 +282,7 @@ std::vector<float> evalAllLogits(ContextHandle& h, const std::vector<llama_token
   for (llama_token t : tokens) {
     if (t < 0 || t >= nVocab) throw std::runtime_error("evalLogits: token id " + std::to_string(t) + " is outside the vocabulary");
   }
+  h.claimCache(ContextHandle::CacheUse::none);
   llama_memory_clear(llama_get_memory(h.ctx), false);
   std::vector<float> logits(tokens.size() * size_t(nVocab));
   const llama_seq_id seq0 = 0;

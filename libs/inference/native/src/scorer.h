@@ -23,7 +23,14 @@ struct ScoreStats {
   int64_t outputs = 0;        // positions whose logits were requested
   int64_t decodeCalls = 0;
   int64_t waves = 0;          // KV-cache fills
+  int64_t pinnedTokens = 0;   // shared prefix kept in the cache for all groups of the call
+  int64_t reusedTokens = 0;   // of those, tokens already in the cache from an earlier call
 };
+
+// Keeps the longest token prefix shared by all groups (capped so every group still decodes its last
+// prefix token) in the KV cache, labelled with sequence ids [0, seqIds), reusing what an earlier
+// call left there; returns its length (0: nothing pinned, the cache is cleared). Unified KV only.
+int pinSharedPrefix(ContextHandle& h, const std::vector<ScoreGroup>& groups, int seqIds, ScoreStats& stats);
 
 // Throws std::runtime_error (with the group/continuation index) on invalid input or decode failure.
 std::vector<std::vector<ContinuationScore>> scoreGroups(ContextHandle& h, const std::vector<ScoreGroup>& groups,

@@ -7,19 +7,36 @@ import {
   RollingLoglikelihoodRequest,
   RollingLoglikelihoodResult,
 } from '@app/contracts';
-import { BackendInfo, InferenceBackend } from '../backend.interface';
-import { loadNativeLlama, NativeContext, NativeModel, ScoreGroup } from '../llama-cpp/native-binding';
+import { BackendInfo, BatchAnswers, InferenceBackend, RequestBatch } from '../backend.interface';
+import {
+  GenerateResult as NativeGenerateResult,
+  loadNativeLlama,
+  NativeContext,
+  NativeContextOptions,
+  NativeModel,
+  ScoreGroup,
+} from '../llama-cpp/native-binding';
 import { decodeCost, groupByContext } from './context-groups';
+import { planGeneration } from './generation-plan';
 import { Tokenizer } from './lm-eval-encoding';
 import { rollingWindows } from './rolling-windows';
 
 export interface LlamaCppOptions {
   contextSize?: number;
-  /** Parallel sequences: continuations scored at once, prompts generated at once. */
+  /** Parallel sequences: continuations scored at once, prompts generated at once (default 8). */
   sequences?: number;
   batchSize?: number;
   threads?: number;
   gpuLayers?: number;
+}
+
+export interface LlamaCppStats {
+  decodedTokens: number;
+  scoredGroups: number;
+  decodeCalls: number;
+  pinnedReusedTokens: number;
+  generatedDecodedTokens: number;
+  reusedPromptTokens: number;
 }
 
 /** Groups scored per native call; between calls the backend checks for cancellation. */
@@ -32,13 +49,17 @@ const GROUPS_PER_CALL = 256;
  */
 export class LlamaCppBackend implements InferenceBackend {
   private readonly tok: Tokenizer;
-  private readonly counters = { decodedTokens: 0, scoredGroups: 0, decodeCalls: 0 };
+  private readonly counters = { decodedTokens: 0, scoredGroups: 0, decodeCalls: 0, generatedDecodedTokens: 0, reusedPromptTokens: 0, pinnedReusedTokens: 0 };
+  private genCtx?: NativeContext;
 
   private constructor(
     readonly info: BackendInfo,
     private readonly model: NativeModel,
+    /** Scoring: unified KV (a prefix's cells shared by its continuations), flash attention as llama.cpp's default. */
     private readonly ctx: NativeContext,
     private readonly contextSize: number,
+    /** Generation: per-sequence KV (a token attends only to its own sequence's cells); flash attention off on the CPU. */
+    private readonly genOptions: NativeContextOptions,
   ) {
     const m = model.info();
     this.tok = {
@@ -52,9 +73,19 @@ export class LlamaCppBackend implements InferenceBackend {
     const model = await addon.loadModel(file.path, { gpuLayers: opts.gpuLayers });
     const m = model.info();
     const contextSize = Math.min(opts.contextSize ?? 4096, m.nCtxTrain);
-    const ctx = model.createContext({ contextSize, sequences: opts.sequences ?? 8, batchSize: opts.batchSize, threads: opts.threads });
+    const sequences = opts.sequences ?? 8;
+    const ctx = model.createContext({ contextSize, sequences, batchSize: opts.batchSize, threads: opts.threads });
     const ci = ctx.info();
     const gpus = addon.devices().filter((d) => d.type !== 'cpu');
+    // On the CPU flash attention is 2.6-3.5x slower at depth for generation (issue 13); elsewhere llama.cpp decides.
+    const genOptions: NativeContextOptions = {
+      contextSize,
+      sequences,
+      batchSize: opts.batchSize,
+      threads: opts.threads,
+      unifiedKv: false,
+      ...(gpus.length ? {} : { flashAttention: false }),
+    };
     const info: BackendInfo = {
       kind: 'llama-cpp',
       modelIdentity: `sha256:${file.sha256}`,
@@ -71,10 +102,12 @@ export class LlamaCppBackend implements InferenceBackend {
         addBos: m.addBos,
         sequences: ci.sequences,
         threads: ci.threads,
+        scoring: { unifiedKv: ci.unifiedKv, flashAttention: 'auto' },
+        generation: { unifiedKv: false, flashAttention: genOptions.flashAttention ?? 'auto', sequences },
         systemInfo: addon.systemInfo(),
       },
     };
-    return new LlamaCppBackend(info, model, ctx, ci.contextSize);
+    return new LlamaCppBackend(info, model, ctx, ci.contextSize, genOptions);
   }
 
   async loglikelihood(requests: LoglikelihoodRequest[], opts: RequestOptions = {}): Promise<LoglikelihoodResult[]> {
@@ -113,34 +146,66 @@ export class LlamaCppBackend implements InferenceBackend {
   }
 
   async generateUntil(requests: GenerateRequest[], opts: RequestOptions = {}): Promise<GenerateResult[]> {
-    throwIfAborted(opts.signal);
-    const native = requests.map((r) => {
-      const prompt = this.tok.tokenize(r.context, true);
-      const room = this.contextSize - r.maxTokens;
-      if (room < 1) throw new Error(`max tokens ${r.maxTokens} leaves no room for the prompt in a context of ${this.contextSize}`);
-      return {
-        prompt: prompt.length > room ? prompt.slice(prompt.length - room) : prompt,
-        maxTokens: r.maxTokens,
-        temperature: r.temperature,
-        topP: r.topP,
-        topK: r.topK,
-        seed: r.seed,
-        stop: r.until,
-      };
-    });
-    const res = await this.ctx.generate(native);
-    return res.results.map((g) => ({
-      text: g.text,
-      inputTokens: g.promptTokens,
-      outputTokens: g.tokens.length,
-      finishReason: g.finishReason,
-      ttftMs: g.ttftMs,
-      totalMs: g.totalMs,
-    }));
+    return (await this.answerBatch({ loglikelihood: [], rolling: [], generate: requests }, opts)).generate;
   }
 
-  /** Work done by scoring so far (tokens sent to llama_decode, groups, decode calls): shows the prefix reuse. */
-  stats(): { decodedTokens: number; scoredGroups: number; decodeCalls: number } {
+  /**
+   * A batch at once: log-likelihood requests of a generation's context (its conditional loss) are
+   * scored from the generation's decoded prompt; the others go to the scoring context first.
+   */
+  async answerBatch(batch: RequestBatch, opts: RequestOptions = {}): Promise<BatchAnswers> {
+    throwIfAborted(opts.signal);
+    const plan = planGeneration(this.tok, batch.generate, batch.loglikelihood, this.contextSize);
+    const loglikelihood: LoglikelihoodResult[] = new Array(batch.loglikelihood.length);
+    const restResults = await this.loglikelihood(plan.rest.map((i) => batch.loglikelihood[i]), { signal: opts.signal });
+    plan.rest.forEach((i, k) => {
+      loglikelihood[i] = restResults[k];
+      opts.onAnswer?.('loglikelihood', i, restResults[k]);
+    });
+    const rolling = batch.rolling.length ? await this.loglikelihoodRolling(batch.rolling, { signal: opts.signal }) : [];
+    rolling.forEach((r, i) => opts.onAnswer?.('loglikelihood_rolling', i, r));
+    const foldedBy: number[][] = batch.generate.map(() => []);
+    for (const [i, f] of plan.folded) foldedBy[f.g][f.k] = i;
+    const generate: GenerateResult[] = new Array(batch.generate.length);
+    if (plan.native.length) {
+      throwIfAborted(opts.signal);
+      this.genCtx ??= this.model.createContext(this.genOptions);
+      const fill = (g: number, r: NativeGenerateResult) => {
+        if (generate[g]) return; // reported as it finished, then again in the final answer
+        generate[g] = {
+          text: r.text,
+          inputTokens: r.promptTokens,
+          outputTokens: r.tokens.length,
+          finishReason: r.finishReason,
+          ttftMs: r.ttftMs,
+          totalMs: r.totalMs,
+        };
+        foldedBy[g].forEach((i, k) => {
+          const s = r.scores[k];
+          loglikelihood[i] = {
+            logprob: s.logprobs.reduce((a, b) => a + b, 0),
+            isGreedy: s.greedy.every((x) => x === 1),
+            contextTokens: plan.folded.get(i)!.contextTokens,
+            continuationTokens: s.logprobs.length,
+          };
+          opts.onAnswer?.('loglikelihood', i, loglikelihood[i]);
+        });
+        opts.onAnswer?.('generate_until', g, generate[g]);
+      };
+      // onResult calls may still be queued when the promise settles: the final results fill the rest
+      const res = await this.genCtx.generate(plan.native, fill);
+      res.results.forEach((r, g) => fill(g, r));
+      this.counters.generatedDecodedTokens += res.decodedTokens;
+      this.counters.reusedPromptTokens += res.reusedTokens;
+    }
+    return { loglikelihood, rolling, generate };
+  }
+
+  /**
+   * Work done so far: scoring's tokens sent to llama_decode, groups, decode calls and pinned-prefix
+   * tokens found cached; generation's decoded tokens and prompt tokens found cached. Shows the prefix reuse.
+   */
+  stats(): LlamaCppStats {
     return { ...this.counters };
   }
 
@@ -161,6 +226,7 @@ export class LlamaCppBackend implements InferenceBackend {
       const res = await this.ctx.score(groups.slice(i, i + GROUPS_PER_CALL));
       this.counters.decodedTokens += res.decodedTokens;
       this.counters.decodeCalls += res.decodeCalls;
+      this.counters.pinnedReusedTokens += res.reusedTokens;
       this.counters.scoredGroups += res.results.length;
       out.push(...res.results);
     }
@@ -168,6 +234,7 @@ export class LlamaCppBackend implements InferenceBackend {
   }
 
   async dispose(): Promise<void> {
+    this.genCtx?.dispose();
     this.ctx.dispose();
     this.model.dispose();
   }

@@ -4,7 +4,9 @@ import { LlamaCppBackend } from './llama-cpp.backend';
 
 // Counts, not seconds: how many tokens the llama-cpp backend decodes for real multiple-choice
 // benchmark requests, against the minimum (each context once plus every continuation) and the naive
-// way (the context again for every choice). Issue 6 target: <= 1.15 x minimum.
+// way (the context again for every choice). Issue 6 target: <= 1.15 x minimum. Tasks whose prompt
+// starts with fixed text (few-shot examples, TruthfulQA's QA preamble) decode that shared prefix once
+// for all documents (issue 13), so less than that per-sample minimum.
 const MODELS_DIR = process.env.DENSEBENCH_MODELS_DIR ?? path.resolve('..', 'shared', 'models');
 const DATA_DIR = process.env.DENSEBENCH_DATA_DIR ?? path.resolve('..', 'shared', 'data');
 
@@ -22,13 +24,13 @@ describe('prefix reuse of the llama-cpp backend on benchmark requests', () => {
   });
   afterAll(() => backend?.dispose());
 
-  const cases: Array<[string, number, number]> = [
-    ['hellaswag', 0, 40],
-    ['arc_easy', 0, 40],
-    ['mmlu_anatomy', 5, 10],
-    ['truthfulqa_mc2', 0, 16], // up to ~14 choices per question: more than the context's 8 sequences
+  const cases: Array<[string, number, number, boolean]> = [
+    ['hellaswag', 0, 40, false],
+    ['arc_easy', 0, 40, false],
+    ['mmlu_anatomy', 5, 10, true],
+    ['truthfulqa_mc2', 0, 16, true], // up to ~14 choices per question: more than the context's 8 sequences
   ];
-  it.each(cases)('%s (%i-shot): decodes exactly the minimum (target <= 1.15 x), far less than the naive way', async (task, numFewshot, docs) => {
+  it.each(cases)('%s (%i-shot): decodes the minimum (target <= 1.15 x; a shared prompt once), far less than the naive way', async (task, numFewshot, docs, sharedPrompt) => {
     const samples = await registry.prepare(task, 0, docs, { numFewshot });
     const requests = llRequests(samples);
     const cost = backend.decodeCost(requests);
@@ -37,7 +39,8 @@ describe('prefix reuse of the llama-cpp backend on benchmark requests', () => {
     const decoded = backend.stats().decodedTokens - before;
 
     expect(results).toHaveLength(requests.length);
-    expect(decoded).toBe(cost.minimum);
+    if (sharedPrompt) expect(decoded).toBeLessThan(0.8 * cost.minimum);
+    else expect(decoded).toBe(cost.minimum);
     expect(cost.naive).toBeGreaterThan(1.5 * cost.minimum);
   });
 });

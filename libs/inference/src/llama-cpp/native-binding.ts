@@ -104,6 +104,10 @@ export interface ScoreResponse {
   decodeCalls: number;
   /** KV-cache fills. */
   waves: number;
+  /** Prefix shared by every group of the call, kept in the KV cache for all of them (and the next calls). */
+  pinnedTokens: number;
+  /** Of those, tokens an earlier call had left in the cache (not decoded again). */
+  reusedTokens: number;
   timeMs: number;
 }
 
@@ -120,6 +124,11 @@ export interface GenerateRequest {
   seed?: number;
   /** Generation stops when the generated text contains one of these; the text is cut before it. */
   stop?: string[];
+  /**
+   * Continuations scored given the prompt, from the same decoded prompt (e.g. the conditional loss of
+   * the gold answer): prompt + continuation - 1 must fit the context. maxTokens 0 scores only.
+   */
+  score?: Int32Array[];
 }
 
 export interface GenerateResult {
@@ -129,6 +138,10 @@ export interface GenerateResult {
   text: string;
   finishReason: FinishReason;
   promptTokens: number;
+  /** Prompt tokens found in the context's KV cache (left by an earlier request), not decoded again. */
+  reusedTokens: number;
+  /** One per GenerateRequest.score entry. */
+  scores: ContinuationScore[];
   ttftMs: number;
   totalMs: number;
 }
@@ -137,6 +150,10 @@ export interface GenerateResponse {
   results: GenerateResult[];
   decodedTokens: number;
   decodeCalls: number;
+  /** Prompt tokens taken from the KV cache instead of decoded. */
+  reusedTokens: number;
+  /** Sequences that took another sequence's cached prefix (a KV copy). */
+  cacheCopies: number;
   timeMs: number;
 }
 
@@ -144,7 +161,11 @@ export interface NativeContext {
   readonly disposed: boolean;
   info(): NativeContextInfo;
   score(groups: ScoreGroup[]): Promise<ScoreResponse>;
-  generate(requests: GenerateRequest[]): Promise<GenerateResponse>;
+  /**
+   * Continuous batching over the context's sequences; each sequence keeps its tokens in the KV cache
+   * for later prompts sharing a prefix. onResult(i, result) is called as request i finishes.
+   */
+  generate(requests: GenerateRequest[], onResult?: (index: number, result: GenerateResult) => void): Promise<GenerateResponse>;
   /** Debug: all logits (tokens.length x nVocab, row-major) of one sequence. */
   evalLogits(tokens: Int32Array): Promise<Float32Array>;
   /** Frees the context once its queued jobs finish; later calls throw (code ERR_DISPOSED). */

@@ -41,7 +41,8 @@ export class RunResponseDto {
   @ApiProperty({ type: Number, nullable: true, description: 'documents per shard; null: sized per benchmark by the service' }) shardSize!: number | null;
   @ApiProperty() seed!: number;
   @ApiPropertyOptional({ nullable: true }) error!: string | null;
-  @ApiProperty({ description: 'samples done / total over all benchmarks' }) progress!: { done: number; total: number };
+  @ApiProperty({ description: 'samples done / total over all benchmarks (moving as samples finish); outputTokensPerSecond: the running shards\' generation rate (null when none reports one)' })
+  progress!: { done: number; total: number; outputTokensPerSecond: number | null };
   @ApiProperty({ type: [BenchmarkProgressDto] }) benchmarks!: BenchmarkProgressDto[];
   @ApiProperty({ type: ShardCountsDto }) shards!: ShardCountsDto;
   @ApiProperty() tokens!: { input: number; output: number };

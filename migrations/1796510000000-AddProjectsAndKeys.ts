@@ -6,8 +6,8 @@ import { MigrationInterface, QueryRunner } from "typeorm";
  * models they import (builtin IS NOT NULL / imported) stay global (project_id NULL). Model names and
  * run idempotency keys become unique per project (built-in models: NULLS NOT DISTINCT, PostgreSQL 15+).
  */
-export class AddProjectsAndKeys1796500000000 implements MigrationInterface {
-    name = 'AddProjectsAndKeys1796500000000'
+export class AddProjectsAndKeys1796510000000 implements MigrationInterface {
+    name = 'AddProjectsAndKeys1796510000000'
 
     public async up(queryRunner: QueryRunner): Promise<void> {
         const q = (sql: string) => queryRunner.query(sql);
