@@ -5,7 +5,12 @@ import { DomainException, ErrorCode, notFound, WorkerStatus } from '@app/contrac
 import { WorkerEntity } from '@app/database';
 import { CurrentShardDto, HeartbeatRequestDto, RegisterWorkerRequestDto } from './dto/register-worker.dto';
 import { EnrollmentTokensService } from './enrollment-tokens.service';
+import { GroupWriter } from './group-writer';
 import { hashSecret, newSecret, parseCredential, safeEqual } from './worker-credentials';
+
+/** How long a verified worker credential is trusted without reading the worker again, and how many are kept. */
+const AUTH_CACHE_MS = 10_000;
+const AUTH_CACHE_MAX = 100_000;
 
 @Injectable()
 export class WorkersService {
@@ -28,6 +33,8 @@ export class WorkersService {
         { credentialHash: hash, status: WorkerStatus.Active, lastHeartbeatAt: () => 'now()', pools: [...new Set(dto.pools)], backends: [...new Set(dto.backends)] },
       );
       if (!res.affected) throw notFound('worker', dto.workerId);
+      // The old credential stops here at once (other API replicas forget it within AUTH_CACHE_MS).
+      this.verified.delete(dto.workerId);
       return { worker: await this.get(dto.workerId), credential: `${dto.workerId}.${secret}` };
     }
     const worker = await this.workers.save(
@@ -46,50 +53,68 @@ export class WorkersService {
     return { worker, credential: `${worker.id}.${secret}` };
   }
 
-  /** Resolves the worker behind an Authorization header; a removed worker is no longer authorized. */
+  /**
+   * Resolves the worker behind an Authorization header; a removed worker is no longer authorized. A
+   * verified credential is remembered for AUTH_CACHE_MS (one SELECT fewer a heartbeat, claim or report);
+   * this process forgets it at once when it removes the worker or a heartbeat finds it removed, and a
+   * removal by another API replica is seen within AUTH_CACHE_MS.
+   */
   async authenticate(authorization: string | undefined): Promise<WorkerEntity> {
     const cred = parseCredential(authorization);
     if (!cred) throw new DomainException(ErrorCode.Unauthorized, 'missing or malformed worker credential');
+    const hash = hashSecret(cred.secret);
+    const cached = this.verified.get(cred.workerId);
+    if (cached && cached.until > Date.now() && safeEqual(cached.worker.credentialHash, hash)) return cached.worker;
     const worker = await this.workers.findOneBy({ id: cred.workerId });
-    if (!worker || !safeEqual(worker.credentialHash, hashSecret(cred.secret))) {
+    if (!worker || !safeEqual(worker.credentialHash, hash)) {
       throw new DomainException(ErrorCode.Unauthorized, 'invalid worker credential');
     }
     if (worker.status === WorkerStatus.Removed) throw new DomainException(ErrorCode.Forbidden, `worker ${worker.id} was removed`);
+    if (this.verified.size >= AUTH_CACHE_MAX) this.verified.clear();
+    this.verified.set(worker.id, { worker, until: Date.now() + AUTH_CACHE_MS });
     return worker;
   }
 
+  private readonly verified = new Map<string, { worker: WorkerEntity; until: number }>();
+
   /**
-   * One conditional UPDATE, so that a heartbeat in flight cannot undo what changed since its guard
-   * read the worker: a drain stays, and a worker that deregistered stays removed (a stale write of
-   * "active" there would let the sweeper later call it lost). A lost worker that heartbeats is back.
+   * A conditional UPDATE, so that a heartbeat in flight cannot undo what changed since its guard read
+   * the worker: a drain stays, and a worker that deregistered stays removed (a stale write of "active"
+   * there would let the sweeper later call it lost). A lost worker that heartbeats is back. Heartbeats
+   * are group-committed: one statement for all that arrive while the previous one runs (GroupWriter).
    */
   async heartbeat(worker: WorkerEntity, dto: HeartbeatRequestDto): Promise<WorkerStatus> {
-    const res = await this.workers
-      .createQueryBuilder()
-      .update(WorkerEntity)
-      .set({
-        lastHeartbeatAt: () => 'now()',
-        currentShardId: dto.currentShardId ?? null,
-        // Back from lost: active again, or still draining if the worker says it takes no more shards.
-        status: () => 'CASE WHEN status = :lost THEN (CASE WHEN :draining THEN :drainingStatus ELSE :active END) ELSE status END',
-        info: () => 'info || CAST(:info AS jsonb)',
-      })
-      .where('id = :id AND status <> :removed')
-      .setParameters({
-        id: worker.id,
-        lost: WorkerStatus.Lost,
-        active: WorkerStatus.Active,
-        removed: WorkerStatus.Removed,
-        draining: dto.draining === true,
-        drainingStatus: WorkerStatus.Draining,
-        info: JSON.stringify(dto.info ?? {}),
-      })
-      .returning(['status'])
-      .execute();
-    const row = (res.raw as Array<{ status: WorkerStatus }>)[0];
-    if (!row) throw new DomainException(ErrorCode.Forbidden, `worker ${worker.id} was removed`);
-    return row.status;
+    const status = await this.beats.submit(worker.id, dto);
+    if (!status) this.verified.delete(worker.id);
+    if (!status) throw new DomainException(ErrorCode.Forbidden, `worker ${worker.id} was removed`);
+    return status;
   }
+
+  private readonly beats = new GroupWriter<HeartbeatRequestDto, WorkerStatus>(async (items) => {
+    const ids = [...items.keys()];
+    const dtos = [...items.values()];
+    const rows: Array<{ id: string; status: WorkerStatus }> = await this.db.query(
+      `WITH d AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bool[], $4::jsonb[]) AS d(id, shard, draining, info)),
+       u AS (
+         UPDATE workers w SET last_heartbeat_at = now(), current_shard_id = d.shard,
+                status = CASE WHEN w.status = $5 THEN (CASE WHEN d.draining THEN $6 ELSE $7 END) ELSE w.status END,
+                info = w.info || d.info
+           FROM d WHERE w.id = d.id AND w.status <> $8
+         RETURNING w.id, w.status
+       ) SELECT id, status FROM u`,
+      [
+        ids,
+        dtos.map((d) => d.currentShardId ?? null),
+        dtos.map((d) => d.draining === true),
+        dtos.map((d) => JSON.stringify(d.info ?? {})),
+        WorkerStatus.Lost,
+        WorkerStatus.Draining,
+        WorkerStatus.Active,
+        WorkerStatus.Removed,
+      ],
+    );
+    return new Map(rows.map((r) => [r.id, r.status]));
+  });
 
   async list(status?: WorkerStatus[]): Promise<WorkerEntity[]> {
     return this.workers.find({ where: status ? { status: In(status) } : {}, order: { registeredAt: 'DESC' } });
@@ -117,6 +142,7 @@ export class WorkersService {
 
   /** Conditional too: a removed worker stays removed, whatever else is in flight. */
   async setStatus(id: string, status: WorkerStatus): Promise<WorkerEntity> {
+    this.verified.delete(id);
     const res = await this.workers
       .createQueryBuilder()
       .update(WorkerEntity)
