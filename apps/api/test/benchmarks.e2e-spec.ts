@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { startApi, truncateAll } from '@app/testing';
+import { startApi, truncateAll, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 
@@ -33,7 +33,7 @@ describe('benchmarks: the built-in suite and YAML tasks registered through the A
     ({ app, db } = await startApi(AppModule, configureApp));
     await truncateAll(db);
     await db.query('TRUNCATE custom_benchmarks');
-    http = request(app.getHttpServer());
+    http = authed(app);
   });
   afterAll(() => app?.close());
 

@@ -2,6 +2,7 @@ import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { DensebenchClient, RunView } from './api-client';
 import { packageVersion, resolveApiUrl } from './cli-config';
+import { keysCommand } from './commands/keys';
 import { modelsCommand, resolveModel } from './commands/models';
 import { parseBenchmarkSpec, referencesCommand } from './commands/references';
 import { expandOption, formatResults, watchRun } from './commands/watch';
@@ -121,6 +122,7 @@ apiOpt(program.command('download <runId>'))
 
 program.addCommand(modelsCommand(apiOpt, int));
 program.addCommand(referencesCommand(apiOpt, int));
+program.addCommand(keysCommand(apiOpt));
 
 program
   .command('worker')
