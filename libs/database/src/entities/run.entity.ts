@@ -6,6 +6,8 @@ import { numeric } from './transformers';
 export interface RequestedBenchmark {
   name: string;
   limit?: number;
+  /** What a limit on a group caps: each subtask (default) or the whole group. */
+  limitPer?: 'task' | 'group';
   numFewshot?: number;
 }
 
