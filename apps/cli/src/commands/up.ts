@@ -9,6 +9,7 @@ export async function up(o: { workers: number; pools: string[]; port: number; qu
     console.log(`admin API key (shown once; kept for the client commands in ${cliConfigFile()}, mode 600):\n  ${stack.apiKey}`);
   }
   console.log(`densebench is up: API ${stack.apiUrl} (OpenAPI ${stack.apiUrl}/docs, JSON at ${stack.apiUrl}/docs/openapi.json); enrollment token ${stack.enrollmentToken}`);
+  console.log(`dashboard: ${stack.apiUrl}/ (it asks once for an API key: the admin key ${stack.apiKeyCreated ? 'above' : `in ${cliConfigFile()}`}, or one from densebench keys create)`);
   console.log(`client commands (densebench submit, watch, results, models …) use it: recorded in ${cliConfigFile()}`);
   console.log(`logs in ${stack.logsDir}; Ctrl-C stops everything`);
   await new Promise<void>((resolve) => {
