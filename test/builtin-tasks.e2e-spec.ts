@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { gunzipSync } from 'node:zlib';
 import { SampleRecord } from '@app/contracts';
 import { ArtifactStore } from '@app/storage';
-import { startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
@@ -28,7 +28,7 @@ describe('every built-in task through the whole pipeline on a real model', () =>
     await truncateAll(db);
     results = await startResults(ResultsModule);
     store = app.get(ArtifactStore);
-    http = request(app.getHttpServer());
+    http = authed(app);
     worker = new WorkerProcess('worker-tasks', url);
     const model = await http.post('/v1/models').send({ name: 'stories260K', paramsTotal: 292800, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201);
     const benchmarks = [...TASKS.map((name) => ({ name, limit: 2 })), { name: 'mmlu', limit: 1 }];

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SampleRecord } from '@app/contracts';
 import { ArtifactStore } from '@app/storage';
-import { runSamples, startApi, startResults, submitAndWait, truncateAll, WorkerProcess } from '@app/testing';
+import { runSamples, startApi, startResults, submitAndWait, truncateAll, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
@@ -41,7 +41,7 @@ describe('a copy of a built-in task registered through the API scores like the o
     await truncateAll(db);
     await db.query('TRUNCATE custom_benchmarks');
     results = await startResults(ResultsModule);
-    http = request(app.getHttpServer());
+    http = authed(app);
     worker = new WorkerProcess('worker-yaml-copy', url);
   });
 

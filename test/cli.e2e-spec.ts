@@ -1,10 +1,10 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import { spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
-import { processesUnder, REPO_ROOT, runProcess, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { processesUnder, REPO_ROOT, runProcess, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
@@ -16,18 +16,19 @@ describe('the densebench CLI, as processes against a running stack', () => {
   let app: INestApplication;
   let results: INestApplicationContext;
   let url: string;
+  let key: string;
   let http: ReturnType<typeof request>;
   let worker: WorkerProcess;
   const home = mkdtempSync(join(tmpdir(), 'cli-home-'));
   const cli = (args: string[], env: Record<string, string> = {}) =>
-    runProcess(process.execPath, [BIN, ...args], REPO_ROOT, { PATH: process.env.PATH, HOME: home, DENSEBENCH_HOME: join(home, '.densebench'), ...env });
+    runProcess(process.execPath, [BIN, ...args], REPO_ROOT, { PATH: process.env.PATH, HOME: home, DENSEBENCH_HOME: join(home, '.densebench'), DENSEBENCH_API_KEY: key, ...env });
 
   beforeAll(async () => {
     const api = await startApi(AppModule, configureApp);
-    ({ app, url } = api);
+    ({ app, url, key } = api);
     await truncateAll(api.db);
     results = await startResults(ResultsModule);
-    http = request(app.getHttpServer());
+    http = authed(app);
     worker = new WorkerProcess('cli-worker', url);
     await waitFor(async () => ((await http.get('/v1/workers?status=active').expect(200)).body.length >= 1 ? true : undefined), 'the worker to register');
   });
@@ -100,10 +101,16 @@ describe('the densebench CLI, as processes against a running stack', () => {
     const apiUrl = /densebench is up: API (http:\/\/\S+)/.exec(output)![1];
     expect(apiUrl).not.toBe('http://127.0.0.1:3000'); // API_PORT=0: a free port
     const config = join(upHome, 'config.json');
-    expect(JSON.parse(readFileSync(config, 'utf8'))).toEqual({ apiUrl });
+    // its admin key: printed once, recorded for the client commands, which work with it and without it fail clearly
+    const recorded = JSON.parse(readFileSync(config, 'utf8'));
+    expect(recorded).toEqual({ apiUrl, apiKey: expect.stringMatching(/^dbk_[0-9a-f]{32}_[A-Za-z0-9_-]{43}$/) });
+    expect(output).toContain(`admin API key (shown once`);
+    expect(output.split(recorded.apiKey).length).toBe(2);
     expect(statSync(config).mode & 0o777).toBe(0o600);
-    const listed = await cli(['models', 'list'], { DENSEBENCH_HOME: upHome });
+    const listed = await cli(['models', 'list'], { DENSEBENCH_HOME: upHome, DENSEBENCH_API_KEY: '' });
     expect(listed.code).toBe(0);
+    const wrongKey = await cli(['models', 'list'], { DENSEBENCH_HOME: upHome, DENSEBENCH_API_KEY: `dbk_${'0'.repeat(32)}_${'x'.repeat(43)}` });
+    expect(wrongKey).toMatchObject({ code: 1, output: expect.stringContaining('(401): invalid API key (set DENSEBENCH_API_KEY') });
     child.kill('SIGINT');
     expect(await exited).toBe(130); // 128 + SIGINT, as shells report an interrupted command, once everything stopped
     expect(output).not.toMatch(/ERROR|the database system is shutting down/);
@@ -113,5 +120,11 @@ describe('the densebench CLI, as processes against a running stack', () => {
     expect(api).toContain('Nest application successfully started');
     expect(api).not.toMatch(/\u001b\[/);
     expect(api).not.toContain('NodeVersionSupportWarning');
+    // no secret in any log line: the admin key, the enrollment token, the workers' credentials
+    const enrollment = /enrollment token (\S+)/.exec(output)![1];
+    const logs = readdirSync(join(upHome, 'logs')).map((f) => readFileSync(join(upHome, 'logs', f), 'utf8')).join('\n');
+    expect(logs.length).toBeGreaterThan(0);
+    for (const secret of [recorded.apiKey, enrollment, recorded.apiKey.split('_')[2]]) expect(logs).not.toContain(secret);
+    expect(logs).not.toMatch(/dbk_[0-9a-f]{32}_|dbe_[0-9a-f]{32}_|Bearer [0-9a-f-]{36}\./);
   });
 });

@@ -2,7 +2,7 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ArtifactStore } from '@app/storage';
-import { readEvents, runSamples, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { readEvents, runSamples, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
@@ -11,6 +11,7 @@ import { ResultsModule } from '../apps/results/src/results.module';
 describe('dashboard API: run events, samples, run filters, workers with their shard', () => {
   let app: INestApplication;
   let url: string;
+  let key: string;
   let db: DataSource;
   let results: INestApplicationContext;
   let http: ReturnType<typeof request>;
@@ -22,10 +23,10 @@ describe('dashboard API: run events, samples, run filters, workers with their sh
   let ended: unknown = null;
 
   beforeAll(async () => {
-    ({ app, url, db } = await startApi(AppModule, configureApp));
+    ({ app, url, db, key } = await startApi(AppModule, configureApp));
     await truncateAll(db);
     results = await startResults(ResultsModule);
-    http = request(app.getHttpServer());
+    http = authed(app);
     worker = new WorkerProcess('dash-worker', url);
     await waitFor(async () => ((await http.get('/v1/workers?status=active').expect(200)).body.length ? true : undefined), 'the worker to register', 60_000);
     modelId = (await http.post('/v1/models').send({ name: 'stories260K', paramsTotal: 292800, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201)).body.id;
@@ -47,13 +48,13 @@ describe('dashboard API: run events, samples, run filters, workers with their sh
       void http.get('/v1/workers').then((w) => {
         for (const x of w.body) if (x.currentShard) shardsSeen.push(x.currentShard);
       });
-    });
+    }, { Authorization: `Bearer ${key}` });
     expect(res.status).toBe(200);
     expect(res.headers.get('content-type')).toContain('text/event-stream');
     expect(ended).toEqual({ status: 'succeeded' });
     const last = views.at(-1)!;
     expect(last.status).toBe('succeeded');
-    expect(last.progress).toEqual({ done: 24, total: 24 });
+    expect(last.progress).toMatchObject({ done: 24, total: 24 });
     // The first event came at once (queued or just started), then more as shards ran: never backwards.
     expect(views.length).toBeGreaterThanOrEqual(3);
     expect(views[0].progress.done).toBeLessThan(24);
@@ -67,9 +68,11 @@ describe('dashboard API: run events, samples, run filters, workers with their sh
     expect(shardsSeen.some((s) => s.runId === runId && s.benchmark === 'arc_easy' && s.total === 6)).toBe(true);
     // An ended run's stream sends its view and ends at once; an unknown run is a 404 before any event.
     const again: string[] = [];
-    await readEvents(`${url}/v1/runs/${runId}/events`, (e) => again.push(e.event ?? 'message'));
+    await readEvents(`${url}/v1/runs/${runId}/events`, (e) => again.push(e.event ?? 'message'), { Authorization: `Bearer ${key}` });
     expect(again).toEqual(['run', 'end']);
-    expect((await readEvents(`${url}/v1/runs/00000000-0000-4000-8000-000000000000/events`, () => undefined)).status).toBe(404);
+    expect((await readEvents(`${url}/v1/runs/00000000-0000-4000-8000-000000000000/events`, () => undefined, { Authorization: `Bearer ${key}` })).status).toBe(404);
+    // without a key the stream is refused before it starts
+    expect((await readEvents(`${url}/v1/runs/${runId}/events`, () => undefined)).status).toBe(401);
   });
 
   it('pages and searches per-sample records: prompt, target, response and filtered answer as stored in S3', async () => {

@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
-import { startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { BROWSER_OUTPUT, launchChromium } from '../libs/testing/src/browser';
 import { curveLoss, curveScore } from '../apps/api/test/calibration-family';
 import { AppModule } from '../apps/api/src/app.module';
@@ -27,6 +27,7 @@ const binary = (res: request.Response, cb: (err: Error | null, body: Buffer) => 
 describe('dashboard in a real browser', () => {
   let app: INestApplication;
   let url: string;
+  let key: string;
   let results: INestApplicationContext;
   let http: ReturnType<typeof request>;
   let worker: WorkerProcess;
@@ -39,10 +40,10 @@ describe('dashboard in a real browser', () => {
   const text = (selector: string) => page.locator(selector).first().innerText();
 
   beforeAll(async () => {
-    ({ app, url } = await startApi(AppModule, configureApp));
+    ({ app, url, key } = await startApi(AppModule, configureApp));
     await truncateAll(app.get(require('typeorm').DataSource));
     results = await startResults(ResultsModule);
-    http = request(app.getHttpServer());
+    http = authed(app);
     worker = new WorkerProcess('browser-worker', url, { WORKER_BACKENDS: 'llama-cpp,replay' });
     await http.post('/v1/models').send({ name: 'stories260K', paramsTotal: 292800, priceInputPerM: 0.5, priceOutputPerM: 1.5, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201);
     // A reference family (exact points of known curves) and three dated models: a leaderboard, both plots and a trend.
@@ -60,6 +61,8 @@ describe('dashboard in a real browser', () => {
     await waitFor(async () => ((await http.get('/v1/workers?status=active').expect(200)).body.length ? true : undefined), 'the worker', 60_000);
     chromium = await launchChromium();
     context = chromium.context;
+    // the key a user enters once at the dashboard's prompt, kept in this browser's localStorage
+    await context.addInitScript((k: string) => localStorage.getItem('densebench.apiKey') ?? localStorage.setItem('densebench.apiKey', k), key);
     page = await context.newPage();
   });
 

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { kitDir, pathsConfigFrom, validateEnv } from '@app/config';
 import { missingFileMessage } from '@app/files';
-import { runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { FakeHub, sha256Hex } from '../libs/files/src/testing/fake-hub';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
@@ -37,7 +37,7 @@ describe('the files a run needs, as a worker finds them: an hf:// model download
     app = api.app;
     await truncateAll(api.db);
     results = await startResults(ResultsModule);
-    http = request(app.getHttpServer());
+    http = authed(app);
     worker = new WorkerProcess('worker-files', api.url, { ...workerEnv, HF_ENDPOINT: hub.endpoint });
     await waitFor(async () => ((await http.get('/v1/workers?status=active').expect(200)).body.length >= 1 ? true : undefined), 'the worker to register', 60_000);
   });

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SampleRecord } from '@app/contracts';
 import { ArtifactStore } from '@app/storage';
-import { runSamples, startApi, startResults, submitAndWait, truncateAll, WorkerProcess } from '@app/testing';
+import { runSamples, startApi, startResults, submitAndWait, truncateAll, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
@@ -45,7 +45,7 @@ describe('the tasks added for the density reference run end to end on a real mod
     ({ app, url, db } = await startApi(AppModule, configureApp));
     await truncateAll(db);
     results = await startResults(ResultsModule);
-    http = request(app.getHttpServer());
+    http = authed(app);
     worker = new WorkerProcess('worker-new-tasks', url);
     const model = await http.post('/v1/models').send({ name: 'stories260K', paramsTotal: 292800, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201);
     const benchmarks = [...Object.keys(TASKS).map((name) => ({ name, limit: LIMIT })), ...Object.keys(GENERATIVE).map((name) => ({ name, limit: 1 }))];

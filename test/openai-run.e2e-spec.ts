@@ -6,7 +6,7 @@ import { DataSource } from 'typeorm';
 import { LoglikelihoodResult, SampleRecord } from '@app/contracts';
 import { LlamaCppBackend } from '@app/inference';
 import { ArtifactStore } from '@app/storage';
-import { MODELS_DIR, runEnded, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { MODELS_DIR, runEnded, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { OpenAiTestServer } from '../libs/inference/src/testing/openai-test-server';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
@@ -48,12 +48,13 @@ describe('a run of a model behind an OpenAI-compatible server, and its rerun fro
     await truncateAll(db);
     results = await startResults(ResultsModule);
     store = app.get(ArtifactStore);
-    http = request(app.getHttpServer());
+    http = authed(app);
     worker = new WorkerProcess('worker-openai', url, {
       WORKER_BACKENDS: 'openai',
       WORKER_REQUEST_CACHE: 'on',
       WORKER_OPENAI_BACKOFF_MS: '50',
       [KEY_ENV]: KEY,
+      WORKER_ALLOWED_API_KEY_ENVS: KEY_ENV,
     });
     await waitFor(async () => ((await http.get('/v1/workers?status=active').expect(200)).body.length >= 1 ? true : undefined), 'the worker to register');
     modelId = (
@@ -131,5 +132,16 @@ describe('a run of a model behind an OpenAI-compatible server, and its rerun fro
     const last2 = hitLines.slice(-2);
     expect(last2.every(([, misses]) => misses === 0)).toBe(true);
     expect(last2.reduce((a, [hits]) => a + hits, 0)).toBe(flags.length);
+  });
+
+  it('refuses an apiKeyEnv the worker does not allow: the run fails with the reason, the variable is never read', async () => {
+    const model = await http
+      .post('/v1/models')
+      .send({ name: 'asks-for-home', paramsTotal: 292800, backend: { kind: 'openai', baseUrl: server.baseUrl, model: 'stories260K', apiKeyEnv: 'DATABASE_URL' } })
+      .expect(201);
+    const sub = await http.post('/v1/runs').send({ modelId: model.body.id, benchmarks: [{ name: 'arc_easy', limit: 2 }], pool: 'cpu' }).expect(202);
+    const run = await runUntilEnded(sub.body.id);
+    expect(run.status).toBe('failed');
+    expect(run.error).toContain(`the model's apiKeyEnv DATABASE_URL is not a variable this worker allows (WORKER_ALLOWED_API_KEY_ENVS: ${KEY_ENV})`);
   });
 });

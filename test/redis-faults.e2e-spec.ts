@@ -5,7 +5,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { runEnded, sampleCounts, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { runEnded, sampleCounts, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { EmbeddedRedis, startEmbeddedRedis } from '../infra/embedded/src/embedded-redis';
 import { freePort } from '../infra/embedded/src/free-port';
 import { AppModule } from '../apps/api/src/app.module';
@@ -65,7 +65,7 @@ describe('Redis faults: the queue rebuilt from Postgres, nothing lost or doubled
     ({ app, db } = await startApi(AppModule, configureApp, env));
     await truncateAll(db);
     results = await startResults(ResultsModule, env);
-    http = request(app.getHttpServer());
+    http = authed(app);
     modelId = (await http.post('/v1/models').send({ name: 'stories260K', paramsTotal: 292800, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201)).body.id;
     const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;
     for (const name of ['redis-w1', 'redis-w2']) workers.push(new WorkerProcess(name, url, { ...env, WORKER_POOLS: 'redisfault' }));

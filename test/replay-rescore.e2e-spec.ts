@@ -5,7 +5,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { SampleRecord } from '@app/contracts';
 import { ArtifactStore } from '@app/storage';
-import { runEnded, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { runEnded, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
@@ -41,7 +41,7 @@ describe('re-scoring a run from its stored outputs (replay backend)', () => {
     await truncateAll(db);
     results = await startResults(ResultsModule);
     store = app.get(ArtifactStore);
-    http = request(app.getHttpServer());
+    http = authed(app);
     workers.llama = new WorkerProcess('worker-llama', url, { WORKER_BACKENDS: 'llama-cpp' });
     workers.replay = new WorkerProcess('worker-replay', url, { WORKER_BACKENDS: 'replay' });
     await waitFor(async () => ((await http.get('/v1/workers?status=active').expect(200)).body.length >= 2 ? true : undefined), 'two workers to register');

@@ -2,7 +2,7 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import type { Redis } from 'ioredis';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -10,7 +10,7 @@ import { SampleRecord } from '@app/contracts';
 import { missingFileMessage } from '@app/files';
 import { HandedRows, jobIds, PoolQueues, RowsHandoff } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
-import { MODELS_DIR, runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { MODELS_DIR, runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
@@ -38,7 +38,7 @@ describe('a real evaluation end to end: API → BullMQ → worker processes → 
     await truncateAll(db);
     results = await startResults(ResultsModule, QUEUE_ENV);
     store = app.get(ArtifactStore);
-    http = request(app.getHttpServer());
+    http = authed(app);
     workers.push(new WorkerProcess('worker-a', url, QUEUE_ENV), new WorkerProcess('worker-b', url, QUEUE_ENV));
     await waitFor(async () => {
       const w = await http.get('/v1/workers?status=active').expect(200);
@@ -129,8 +129,11 @@ describe('a real evaluation end to end: API → BullMQ → worker processes → 
   });
 
   it('fails a run whose model file is missing, with a readable reason, without hanging', async () => {
-    // Registration refuses a missing file: this one existed then, and is gone by the time the run starts.
-    const gone = join(mkdtempSync(join(tmpdir(), 'run-flow-ghost-')), 'no-such-model.gguf');
+    // Registration refuses a missing file: this one existed then, and is gone by the time the run starts. It lives
+    // in a model folder of the services (DENSEBENCH_HOME/models): paths outside the model folders are refused.
+    const folder = join(serviceEnv().DENSEBENCH_HOME, 'models');
+    mkdirSync(folder, { recursive: true });
+    const gone = join(mkdtempSync(join(folder, 'run-flow-ghost-')), 'no-such-model.gguf');
     copyFileSync(join(MODELS_DIR, 'stories260K.gguf'), gone);
     const modelId = await registerModel('ghost', gone);
     rmSync(dirname(gone), { recursive: true, force: true });

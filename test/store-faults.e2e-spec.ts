@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { PostgresCluster, readState, runEnded, sampleCounts, ServiceProcess, startApi, waitFor, WorkerProcess } from '@app/testing';
+import { PostgresCluster, readState, runEnded, sampleCounts, ServiceProcess, startApi, waitFor, WorkerProcess, authed } from '@app/testing';
 import { runMigrations } from '../libs/database/src/migrate';
 import { EmbeddedS3, startEmbeddedS3 } from '../infra/embedded/src/embedded-s3';
 import { freePort } from '../infra/embedded/src/free-port';
@@ -60,7 +60,7 @@ describe('Postgres, S3 and results-service faults mid-run', () => {
     // A queue prefix of its own: no other service of this jest run takes these jobs.
     env = { ...FAST, DATABASE_URL: pg.url, S3_ENDPOINT: s3.endpoint, QUEUE_PREFIX: `${readState().queuePrefix}-store` };
     ({ app, db } = await startApi(AppModule, configureApp, env));
-    http = request(app.getHttpServer());
+    http = authed(app);
     await startResultsProcess();
     modelId = (await http.post('/v1/models').send({ name: 'stories260K', paramsTotal: 292800, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201)).body.id;
     const url = `http://127.0.0.1:${(app.getHttpServer().address() as { port: number }).port}`;

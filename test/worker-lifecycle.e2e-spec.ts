@@ -1,7 +1,7 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
@@ -38,7 +38,7 @@ describe('worker agents: pools, graceful shutdown, drain, removal, lost workers'
     ({ app, url, db } = await startApi(AppModule, configureApp, FAST));
     await truncateAll(db);
     results = await startResults(ResultsModule, FAST);
-    http = request(app.getHttpServer());
+    http = authed(app);
     modelId = (await http.post('/v1/models').send({ name: 'stories260K', paramsTotal: 292800, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201)).body.id;
   });
 

@@ -98,14 +98,14 @@ async function main() {
       ['results run-density.service.ts: efficiency usage', () => q(sql.usage, [pick(runIds)])],
       ['api run-view.service.ts: benchmarks progress', () => q(sql.runViewBenchmarks, [pick(runIds)])],
       ['api run-view.service.ts: shard counts', () => q(sql.runViewShards, [pick(runIds)])],
-      ['api leaderboard.service.ts: ranked rows', () => q(sql.leaderboard, [versionId, null, null, [], 50, 0])],
+      ['api leaderboard.service.ts: ranked rows', () => q(sql.leaderboard, [versionId, null, null, [], 50, 0, null])],
       ['api leaderboard.service.ts: cells', async () => {
-        const ids = (await q(sql.leaderboard, [versionId, null, null, [], 50, 0])).rows.map((r) => r.model_id);
+        const ids = (await q(sql.leaderboard, [versionId, null, null, [], 50, 0, null])).rows.map((r) => r.model_id);
         const t = performance.now();
         await q(sql.leaderboardCells, [versionId, ids, []]);
         return performance.now() - t;
       }],
-      ['api trend.service.ts: trend points', () => q(sql.trendPoints, [versionId, null, null])],
+      ['api trend.service.ts: trend points', () => q(sql.trendPoints, [versionId, null, null, null])],
     ];
     for (const [, f] of cases) await f(); // warm-up
     const times = cases.map(() => []);

@@ -102,14 +102,14 @@ async function main() {
     for (const s of scenarios) console.log(`  ${s.name.padEnd(14)} ${s.what}`);
 
     // One short warm-up per scenario (JIT, connection pools).
-    for (const s of scenarios) await new Promise((r, j) => autocannon({ url: apiUrl, connections: 8, amount: 200, ...s.opts }, (e, res) => (e ? j(e) : r(res))));
+    for (const s of scenarios) await new Promise((r, j) => autocannon({ url: apiUrl, connections: 8, amount: 200, ...s.opts, headers: { ...(s.opts.headers ?? {}), authorization: `Bearer ${bench.stack.apiKey}` } }, (e, res) => (e ? j(e) : r(res))));
 
     const results = {}; // `${name}@${connections}` → [{ rps, p50, p99, non2xx, errors }]
     for (let rep = 1; rep <= reps; rep++) {
       for (const s of scenarios) {
         for (const connections of connectionsList) {
           const cpu0 = cpuSeconds(apiPid);
-          const res = await cannon({ url: apiUrl, connections, ...s.opts });
+          const res = await cannon({ url: apiUrl, connections, ...s.opts, headers: { ...(s.opts.headers ?? {}), authorization: `Bearer ${bench.stack.apiKey}` } });
           const apiCpu = (cpuSeconds(apiPid) - cpu0) / duration;
           const r = {
             rps: res.requests.average,

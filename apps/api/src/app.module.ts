@@ -6,6 +6,7 @@ import { DatabaseModule } from '@app/database';
 import { QueueModule } from '@app/queue';
 import { StorageModule } from '@app/storage';
 import { ArtifactsModule } from './artifacts/artifacts.module';
+import { AuthModule } from './auth/auth.module';
 import { BenchmarksApiModule } from './benchmarks/benchmarks.module';
 import { DomainExceptionFilter } from './common/domain-exception.filter';
 import { DensityModule } from './density/density.module';
@@ -21,6 +22,7 @@ import { WorkersModule } from './workers/workers.module';
     DatabaseModule,
     QueueModule.forRoot(),
     StorageModule,
+    AuthModule,
     BenchmarksModule,
     BenchmarksApiModule,
     ModelsModule,

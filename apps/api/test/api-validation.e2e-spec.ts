@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ErrorCode } from '@app/contracts';
-import { startApi, truncateAll } from '@app/testing';
+import { startApi, truncateAll, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 import { WorkersService } from '../src/workers/workers.service';
@@ -16,7 +16,7 @@ describe('API input validation (real Postgres, Redis, S3)', () => {
   beforeAll(async () => {
     ({ app, db } = await startApi(AppModule, configureApp));
     await truncateAll(db);
-    http = request(app.getHttpServer());
+    http = authed(app);
     const res = await http
       .post('/v1/models')
       .send({ name: 'stories260K', paramsTotal: 292800, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } })

@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { startApi, truncateAll } from '@app/testing';
+import { startApi, truncateAll, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 
@@ -33,7 +33,7 @@ describe('benchmarks: the built-in suite and YAML tasks registered through the A
     ({ app, db } = await startApi(AppModule, configureApp));
     await truncateAll(db);
     await db.query('TRUNCATE custom_benchmarks');
-    http = request(app.getHttpServer());
+    http = authed(app);
   });
   afterAll(() => app?.close());
 
@@ -86,5 +86,17 @@ describe('benchmarks: the built-in suite and YAML tasks registered through the A
     );
     const res = await http.post('/v1/runs').send({ modelId: imported.id, benchmarks: [{ name: 'arc_easy', limit: 2 }] }).expect(400);
     expect(res.body.message).toContain('no backend that can run');
+  });
+
+  it('applies a limit on a group per subtask by default, to the whole group with limitPer "group", and says so in the run', async () => {
+    const model = await http.post('/v1/models').send({ name: 'limits', backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201);
+    const per = await http.post('/v1/runs').send({ modelId: model.body.id, pool: 'idle', benchmarks: [{ name: 'mmlu', limit: 2 }] }).expect(202);
+    expect(per.body.samples).toBe(114);
+    const whole = await http.post('/v1/runs').send({ modelId: model.body.id, pool: 'idle', benchmarks: [{ name: 'mmlu', limit: 20, limitPer: 'group' }] }).expect(202);
+    expect(whole.body.samples).toBe(20);
+    const view = (await http.get(`/v1/runs/${whole.body.id}`).expect(200)).body;
+    expect(view.benchmarks.find((b: { name: string }) => b.name === 'mmlu')).toMatchObject({ isGroup: true, total: 20 });
+    const bad = await http.post('/v1/runs').send({ modelId: model.body.id, benchmarks: [{ name: 'mmlu', limit: 2, limitPer: 'subject' }] }).expect(400);
+    expect(JSON.stringify(bad.body.message)).toContain('limitPer must be one of the following values: task, group');
   });
 });

@@ -1,7 +1,7 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 import { ResultsModule } from '../../results/src/results.module';
@@ -85,6 +85,7 @@ export function givenMembers(prefix: string, count: number): MemberSpec[] {
 export class CalibrationStack {
   app!: INestApplication;
   url!: string;
+  key!: string;
   db!: DataSource;
   http!: ReturnType<typeof request>;
   families!: CalibrationFamilies;
@@ -92,11 +93,11 @@ export class CalibrationStack {
   private worker?: WorkerProcess;
 
   async start(workerName: string): Promise<void> {
-    ({ app: this.app, url: this.url, db: this.db } = await startApi(AppModule, configureApp));
+    ({ app: this.app, url: this.url, db: this.db, key: this.key } = await startApi(AppModule, configureApp));
     await truncateAll(this.db);
     await this.truncateDensity();
     await this.startResults();
-    this.http = request(this.app.getHttpServer());
+    this.http = authed(this.app);
     this.families = new CalibrationFamilies(this.http);
     this.worker = new WorkerProcess(workerName, this.url);
     await waitFor(async () => ((await this.http.get('/v1/workers?status=active').expect(200)).body.length >= 1 ? true : undefined), 'the worker to register');

@@ -2,7 +2,7 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ReferenceCalibration } from '@app/density';
-import { startApi, startResults, truncateAll, waitFor, WorkerProcess } from '@app/testing';
+import { startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 import { ResultsModule } from '../../results/src/results.module';
@@ -31,7 +31,7 @@ describe('the built-in Pythia reference (results service install → API → a r
     await truncateDensity();
     results = await startResults(ResultsModule);
     builtin = results.get(BuiltinReferenceService);
-    http = request(app.getHttpServer());
+    http = authed(app);
   });
 
   afterAll(async () => {

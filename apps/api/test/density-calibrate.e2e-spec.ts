@@ -1,16 +1,15 @@
 import { execFile } from 'node:child_process';
-import { copyFileSync, mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { copyFileSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { MODELS_DIR, REPO_ROOT, waitFor } from '@app/testing';
+import { MODELS_DIR, REPO_ROOT, serviceEnv, waitFor } from '@app/testing';
 import { CalibrationStack, GGUF, GGUF_PARAMS, givenMembers } from './calibration-family';
 
 const ARC = { benchmarks: [{ name: 'arc_easy', limit: 20 }], pool: 'cpu', shardSize: 10 };
 
 /** The built CLI (bin/densebench.js), its exit code and output. */
-const cli = (args: string[]): Promise<{ code: number; out: string }> =>
+const cli = (args: string[], key: string): Promise<{ code: number; out: string }> =>
   new Promise((resolve) => {
-    execFile(process.execPath, [join(REPO_ROOT, 'bin', 'densebench.js'), ...args], { timeout: 240_000 }, (err, stdout, stderr) =>
+    execFile(process.execPath, [join(REPO_ROOT, 'bin', 'densebench.js'), ...args], { timeout: 240_000, env: { ...process.env, DENSEBENCH_API_KEY: key } }, (err, stdout, stderr) =>
       resolve({ code: err ? Number((err as { code?: number }).code ?? 1) : 0, out: `${stdout}${stderr}` }),
     );
   });
@@ -111,8 +110,11 @@ describe('calibrating a reference family by running its members (REST → worker
   });
 
   it('fails when a member\'s run fails, with that run\'s reason', async () => {
-    // A member whose file existed at registration (registration refuses a missing one) and is gone by run time.
-    const gone = join(mkdtempSync(join(tmpdir(), 'calibrate-gone-')), 'no-such-model.gguf');
+    // A member whose file existed at registration (registration refuses a missing one) and is gone by run time,
+    // in a model folder of the services (DENSEBENCH_HOME/models): paths outside the model folders are refused.
+    const home = join(serviceEnv().DENSEBENCH_HOME, 'models');
+    mkdirSync(home, { recursive: true });
+    const gone = join(mkdtempSync(join(home, 'calibrate-gone-')), 'no-such-model.gguf');
     copyFileSync(join(MODELS_DIR, GGUF.stories), gone);
     const family = await stack.families.create('broken-member', [
       ...givenMembers('broken-member', 4),
@@ -147,21 +149,21 @@ describe('calibrating a reference family by running its members (REST → worker
   });
 
   it('the CLI lists the families and calibrates one, printing the runs and the fit\'s quality, or the reason with exit code 1', async () => {
-    const listed = await cli(['references', 'list', '--api', stack.url]);
+    const listed = await cli(['references', 'list', '--api', stack.url], stack.key);
     expect(listed.code).toBe(0);
     expect(listed.out).toMatch(/^calibrated +[0-9a-f-]{36} +v1 densing-law-two-step$/m);
 
-    const ok = await cli(['references', 'calibrate', 'calibrated', '--benchmark', 'arc_easy:20', '--shard-size', '10', '--watch', '--api', stack.url]);
+    const ok = await cli(['references', 'calibrate', 'calibrated', '--benchmark', 'arc_easy:20', '--shard-size', '10', '--watch', '--api', stack.url], stack.key);
     expect(ok.out).toMatch(/^calibration [0-9a-f-]{36} of "calibrated" on arc_easy \(pool cpu\): 2 run\(s\), running$/m);
     expect(ok.out).toMatch(/^ {2}calibrated-tiny-random +run [0-9a-f-]{36} +20 samples$/m);
     expect(ok.out).toContain('not run (their numbers are given): calibrated-given-0, calibrated-given-1, calibrated-given-2, calibrated-given-3');
     expect(ok.out).toMatch(/succeeded — "calibrated" fit version 2 \(densing-law-two-step\)\n {2}arc_easy +loss curve \(Eq\. 2\) R² -?\d\.\d{3} \(n=6/);
     expect(ok.code).toBe(0);
 
-    const failed = await cli(['references', 'calibrate', 'broken-member', '--benchmark', 'arc_easy:20', '--watch', '--api', stack.url]);
+    const failed = await cli(['references', 'calibrate', 'broken-member', '--benchmark', 'arc_easy:20', '--watch', '--api', stack.url], stack.key);
     expect(failed.out).toMatch(/failed \(run_failed\): run [0-9a-f-]{36} of broken-member-missing failed: /);
     expect(failed.code).toBe(1);
-    const unknown = await cli(['references', 'calibrate', 'no-such-family', '--benchmark', 'arc_easy', '--api', stack.url]);
+    const unknown = await cli(['references', 'calibrate', 'no-such-family', '--benchmark', 'arc_easy', '--api', stack.url], stack.key);
     expect(unknown).toMatchObject({ code: 1, out: expect.stringContaining('no reference family "no-such-family"') });
   });
 });

@@ -1,7 +1,7 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { startApi, startResults, truncateAll, waitFor } from '@app/testing';
+import { startApi, startResults, truncateAll, waitFor, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 import { ResultsModule } from '../../results/src/results.module';
@@ -57,7 +57,7 @@ describe('density: reference fit, leaderboard, chance level, too few points and 
     await truncateAll(db);
     await truncateDensity();
     results = await startResults(ResultsModule);
-    http = request(app.getHttpServer());
+    http = authed(app);
   });
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ArtifactStore } from '@app/storage';
-import { startApi, startResults, truncateAll, waitFor } from '@app/testing';
+import { startApi, startResults, truncateAll, waitFor, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 import { ResultsModule } from '../../results/src/results.module';
@@ -76,7 +76,7 @@ describe('density: imports of existing results and reports (REST, real Postgres/
     await truncateDensity();
     results = await startResults(ResultsModule);
     store = app.get(ArtifactStore);
-    http = request(app.getHttpServer());
+    http = authed(app);
     const members = [];
     for (const [i, [n, t]] of [[1e7, 2e9], [3e7, 3e9], [1e8, 2e10], [3e8, 2e10], [1e9, 3e11]].entries()) {
       const model = await http.post('/v1/models').send({ name: `member-${i}`, paramsTotal: n, trainingTokens: t, backend: { kind: 'imported' } }).expect(201);

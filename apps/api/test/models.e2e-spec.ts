@@ -4,7 +4,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { kitDir } from '@app/config';
-import { MODELS_DIR, startApi, truncateAll } from '@app/testing';
+import { MODELS_DIR, startApi, truncateAll, authed } from '@app/testing';
 import { FakeHub } from '../../../libs/files/src/testing/fake-hub';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
@@ -22,7 +22,7 @@ describe('registering a model: its file checked and its size read from the GGUF 
     hub.addRepo({ id: 'karpathy/tinyllamas', refs: { main: COMMIT }, commits: { [COMMIT]: { 'stories260K.gguf': readFileSync(join(kitDir(), 'models', 'stories260K.gguf')), 'README.md': 'not a model' } } });
     ({ app, db } = await startApi(AppModule, configureApp, { HF_ENDPOINT: hub.endpoint }));
     await truncateAll(db);
-    http = request(app.getHttpServer());
+    http = authed(app);
   });
 
   afterAll(async () => {

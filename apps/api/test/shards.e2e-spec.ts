@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { jobIds, PoolQueues } from '@app/queue';
-import { ENROLLMENT_TOKEN, startApi, truncateAll } from '@app/testing';
+import { ENROLLMENT_TOKEN, startApi, truncateAll, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 
@@ -18,7 +18,7 @@ describe('shard endpoints (real Postgres, Redis)', () => {
   beforeAll(async () => {
     ({ app, db } = await startApi(AppModule, configureApp));
     await truncateAll(db);
-    http = request(app.getHttpServer());
+    http = authed(app);
     const model = await http
       .post('/v1/models')
       .send({ name: 'stories260K', paramsTotal: 292800, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } })

@@ -1,13 +1,18 @@
-/** A small client of the densebench REST API for the CLI. */
+import { resolveApiKey } from './cli-config';
+
+/** A small client of the densebench REST API for the CLI; sends the API key (DENSEBENCH_API_KEY or the config `up` wrote). */
 export class DensebenchClient {
-  constructor(readonly baseUrl: string) {}
+  constructor(
+    readonly baseUrl: string,
+    private readonly apiKey: string | undefined = resolveApiKey(),
+  ) {}
 
   async request<T>(method: string, path: string, body?: unknown, headers: Record<string, string> = {}): Promise<T> {
     let res: Response;
     try {
       res = await fetch(`${this.baseUrl.replace(/\/+$/, '')}${path}`, {
         method,
-        headers: { 'content-type': 'application/json', ...headers },
+        headers: { 'content-type': 'application/json', ...(this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {}), ...headers },
         body: body === undefined ? undefined : JSON.stringify(body),
         signal: AbortSignal.timeout(30_000),
       });
@@ -18,7 +23,8 @@ export class DensebenchClient {
     const json = text ? JSON.parse(text) : {};
     if (!res.ok) {
       const msg = Array.isArray(json.message) ? json.message.join('; ') : json.message ?? text;
-      throw new Error(`${method} ${path} failed (${res.status}): ${msg}`);
+      const hint = res.status === 401 ? ' (set DENSEBENCH_API_KEY to a key; `densebench keys create --admin` makes one)' : '';
+      throw new Error(`${method} ${path} failed (${res.status}): ${msg}${hint}`);
     }
     return json as T;
   }
@@ -29,6 +35,10 @@ export class DensebenchClient {
 
   post<T>(path: string, body: unknown, headers?: Record<string, string>): Promise<T> {
     return this.request<T>('POST', path, body, headers);
+  }
+
+  delete<T>(path: string): Promise<T> {
+    return this.request<T>('DELETE', path);
   }
 }
 

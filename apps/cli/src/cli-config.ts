@@ -14,6 +14,8 @@ export const cliConfigFile = (env: NodeJS.ProcessEnv = process.env): string => j
 
 export interface CliConfig {
   apiUrl?: string;
+  /** The API key the client commands send (written by `densebench up`: its admin key). */
+  apiKey?: string;
 }
 
 export function readCliConfig(env: NodeJS.ProcessEnv = process.env): CliConfig {
@@ -37,6 +39,11 @@ export function writeCliConfig(config: CliConfig, env: NodeJS.ProcessEnv = proce
 /** The API the client commands talk to: --api, else DENSEBENCH_API_URL, else what `densebench up` recorded, else the default. */
 export function resolveApiUrl(flag: string | undefined, env: NodeJS.ProcessEnv = process.env): string {
   return (flag ?? env.DENSEBENCH_API_URL ?? readCliConfig(env).apiUrl ?? DEFAULT_API_URL).replace(/\/+$/, '');
+}
+
+/** The API key the client commands send: --api-key, else DENSEBENCH_API_KEY, else what `densebench up` recorded. */
+export function resolveApiKey(flag?: string, env: NodeJS.ProcessEnv = process.env): string | undefined {
+  return flag ?? (env.DENSEBENCH_API_KEY || undefined) ?? readCliConfig(env).apiKey;
 }
 
 /** The version of the installed package (its package.json, found above this file in source and dist builds alike). */

@@ -2,9 +2,10 @@ import 'reflect-metadata';
 import { Command, InvalidArgumentError } from 'commander';
 import { DensebenchClient, RunView } from './api-client';
 import { packageVersion, resolveApiUrl } from './cli-config';
+import { keysCommand } from './commands/keys';
 import { modelsCommand, resolveModel } from './commands/models';
 import { parseBenchmarkSpec, referencesCommand } from './commands/references';
-import { expandOption, formatResults, watchRun } from './commands/watch';
+import { expandOption, formatResults, groupLimitLines, watchRun } from './commands/watch';
 
 // Only the client side is loaded up front: the commands that start services (up, demo, migrate, worker) require
 // NestJS, TypeORM and the embedded stack when they run, so `densebench --help` answers at once.
@@ -74,20 +75,23 @@ apiOpt(program.command('submit'))
   .option('--shard-size <n>', 'documents per shard (default: sized per benchmark by the service)', int)
   .option('--seed <n>', 'seed', int, 1234)
   .option('--priority <n>', 'higher runs first (0-100)', int)
+  .option('--group-limit', 'a limit on a group (mmlu:100) caps the whole group, spread over its subtasks (default: each subtask, as lm-eval)')
   .option('--watch', 'follow progress until the run ends; exit code 1 if it does not succeed')
   .option('--expand [groups...]', 'with --watch: show these groups (all without names) task by task')
   .action(async (o) => {
     const client = new DensebenchClient(o.api);
     const model = await resolveModel(client, o.model);
+    const benchmarks = (o.benchmark as string[]).map((s) => ({ ...parseBenchmarkSpec(s, int), ...(o.groupLimit ? { limitPer: 'group' } : {}) }));
     const run = await client.post<{ id: string; shards: number; samples: number }>('/v1/runs', {
       modelId: model.id,
-      benchmarks: (o.benchmark as string[]).map((s) => parseBenchmarkSpec(s, int)),
+      benchmarks,
       pool: o.pool,
       shardSize: o.shardSize,
       seed: o.seed,
       priority: o.priority,
     });
     console.log(`run ${run.id}: ${run.samples} samples in ${run.shards} shards`);
+    for (const line of groupLimitLines(benchmarks, await client.get<RunView>(`/v1/runs/${run.id}`))) console.log(`  ${line}`);
     if (!o.watch) return;
     const final = await watchRun(client, run.id, 1000, expandOption(o.expand));
     console.log(formatResults(final));
@@ -121,6 +125,7 @@ apiOpt(program.command('download <runId>'))
 
 program.addCommand(modelsCommand(apiOpt, int));
 program.addCommand(referencesCommand(apiOpt, int));
+program.addCommand(keysCommand(apiOpt));
 
 program
   .command('worker')

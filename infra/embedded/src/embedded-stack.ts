@@ -3,7 +3,9 @@ import { ChildProcess, spawn } from 'node:child_process';
 import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { childEnv, EnvVars, launchedByNpm, loadEnv, pathsConfigFrom, watchParent } from '@app/config';
-import { runMigrations } from '@app/database';
+import { reuseOrCreateApiKey, Role } from '@app/auth';
+import { dataSourceOptions, runMigrations } from '@app/database';
+import { DataSource } from 'typeorm';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { startEmbeddedRedis, waitForPort } from './embedded-redis';
 import { startEmbeddedS3 } from './embedded-s3';
@@ -18,11 +20,17 @@ export interface StackOptions {
   home?: string;
   /** Send service logs to the console instead of files under <home>/logs. */
   verbose?: boolean;
+  /** An admin API key from an earlier start, reused when it is still valid in this database. */
+  apiKey?: string;
   say?: (line: string) => void;
 }
 
 export interface Stack {
   apiUrl: string;
+  /** An admin API key of this stack's database (opts.apiKey when still valid, else a new one). */
+  apiKey: string;
+  /** True when apiKey was made by this start (show it once). */
+  apiKeyCreated: boolean;
   enrollmentToken: string;
   logsDir: string;
   env: Record<string, string>;
@@ -92,6 +100,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     }
     say('migrating the database …');
     await runMigrations(databaseUrl);
+    const admin = await adminKey(databaseUrl, opts.apiKey);
 
     // Port 0 (API_PORT=0): any free port.
     const apiPort = opts.apiPort || (await freePort());
@@ -131,7 +140,7 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
     for (let i = 0; i < opts.workers; i++) {
       launch(`worker-${i + 1}`, 'worker', { WORKER_NAME: `local-worker-${i + 1}`, WORKER_POOLS: opts.pools.join(',') });
     }
-    return { apiUrl: `http://127.0.0.1:${apiPort}`, enrollmentToken, logsDir, env: shared, processes, stop };
+    return { apiUrl: `http://127.0.0.1:${apiPort}`, apiKey: admin.plaintext, apiKeyCreated: admin.created, enrollmentToken, logsDir, env: shared, processes, stop };
   } catch (err) {
     await stop();
     throw err;
@@ -151,4 +160,14 @@ function stopChild(child: ChildProcess, timeoutMs = STOP_TIMEOUT_MS): Promise<vo
     });
     child.kill('SIGTERM');
   });
+}
+
+/** The stack's admin key: the one given when it is still valid here, else a new one. */
+async function adminKey(databaseUrl: string, existing: string | undefined): Promise<{ plaintext: string; created: boolean }> {
+  const db = await new DataSource(dataSourceOptions(databaseUrl, 1)).initialize();
+  try {
+    return await reuseOrCreateApiKey(db, existing, { name: 'densebench up (admin)', role: Role.Admin });
+  } finally {
+    await db.destroy();
+  }
 }

@@ -33,3 +33,4 @@ export { TemplateRenderError } from './template/values';
 export * from './tasks/builtin';
 export * from './tasks/builtin-functions';
 export * from './benchmarks.module';
+export { parseTaskYaml } from './config/yaml';

@@ -48,6 +48,14 @@ export class EnvVars {
   @IsOptional() @IsString() API_HOST: string = '0.0.0.0';
   @IsOptional() @IsString() @MinLength(8) ENROLLMENT_TOKEN?: string;
   @IsOptional() @Transform(toInt) @IsInt() @Min(1000) WORKER_LOST_AFTER_MS: number = 60_000;
+  /** Endpoints answered without an API key, comma-separated: health, metrics (default: health). */
+  @IsOptional() @IsString() API_OPEN_ENDPOINTS: string = 'health';
+  /** Requests per minute per API key (per address without one). */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1) API_RATE_LIMIT_PER_MINUTE: number = 1200;
+  /** Largest request body (bytes); lm-eval results files of full MMLU runs are a few MB. */
+  @IsOptional() @Transform(toInt) @IsInt() @Min(1024) API_BODY_LIMIT_BYTES: number = 20 * 1024 * 1024;
+  /** Origins allowed to call the API from a browser, comma-separated; unset: CORS off. */
+  @IsOptional() @IsString() API_CORS_ORIGINS?: string;
 
   // --- Worker agent
   @IsOptional() @IsUrl(URL_OPTS) API_URL: string = 'http://127.0.0.1:3000';
@@ -75,6 +83,12 @@ export class EnvVars {
   @IsOptional() @Transform(toInt) @IsInt() @Min(0) WORKER_OPENAI_BACKOFF_MS: number = 500;
   /** openai backend: requests in flight per model, unless the model's backend spec sets maxConcurrency. */
   @IsOptional() @Transform(toInt) @IsInt() @Min(1) @Max(1024) WORKER_OPENAI_CONCURRENCY: number = 8;
+  /** Hosts a model URL may name (https, s3, hf), comma-separated; '*' any; default huggingface.co and its CDN. */
+  @IsOptional() @IsString() WORKER_ALLOWED_MODEL_HOSTS: string = 'huggingface.co,cdn-lfs.huggingface.co,cdn-lfs.hf.co,cas-bridge.xethub.hf.co';
+  /** Let model URLs reach private, loopback and link-local addresses (an in-house mirror). */
+  @IsOptional() @Transform(toBool) @IsBoolean() WORKER_ALLOW_PRIVATE_ADDRESSES: boolean = false;
+  /** Environment variables an openai model's apiKeyEnv may name on this worker, comma-separated. */
+  @IsOptional() @IsString() WORKER_ALLOWED_API_KEY_ENVS: string = 'OPENAI_API_KEY';
 
   // --- Density
   /** Built-in reference families the results service installs and keeps fitted: 'pythia' (default) or 'none'. */

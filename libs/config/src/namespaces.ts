@@ -39,6 +39,20 @@ export interface ApiConfig {
   host: string;
   enrollmentToken?: string;
   workerLostAfterMs: number;
+  /** Endpoint groups answered without a key: 'health', 'metrics'. */
+  openEndpoints: string[];
+  rateLimitPerMinute: number;
+  bodyLimitBytes: number;
+  corsOrigins: string[];
+  sources: ModelSourcePolicy;
+}
+/** Where a model may come from: the models folders for paths; for URLs, these hosts and address ranges. */
+export interface ModelSourcePolicy {
+  /** Hosts a URL may name; ['*']: any. */
+  allowedHosts: string[];
+  allowPrivateAddresses: boolean;
+  /** Variables an openai model's apiKeyEnv may name. */
+  allowedApiKeyEnvs: string[];
 }
 export interface WorkerConfig {
   apiUrl: string;
@@ -52,6 +66,7 @@ export interface WorkerConfig {
   modelCacheDir: string;
   threads?: number;
   codeSandbox: 'auto' | 'bubblewrap' | 'firejail' | 'none' | 'off';
+  sources: ModelSourcePolicy;
   allowUnsafeCode: boolean;
   requestCache: { enabled: boolean; ttlSeconds: number };
   openai: { timeoutMs: number; maxRetries: number; backoffMs: number; concurrency: number };
@@ -71,6 +86,12 @@ export interface HubConfig {
 }
 
 const list = (s: string) => s.split(',').map((x) => x.trim()).filter(Boolean);
+
+export const modelSourcePolicyFrom = (env: EnvVars): ModelSourcePolicy => ({
+  allowedHosts: list(env.WORKER_ALLOWED_MODEL_HOSTS).map((h) => h.toLowerCase()),
+  allowPrivateAddresses: env.WORKER_ALLOW_PRIVATE_ADDRESSES,
+  allowedApiKeyEnvs: list(env.WORKER_ALLOWED_API_KEY_ENVS),
+});
 
 /** Throws only when a database is actually needed (the worker has none). */
 export const requireDatabaseUrl = (db: DbConfig): string => {
@@ -108,6 +129,11 @@ export const apiConfigFrom = (env: EnvVars): ApiConfig => ({
   host: env.API_HOST,
   enrollmentToken: env.ENROLLMENT_TOKEN,
   workerLostAfterMs: env.WORKER_LOST_AFTER_MS,
+  openEndpoints: list(env.API_OPEN_ENDPOINTS),
+  rateLimitPerMinute: env.API_RATE_LIMIT_PER_MINUTE,
+  bodyLimitBytes: env.API_BODY_LIMIT_BYTES,
+  corsOrigins: env.API_CORS_ORIGINS ? list(env.API_CORS_ORIGINS) : [],
+  sources: modelSourcePolicyFrom(env),
 });
 /**
  * Where relative data and model paths are looked up, in order (the first folder holding the file
@@ -159,6 +185,7 @@ export const workerConfigFrom = (env: EnvVars): WorkerConfig => ({
     backoffMs: env.WORKER_OPENAI_BACKOFF_MS,
     concurrency: env.WORKER_OPENAI_CONCURRENCY,
   },
+  sources: modelSourcePolicyFrom(env),
 });
 
 export const dbConfig = registerAs('db', () => dbConfigFrom(loadEnv()));

@@ -8,3 +8,4 @@ export { readGgufHeader } from './gguf-header';
 export type { GgufHeader } from './gguf-header';
 export { checkModelFile } from './model-file-header';
 export type { ModelFileCheck } from './model-file-header';
+export * from './model-source-policy';

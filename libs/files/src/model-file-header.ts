@@ -3,24 +3,27 @@ import { GgufHeader, readGgufHeader } from './gguf-header';
 import { HubOptions } from './hub/hf-download';
 import { authHeader, fileMetadata } from './hub/hf-metadata';
 import { isHubUri, parseHubUri } from './hub/hf-uri';
-import { findInRoots, missingFileMessage } from './locate-file';
+import { missingFileMessage } from './locate-file';
+import { checkModelUrl, confinedModelPath, fetchConfined, SourcePolicy } from './model-source-policy';
 
 /** The header of a model file, or why it could not be read although the file may exist (then nothing is refused). */
 export type ModelFileCheck = { header: GgufHeader; file: string } | { header: null; file: string; unverified: string };
 
 /**
  * Checks a llama-cpp model file at registration and reads its GGUF header, without downloading its weights:
- * a path must be in one of the model folders (MissingResource with the one message otherwise); an hf:// file the
+ * a path must be in one of the model folders (MissingResource with the one message otherwise; InvalidInput when it
+ * would leave them); a URL must pass the source policy (checkModelUrl); an hf:// file the
  * Hub says does not exist is refused the same way; its header is read with range requests. When the Hub or a URL
  * cannot be reached, or an s3:// object is named, the file is left to the workers (`unverified` says why).
  */
-export async function checkModelFile(spec: { path?: string; url?: string }, o: { roots: readonly string[]; hub: HubOptions }): Promise<ModelFileCheck> {
+export async function checkModelFile(spec: { path?: string; url?: string }, o: { roots: readonly string[]; hub: HubOptions; policy: SourcePolicy }): Promise<ModelFileCheck> {
   if (spec.path !== undefined) {
-    const found = await findInRoots(o.roots, spec.path);
+    const found = await confinedModelPath(o.roots, spec.path);
     if (!found) throw new DomainException(ErrorCode.MissingResource, missingFileMessage('model', spec.path, o.roots), { path: spec.path, searched: o.roots });
     return { header: await readGgufHeader({ path: found }), file: found };
   }
   const url = spec.url ?? '';
+  await checkModelUrl(url, o.policy);
   if (isHubUri(url)) {
     const meta = await fileMetadata(parseHubUri(url), o.hub);
     if (!meta.ok) {
@@ -36,7 +39,8 @@ export async function checkModelFile(spec: { path?: string; url?: string }, o: {
   }
   if (/^https?:\/\//.test(url)) {
     try {
-      return { header: await readGgufHeader({ url }, { fetch: o.hub.fetch }), file: url };
+      const confined: typeof fetch = (input, init) => fetchConfined(String(input), o.policy, init);
+      return { header: await readGgufHeader({ url }, { fetch: confined }), file: url };
     } catch (err) {
       return { header: null, file: url, unverified: (err as Error).message };
     }

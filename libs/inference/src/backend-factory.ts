@@ -12,6 +12,8 @@ export interface BackendFactoryContext extends ModelFileContext {
   openai?: Pick<OpenAiHttpOptions, 'timeoutMs' | 'maxRetries' | 'backoffMs' | 'concurrency' | 'onRetry'>;
   /** openai: reads the environment variable a spec's apiKeyEnv names (through libs/config). */
   secret?: (name: string) => string | undefined;
+  /** openai: the variables a spec's apiKeyEnv may name on this worker (WORKER_ALLOWED_API_KEY_ENVS). */
+  allowedApiKeyEnvs?: readonly string[];
   /** replay: the artifact store holding the source run's samples. */
   artifacts?: ArtifactReader;
 }
@@ -32,6 +34,13 @@ export async function createBackend(spec: BackendSpec, ctx: BackendFactoryContex
     case BackendKind.OpenAi: {
       let apiKey: string | undefined;
       if (spec.apiKeyEnv) {
+        if (!(ctx.allowedApiKeyEnvs ?? []).includes(spec.apiKeyEnv)) {
+          throw new DomainException(
+            ErrorCode.InvalidInput,
+            `the model's apiKeyEnv ${spec.apiKeyEnv} is not a variable this worker allows (WORKER_ALLOWED_API_KEY_ENVS: ${(ctx.allowedApiKeyEnvs ?? []).join(', ') || 'none'})`,
+            { apiKeyEnv: spec.apiKeyEnv },
+          );
+        }
         apiKey = ctx.secret?.(spec.apiKeyEnv);
         if (!apiKey) {
           throw new DomainException(ErrorCode.InvalidInput, `the model's API key variable ${spec.apiKeyEnv} is not set on this worker`, { apiKeyEnv: spec.apiKeyEnv });

@@ -9,7 +9,7 @@ import { resolveModelFile } from './model-files';
 describe('resolveModelFile', () => {
   const base = mkdtempSync(join(tmpdir(), 'model-files-'));
   const roots = [join(base, 'env'), join(base, 'shared'), join(base, 'kit')];
-  const ctx = { modelRoots: roots, cacheDir: join(base, 'cache') };
+  const ctx = { modelRoots: roots, cacheDir: join(base, 'cache'), policy: { allowedHosts: ['*'], allowPrivateAddresses: true } };
   mkdirSync(roots[1]);
   mkdirSync(roots[2]);
   writeFileSync(join(roots[1], 'm.gguf'), 'shared copy');

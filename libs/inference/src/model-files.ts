@@ -1,11 +1,11 @@
 import { createHash } from 'node:crypto';
 import { createReadStream, createWriteStream } from 'node:fs';
 import { mkdir, readFile, rename, stat, writeFile } from 'node:fs/promises';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join } from 'node:path';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { DomainException, ErrorCode, LlamaCppBackendSpec } from '@app/contracts';
-import { defaultHubOptions, HubOptions, isHubUri, locateFile } from '@app/files';
+import { confinedModelPath, defaultHubOptions, fetchConfined, HubOptions, isHubUri, locateFile, missingFileMessage, SourcePolicy } from '@app/files';
 
 export interface ModelFileContext {
   /** Folders a relative model path is looked up in, in order (PathsConfig.modelRoots). */
@@ -16,6 +16,8 @@ export interface ModelFileContext {
   hub?: HubOptions;
   /** Opens s3://bucket/key objects; given by the worker (it owns the S3 client). */
   openS3?: (bucket: string, key: string) => Promise<Readable | null>;
+  /** What model paths and URLs may reach: the model folders; allowed hosts, public addresses. */
+  policy: SourcePolicy;
   signal?: AbortSignal;
 }
 
@@ -46,14 +48,24 @@ export async function resolveModelFile(spec: LlamaCppBackendSpec, ctx: ModelFile
   const ref = spec.path ?? spec.url;
   if (!ref) throw new DomainException(ErrorCode.InvalidInput, 'llama-cpp backend needs a path or a url');
   const path =
-    spec.path !== undefined || isHubUri(ref)
-      ? await locateFile(ref, { kind: 'model', roots: ctx.modelRoots, hub: { ...defaultHubOptions(), ...ctx.hub, signal: ctx.signal }, sha256: spec.sha256 })
-      : await download(ref, ctx);
+    spec.path !== undefined
+      ? await localModel(spec.path, ctx.modelRoots)
+      : isHubUri(ref)
+        ? await locateFile(ref, { kind: 'model', roots: ctx.modelRoots, hub: { ...defaultHubOptions(), ...ctx.hub, signal: ctx.signal }, sha256: spec.sha256 })
+        : await download(ref, ctx);
   const sha256 = await fileSha256(path, ctx.cacheDir);
   if (spec.sha256 && spec.sha256 !== sha256) {
     throw new DomainException(ErrorCode.InvalidInput, `model file ${path} has sha256 ${sha256}, expected ${spec.sha256}`);
   }
   return { path, sha256 };
+}
+
+/** A model path, confined to the model folders (no `..`, no absolute path or symlink out of them). */
+async function localModel(path: string, roots: readonly string[]): Promise<string> {
+  const found = await confinedModelPath(roots, path);
+  const searched = isAbsolute(path) ? [] : [...roots];
+  if (!found) throw new DomainException(ErrorCode.MissingResource, missingFileMessage('model', path, searched), { path, searched });
+  return found;
 }
 
 async function download(url: string, ctx: ModelFileContext): Promise<string> {
@@ -75,8 +87,9 @@ async function download(url: string, ctx: ModelFileContext): Promise<string> {
   } else {
     let res: Response;
     try {
-      res = await fetch(url, { signal: ctx.signal });
+      res = await fetchConfined(url, ctx.policy, { signal: ctx.signal });
     } catch (err) {
+      if (err instanceof DomainException) throw err;
       throw new DomainException(ErrorCode.Transient, `download of ${url} failed: ${(err as Error).message}`);
     }
     if (res.status === 404) throw new DomainException(ErrorCode.MissingResource, `model not found at ${url} (404)`);

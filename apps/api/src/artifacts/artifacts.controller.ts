@@ -19,6 +19,9 @@ const toDto = (a: ArtifactEntity): ArtifactResponseDto => ({
   createdAt: a.createdAt.toISOString(),
 });
 
+import type { ProjectScope } from '@app/auth';
+import { Scope } from '../auth/auth.decorators';
+
 @ApiTags('artifacts')
 @Controller('v1')
 export class ArtifactsController {
@@ -27,8 +30,8 @@ export class ArtifactsController {
   @Get('runs/:id/artifacts')
   @ApiOkResponse({ type: [ArtifactResponseDto] })
   @ApiOperation({ summary: "A run's artifacts (per-sample JSONL, results.json, reports)" })
-  async list(@Param('id', ParseUUIDPipe) runId: string): Promise<ArtifactResponseDto[]> {
-    return (await this.artifacts.listForRun(runId)).map(toDto);
+  async list(@Param('id', ParseUUIDPipe) runId: string, @Scope() scope: ProjectScope): Promise<ArtifactResponseDto[]> {
+    return (await this.artifacts.listForRun(runId, scope)).map(toDto);
   }
 
   /** Streams the stored object byte for byte (gzip artifacts are sent as stored, not re-encoded). */
@@ -37,12 +40,12 @@ export class ArtifactsController {
   @ApiProduces('application/octet-stream')
   @ApiQuery({ name: 'presign', required: false, description: 'redirect to a short-lived presigned URL instead' })
   @ApiOperation({ summary: 'Download an artifact byte for byte (or a presigned URL)' })
-  async download(@Param('id', ParseUUIDPipe) id: string, @Query('presign') presign: string | undefined, @Res() res: Response): Promise<void> {
+  async download(@Param('id', ParseUUIDPipe) id: string, @Scope() scope: ProjectScope, @Query('presign') presign: string | undefined, @Res() res: Response): Promise<void> {
     if (presign === 'true' || presign === '1') {
-      res.redirect(302, await this.artifacts.presign(id, 300));
+      res.redirect(302, await this.artifacts.presign(id, scope, 300));
       return;
     }
-    const { artifact, object } = await this.artifacts.open(id);
+    const { artifact, object } = await this.artifacts.open(id, scope);
     res.setHeader('Content-Type', artifact.contentType);
     res.setHeader('Content-Length', String(object.sizeBytes));
     res.setHeader('Content-Disposition', `attachment; filename="${artifact.key.split('/').pop()}"`);

@@ -6,6 +6,8 @@ import { ArtifactEntity } from '@app/database';
 import { ArtifactStore, ObjectStream } from '@app/storage';
 import { RunsService } from '../runs/runs.service';
 
+import type { ProjectScope } from '@app/auth';
+
 @Injectable()
 export class ArtifactsService {
   constructor(
@@ -14,22 +16,31 @@ export class ArtifactsService {
     private readonly store: ArtifactStore,
   ) {}
 
-  async listForRun(runId: string): Promise<ArtifactEntity[]> {
-    await this.runs.get(runId);
+  async listForRun(runId: string, scope: ProjectScope): Promise<ArtifactEntity[]> {
+    await this.runs.get(runId, scope);
     return this.artifacts.find({ where: { runId }, order: { kind: 'ASC', benchmark: 'ASC', key: 'ASC' } });
   }
 
-  async open(id: string): Promise<{ artifact: ArtifactEntity; object: ObjectStream }> {
+  /** An artifact of a run in the scope; another project's is not found. */
+  private async find(id: string, scope: ProjectScope): Promise<ArtifactEntity> {
     const artifact = await this.artifacts.findOneBy({ id });
     if (!artifact) throw notFound('artifact', id);
+    await this.runs.get(artifact.runId, scope).catch(() => {
+      throw notFound('artifact', id);
+    });
+    return artifact;
+  }
+
+  async open(id: string, scope: ProjectScope): Promise<{ artifact: ArtifactEntity; object: ObjectStream }> {
+    const artifact = await this.find(id, scope);
     const object = await this.store.getStream(artifact.key);
     if (!object) throw new DomainException(ErrorCode.MissingResource, `artifact ${id} is recorded but its object ${artifact.key} is missing from storage`);
     return { artifact, object };
   }
 
-  async presign(id: string, expiresInSeconds: number): Promise<string> {
-    const artifact = await this.artifacts.findOneBy({ id });
-    if (!artifact) throw notFound('artifact', id);
+  /** A URL signed for this one object, valid for expiresInSeconds. */
+  async presign(id: string, scope: ProjectScope, expiresInSeconds: number): Promise<string> {
+    const artifact = await this.find(id, scope);
     return this.store.presignGet(artifact.key, expiresInSeconds);
   }
 }

@@ -1,8 +1,11 @@
 import { Injectable } from '@nestjs/common';
 import { InjectRepository } from '@nestjs/typeorm';
 import { Repository } from 'typeorm';
-import { sha256, TaskRegistry } from '@app/benchmarks';
-import { CustomBenchmarkEntity, findCustomTaskYaml } from '@app/database';
+import { parseTaskYaml, sha256, TaskRegistry } from '@app/benchmarks';
+import { ownerProject } from '@app/auth';
+import type { ProjectScope } from '@app/auth';
+import { DomainException, ErrorCode, notFound } from '@app/contracts';
+import { CustomBenchmarkEntity, DEFAULT_PROJECT_ID, findCustomTaskYaml } from '@app/database';
 
 /**
  * The tasks this API knows: the built-in suite plus YAML tasks registered through the API, stored in
@@ -25,16 +28,42 @@ export class BenchmarkCatalog {
     }
   }
 
+  /**
+   * Like ensureKnown, and refuses (as unknown) a custom task or group of another project: a project's
+   * tasks are visible to it alone; built-in ones to all.
+   */
+  async ensureVisible(names: string[], scope: ProjectScope): Promise<void> {
+    await this.ensureKnown(names);
+    const hidden = await this.hiddenNames(scope);
+    const unseen = names.find((n) => hidden.has(n));
+    if (unseen) throw notFound('benchmark', unseen);
+  }
+
+  /** Names of the custom tasks and groups of other projects than the scope's. */
+  async hiddenNames(scope: ProjectScope): Promise<Set<string>> {
+    if (scope.projectId === null) return new Set();
+    const rows: Array<{ defines: string[] }> = await this.custom.query(`SELECT defines FROM custom_benchmarks WHERE project_id <> $1`, [scope.projectId]);
+    return new Set(rows.flatMap((r) => r.defines));
+  }
+
   /** The stored YAML that defines a task or group, if it is a custom one. */
   yamlFor(name: string): Promise<string | null> {
     return findCustomTaskYaml(this.custom.manager, name);
   }
 
   /** Validates (data loaded, first documents rendered) and stores a YAML task; returns what it defines. */
-  async register(yaml: string, replace: boolean): Promise<{ tasks: string[]; groups: string[] }> {
+  async register(yaml: string, replace: boolean, scope: ProjectScope): Promise<{ tasks: string[]; groups: string[] }> {
+    const projectId = ownerProject(scope, DEFAULT_PROJECT_ID);
+    // Another project's task of the same name is neither replaced nor revealed: the name is taken.
+    const names = parseTaskYaml(yaml, 'api').map((d) => String((d.config as { task?: string; group?: string }).task ?? (d.config as { group?: string }).group));
+    const [taken]: Array<{ name: string }> = await this.custom.query(
+      `SELECT unnest(defines) AS name FROM custom_benchmarks WHERE project_id <> $1 INTERSECT SELECT unnest($2::text[]) LIMIT 1`,
+      [projectId, names],
+    );
+    if (taken) throw new DomainException(ErrorCode.Conflict, `the benchmark name "${taken.name}" is taken: choose another`);
     const { tasks, groups } = await this.registry.registerYaml(yaml, { source: 'api', replace });
     const defines = [...tasks.map((t) => t.name), ...groups.map((g) => g.name)];
-    await this.custom.save({ name: defines[0], yaml, sha256: sha256(yaml), defines });
+    await this.custom.save({ name: defines[0], projectId, yaml, sha256: sha256(yaml), defines });
     return { tasks: tasks.map((t) => t.name), groups: groups.map((g) => g.name) };
   }
 }

@@ -4,6 +4,9 @@ import type { Response } from 'express';
 import { invalidInput, notFound } from '@app/contracts';
 import { BenchmarkCatalog } from './benchmark-catalog.service';
 
+import type { ProjectScope } from '@app/auth';
+import { Scope } from '../auth/auth.decorators';
+
 @ApiTags('benchmarks')
 @Controller('v1/benchmarks')
 export class BenchmarksController {
@@ -13,8 +16,10 @@ export class BenchmarksController {
   @Get()
   @ApiOkResponse({ description: 'tasks and groups', schema: { type: 'object', example: { tasks: [{ name: 'arc_easy', outputType: 'multiple_choice', numFewshot: 0 }], groups: [{ name: 'mmlu', tasks: ['mmlu_stem'] }] } } })
   @ApiOperation({ summary: 'List tasks and groups with their settings' })
-  list(): ReturnType<BenchmarkCatalog['registry']['describe']> {
-    return this.catalog.registry.describe();
+  async list(@Scope() scope: ProjectScope): Promise<ReturnType<BenchmarkCatalog['registry']['describe']>> {
+    const all = this.catalog.registry.describe();
+    const hidden = await this.catalog.hiddenNames(scope);
+    return { ...all, tasks: all.tasks.filter((t) => !hidden.has(t.name)), groups: all.groups.filter((g) => !hidden.has(g.name)) };
   }
 
   /**
@@ -27,8 +32,8 @@ export class BenchmarksController {
   @ApiProduces('application/json', 'application/yaml')
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'yaml'] })
   @ApiOperation({ summary: 'A task or group with its YAML (or the YAML alone)' })
-  async get(@Param('name') name: string, @Headers('accept') accept: string | undefined, @Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response): Promise<unknown> {
-    await this.catalog.ensureKnown([name]);
+  async get(@Param('name') name: string, @Scope() scope: ProjectScope, @Headers('accept') accept: string | undefined, @Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response): Promise<unknown> {
+    await this.catalog.ensureVisible([name], scope);
     const all = this.catalog.registry.describe();
     const found = [...all.tasks, ...all.groups].find((t) => t.name === name);
     if (!found) throw notFound('benchmark', name);
@@ -52,10 +57,10 @@ export class BenchmarksController {
   @ApiQuery({ name: 'replace', required: false, description: 'replace a custom task of the same name' })
   @ApiOkResponse({ description: 'the tasks and groups defined' })
   @ApiOperation({ summary: 'Register a task or group from lm-eval style YAML' })
-  async register(@Body() body: unknown, @Headers('content-type') type: string | undefined, @Query('replace') replace?: string) {
+  async register(@Body() body: unknown, @Scope() scope: ProjectScope, @Headers('content-type') type: string | undefined, @Query('replace') replace?: string) {
     if (typeof body !== 'string' || body.trim() === '') {
       throw invalidInput(`send the task as YAML text (Content-Type: application/yaml), got ${type ?? 'no content type'}`);
     }
-    return this.catalog.register(body, replace === 'true' || replace === '1');
+    return this.catalog.register(body, replace === 'true' || replace === '1', scope);
   }
 }

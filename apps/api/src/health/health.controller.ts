@@ -5,8 +5,10 @@ import { HealthCheck, HealthCheckService, HealthIndicatorService, TypeOrmHealthI
 import { Queue } from 'bullmq';
 import { QueueName } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
+import { OpenEndpoint } from '../auth/auth.decorators';
 
 @ApiTags('health')
+@OpenEndpoint('health')
 @Controller('health')
 export class HealthController {
   constructor(

@@ -1,14 +1,17 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository } from 'typeorm';
-import { hubConfig, pathsConfig } from '@app/config';
+import { QueryFailedError, Repository, FindOptionsWhere, IsNull } from 'typeorm';
+import { apiConfig, hubConfig, pathsConfig } from '@app/config';
 import { BackendKind, BackendSpec, DomainException, ErrorCode, invalidInput, notFound } from '@app/contracts';
-import { ModelEntity } from '@app/database';
+import { DEFAULT_PROJECT_ID, ModelEntity } from '@app/database';
 import { checkModelFile } from '@app/files';
 import { CreateModelRequestDto } from './dto/create-model.dto';
 
 const PG_UNIQUE_VIOLATION = '23505';
+
+import { inScope, ownerProject } from '@app/auth';
+import type { ProjectScope } from '@app/auth';
 
 @Injectable()
 export class ModelsService {
@@ -18,9 +21,10 @@ export class ModelsService {
     @InjectRepository(ModelEntity) private readonly models: Repository<ModelEntity>,
     @Inject(pathsConfig.KEY) private readonly paths: ConfigType<typeof pathsConfig>,
     @Inject(hubConfig.KEY) private readonly hub: ConfigType<typeof hubConfig>,
+    @Inject(apiConfig.KEY) private readonly api: ConfigType<typeof apiConfig>,
   ) {}
 
-  async create(dto: CreateModelRequestDto): Promise<ModelEntity> {
+  async create(dto: CreateModelRequestDto, scope: ProjectScope): Promise<ModelEntity> {
     if (dto.backend.path !== undefined && dto.backend.url !== undefined) {
       throw invalidInput('backend: give either path or url, not both');
     }
@@ -30,6 +34,7 @@ export class ModelsService {
     }
     const entity = this.models.create({
       name: dto.name,
+      projectId: ownerProject(scope, DEFAULT_PROJECT_ID),
       paramsTotal,
       architecture,
       paramsActive: dto.paramsActive ?? null,
@@ -58,7 +63,7 @@ export class ModelsService {
       if (dto.paramsTotal === undefined) throw invalidInput(`paramsTotal is required for a model with a ${dto.backend.kind} backend`);
       return { paramsTotal: dto.paramsTotal, architecture: null };
     }
-    const check = await checkModelFile(dto.backend, { roots: this.paths.modelRoots, hub: this.hub });
+    const check = await checkModelFile(dto.backend, { roots: this.paths.modelRoots, hub: this.hub, policy: this.api.sources });
     if (check.header === null) {
       if (dto.paramsTotal === undefined) {
         throw invalidInput(`paramsTotal is required: the GGUF header of ${check.file} could not be read here (${check.unverified})`);
@@ -76,14 +81,17 @@ export class ModelsService {
     return { paramsTotal: counted, architecture: check.header.architecture };
   }
 
-  async get(id: string): Promise<ModelEntity> {
+  /** A model of the scope's project, or a built-in one; another project's is not found. */
+  async get(id: string, scope: ProjectScope): Promise<ModelEntity> {
     const m = await this.models.findOneBy({ id });
-    if (!m) throw notFound('model', id);
+    if (!m || !inScope(scope, m.projectId)) throw notFound('model', id);
     return m;
   }
 
-  async list(limit: number, offset: number, name?: string): Promise<[ModelEntity[], number]> {
-    return this.models.findAndCount({ where: name ? { name } : {}, order: { createdAt: 'DESC' }, take: limit, skip: offset });
+  async list(scope: ProjectScope, limit: number, offset: number, name?: string): Promise<[ModelEntity[], number]> {
+    const where: FindOptionsWhere<ModelEntity> = name ? { name } : {};
+    const scoped = scope.projectId === null ? where : [{ ...where, projectId: scope.projectId }, { ...where, projectId: IsNull() }];
+    return this.models.findAndCount({ where: scoped, order: { createdAt: 'DESC' }, take: limit, skip: offset });
   }
 }
 

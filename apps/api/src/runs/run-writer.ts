@@ -10,6 +10,8 @@ import { autoShardSize, planShards } from './shard-plan';
 /** A validated run request: its model's backend kind and its benchmarks planned into tasks and groups. */
 export interface PreparedRun {
   dto: CreateRunRequestDto;
+  /** The project the run belongs to. */
+  projectId: string;
   /** The backend kind whose queue takes the shards (the replay's when re-scoring). */
   backendKind: string;
   backendOverride?: ReplayBackendSpec;
@@ -35,6 +37,7 @@ export async function writeRun(tx: EntityManager, prepared: PreparedRun, idempot
   const run = await tx.save(
     tx.create(RunEntity, {
       modelId: dto.modelId,
+      projectId: prepared.projectId,
       status: RunStatus.Queued,
       pool: dto.pool,
       priority: dto.priority,

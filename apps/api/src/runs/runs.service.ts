@@ -3,8 +3,10 @@ import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
 import { DataSource, In, Repository } from 'typeorm';
 import { BackendKind, DomainException, ErrorCode, invalidInput, notFound, ReplayBackendSpec, RunStatus, ShardStatus } from '@app/contracts';
-import { isUniqueViolation, ModelEntity, RunEntity, ShardEntity } from '@app/database';
+import { DEFAULT_PROJECT_ID, isUniqueViolation, ModelEntity, RunEntity, ShardEntity } from '@app/database';
 import { RunEvents } from '@app/queue';
+import { inScope, ownerProject } from '@app/auth';
+import type { ProjectScope } from '@app/auth';
 import { BenchmarkCatalog } from '../benchmarks/benchmark-catalog.service';
 import { ModelsService } from '../models/models.service';
 import { BenchmarkRequestDto, CreateRunRequestDto } from './dto/create-run.dto';
@@ -47,17 +49,18 @@ export class RunsService {
    * With an Idempotency-Key, a retry gets the run the key first made: a sequential one finds it, and one
    * racing it to the unique key loses the insert and answers with the winner's run.
    */
-  async create(dto: CreateRunRequestDto, idempotencyKey?: string, backendOverride?: ReplayBackendSpec): Promise<CreatedRun> {
+  async create(dto: CreateRunRequestDto, scope: ProjectScope, idempotencyKey?: string, backendOverride?: ReplayBackendSpec): Promise<CreatedRun> {
+    const projectId = ownerProject(scope, DEFAULT_PROJECT_ID);
     if (idempotencyKey) {
-      const existing = await this.byIdempotencyKey(idempotencyKey);
+      const existing = await this.byIdempotencyKey(idempotencyKey, projectId);
       if (existing) return existing;
     }
-    const prepared = await this.prepare(dto, backendOverride);
+    const prepared = await this.prepare(dto, scope, backendOverride);
     let written: WrittenRun;
     try {
       written = await this.db.transaction((tx) => writeRun(tx, prepared, idempotencyKey));
     } catch (err) {
-      const raced = idempotencyKey && isUniqueViolation(err) ? await this.byIdempotencyKey(idempotencyKey) : null;
+      const raced = idempotencyKey && isUniqueViolation(err) ? await this.byIdempotencyKey(idempotencyKey, projectId) : null;
       if (raced) return raced;
       throw err;
     }
@@ -66,18 +69,18 @@ export class RunsService {
   }
 
   /** Validates a run request (a model that can run, known benchmarks) and plans it; writes nothing. */
-  async prepare(dto: CreateRunRequestDto, backendOverride?: ReplayBackendSpec): Promise<PreparedRun> {
-    const model = await this.models.get(dto.modelId);
+  async prepare(dto: CreateRunRequestDto, scope: ProjectScope, backendOverride?: ReplayBackendSpec): Promise<PreparedRun> {
+    const model = await this.models.get(dto.modelId, scope);
     if (!isRunnable(model)) {
       throw invalidInput(`model ${model.name} has no backend that can run (its backend is "${model.backend.kind}"; imported models carry published scores only)`);
     }
-    const planned = await this.planBenchmarks(dto.benchmarks);
-    return { dto, backendKind: (backendOverride ?? model.backend).kind, backendOverride, planned };
+    const planned = await this.planBenchmarks(dto.benchmarks, scope);
+    return { dto, projectId: ownerProject(scope, DEFAULT_PROJECT_ID), backendKind: (backendOverride ?? model.backend).kind, backendOverride, planned };
   }
 
   /** The requested benchmarks as tasks to shard and groups to aggregate; unknown names are refused. */
-  async planBenchmarks(benchmarks: BenchmarkRequestDto[]): Promise<PreparedRun['planned']> {
-    await this.catalog.ensureKnown(benchmarks.map((b) => b.name));
+  async planBenchmarks(benchmarks: BenchmarkRequestDto[], scope: ProjectScope): Promise<PreparedRun['planned']> {
+    await this.catalog.ensureVisible(benchmarks.map((b) => b.name), scope);
     return planRun(this.catalog.registry, benchmarks);
   }
 
@@ -96,13 +99,14 @@ export class RunsService {
     }
   }
 
-  async get(id: string): Promise<RunEntity & { model?: { name: string } }> {
+  /** A run of the scope's project; another project's is not found. */
+  async get(id: string, scope: ProjectScope): Promise<RunEntity & { model?: { name: string } }> {
     const run = await this.runs.findOne({ where: { id }, relations: { model: true } });
-    if (!run) throw notFound('run', id);
+    if (!run || !inScope(scope, run.projectId)) throw notFound('run', id);
     return run;
   }
 
-  async list(q: ListRunsQueryDto): Promise<[RunEntity[], number]> {
+  async list(q: ListRunsQueryDto, scope: ProjectScope): Promise<[RunEntity[], number]> {
     // The summary's columns only: a finished run's metrics and envelope (jsonb) are not parsed for a list page.
     const qb = this.runs
       .createQueryBuilder('r')
@@ -111,6 +115,7 @@ export class RunsService {
       .orderBy('r.createdAt', 'DESC')
       .take(q.limit)
       .skip(q.offset);
+    if (scope.projectId) qb.andWhere('r.project_id = :projectId', { projectId: scope.projectId });
     if (q.status) qb.andWhere('r.status = :status', { status: q.status });
     if (q.modelId) qb.andWhere('r.model_id = :modelId', { modelId: q.modelId });
     if (q.model) qb.andWhere(isUUID(q.model) ? '(m.name = :model OR m.id = CAST(:model AS uuid))' : 'm.name = :model', { model: q.model });
@@ -122,8 +127,8 @@ export class RunsService {
   }
 
   /** Cancels a queued or running run: pending shards are cancelled; running ones stop at their next progress report. */
-  async cancel(id: string): Promise<RunEntity> {
-    const run = await this.get(id);
+  async cancel(id: string, scope: ProjectScope): Promise<RunEntity> {
+    const run = await this.get(id, scope);
     if ([RunStatus.Succeeded, RunStatus.Failed, RunStatus.Cancelled].includes(run.status)) {
       throw new DomainException(ErrorCode.Conflict, `run ${id} already ended (${run.status})`);
     }
@@ -136,11 +141,11 @@ export class RunsService {
       );
       return rows.map((r) => r.id);
     });
-    const model = await this.models.get(run.modelId);
+    const model = await this.models.get(run.modelId, scope);
     const removed = await this.queue.removePending(run.pool, (run.backendOverride ?? model.backend).kind, cancelled);
     this.logger.log(`run ${id} cancelled: ${removed} queued shard jobs removed, running shards stop at their next progress report`);
     await this.events.publish(id, 'cancelled');
-    return this.get(id);
+    return this.get(id, scope);
   }
 
   /**
@@ -150,12 +155,12 @@ export class RunsService {
    * of documents: a replayed sample costs far less than the shard's fixed cost) unless the request sets
    * a size; results do not depend on sharding.
    */
-  async rescore(id: string, dto: RescoreRunRequestDto, idempotencyKey?: string): Promise<CreatedRun> {
+  async rescore(id: string, dto: RescoreRunRequestDto, scope: ProjectScope, idempotencyKey?: string): Promise<CreatedRun> {
     if (idempotencyKey) {
-      const existing = await this.byIdempotencyKey(idempotencyKey);
+      const existing = await this.byIdempotencyKey(idempotencyKey, ownerProject(scope, DEFAULT_PROJECT_ID));
       if (existing) return existing;
     }
-    const source = await this.get(id);
+    const source = await this.get(id, scope);
     if (source.status !== RunStatus.Succeeded) {
       throw new DomainException(ErrorCode.Conflict, `run ${id} is ${source.status}: only a succeeded run has every output stored to re-score`, { status: source.status });
     }
@@ -168,13 +173,14 @@ export class RunsService {
       seed: source.seed,
       priority: dto.priority ?? source.priority,
     });
-    const created = await this.create(dtoFromSource, idempotencyKey, replay);
+    // The new run belongs to the source's project, whoever (an admin, say) asked for it.
+    const created = await this.create(dtoFromSource, { projectId: source.projectId }, idempotencyKey, replay);
     this.logger.log(`run ${created.run.id} re-scores run ${source.id} (${created.shards} shards on ${dtoFromSource.pool}, replay)`);
     return created;
   }
 
-  private async byIdempotencyKey(idempotencyKey: string): Promise<CreatedRun | null> {
-    const existing = await this.runs.findOneBy({ idempotencyKey });
+  private async byIdempotencyKey(idempotencyKey: string, projectId: string): Promise<CreatedRun | null> {
+    const existing = await this.runs.findOneBy({ idempotencyKey, projectId });
     return existing ? { run: existing, ...(await this.counts(existing.id)) } : null;
   }
 

@@ -3,12 +3,14 @@ import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swa
 import { WorkerEntity } from '@app/database';
 import { CurrentWorker } from '../workers/current-worker.decorator';
 import { WorkerAuthGuard } from '../workers/worker-auth.guard';
+import { WorkerRoute } from '../auth/auth.decorators';
 import { ShardClaimResponseDto, ShardControlResponseDto, ShardProgressRequestDto } from './dto/shard.dto';
 import { ShardsService } from './shards.service';
 
 /** Called by worker agents with their credential. */
 @ApiTags('shards (workers)')
 @ApiBearerAuth()
+@WorkerRoute()
 @UseGuards(WorkerAuthGuard)
 @Controller('v1/shards')
 export class ShardsController {

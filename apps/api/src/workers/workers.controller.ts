@@ -1,4 +1,4 @@
-import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, UseGuards } from '@nestjs/common';
+import { Body, Controller, Delete, ForbiddenException, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Req, UseGuards } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiQuery, ApiTags } from '@nestjs/swagger';
 import { WorkerStatus } from '@app/contracts';
 import { WorkerEntity } from '@app/database';
@@ -11,6 +11,8 @@ import {
   WorkerResponseDto,
 } from './dto/register-worker.dto';
 import { WorkerAuthGuard } from './worker-auth.guard';
+import { Permission } from '@app/auth';
+import { KeyOrWorker, Requires, WorkerRoute } from '../auth/auth.decorators';
 import { WorkersService } from './workers.service';
 
 const toDto = (w: WorkerEntity): WorkerResponseDto => ({
@@ -28,11 +30,13 @@ const toDto = (w: WorkerEntity): WorkerResponseDto => ({
 });
 
 @ApiTags('workers')
+@Requires(Permission.Operate)
 @Controller('v1/workers')
 export class WorkersController {
   constructor(private readonly workers: WorkersService) {}
 
   @Post('register')
+  @WorkerRoute()
   @ApiOkResponse({ type: RegisterWorkerResponseDto })
   @ApiOperation({ summary: 'Register a worker with the enrollment token' })
   async register(@Body() dto: RegisterWorkerRequestDto): Promise<RegisterWorkerResponseDto> {
@@ -41,6 +45,7 @@ export class WorkersController {
   }
 
   @Post(':id/heartbeat')
+  @WorkerRoute()
   @HttpCode(200)
   @UseGuards(WorkerAuthGuard)
   @ApiBearerAuth()
@@ -81,9 +86,11 @@ export class WorkersController {
 
   /** Removes a worker (operators), or deregisters itself (a worker with its own credential, at shutdown). */
   @Delete(':id')
+  @KeyOrWorker()
   @ApiOkResponse({ type: WorkerResponseDto })
   @ApiOperation({ summary: 'Remove a worker (operators) or deregister (the worker itself)' })
-  async remove(@Param('id', ParseUUIDPipe) id: string): Promise<WorkerResponseDto> {
+  async remove(@Param('id', ParseUUIDPipe) id: string, @Req() req: { worker?: WorkerEntity }): Promise<WorkerResponseDto> {
+    if (req.worker && req.worker.id !== id) throw new ForbiddenException('a worker may only deregister itself');
     return toDto(await this.workers.setStatus(id, WorkerStatus.Removed));
   }
 }

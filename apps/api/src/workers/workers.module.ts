@@ -1,14 +1,16 @@
 import { Module } from '@nestjs/common';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { WorkerEntity } from '@app/database';
+import { EnrollmentTokensController } from './enrollment-tokens.controller';
+import { EnrollmentTokensService } from './enrollment-tokens.service';
 import { WorkerAuthGuard } from './worker-auth.guard';
 import { WorkersController } from './workers.controller';
 import { WorkersService } from './workers.service';
 
 @Module({
   imports: [TypeOrmModule.forFeature([WorkerEntity])],
-  controllers: [WorkersController],
-  providers: [WorkersService, WorkerAuthGuard],
+  controllers: [WorkersController, EnrollmentTokensController],
+  providers: [WorkersService, WorkerAuthGuard, EnrollmentTokensService],
   exports: [WorkersService, WorkerAuthGuard],
 })
 export class WorkersModule {}

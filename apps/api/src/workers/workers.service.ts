@@ -1,11 +1,10 @@
-import { Inject, Injectable } from '@nestjs/common';
-import type { ConfigType } from '@nestjs/config';
+import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, In, Repository } from 'typeorm';
-import { apiConfig } from '@app/config';
+import { DataSource, In, Not, Repository } from 'typeorm';
 import { DomainException, ErrorCode, notFound, WorkerStatus } from '@app/contracts';
 import { WorkerEntity } from '@app/database';
 import { CurrentShardDto, HeartbeatRequestDto, RegisterWorkerRequestDto } from './dto/register-worker.dto';
+import { EnrollmentTokensService } from './enrollment-tokens.service';
 import { GroupWriter } from './group-writer';
 import { hashSecret, newSecret, parseCredential, safeEqual } from './worker-credentials';
 
@@ -17,18 +16,27 @@ const AUTH_CACHE_MAX = 100_000;
 export class WorkersService {
   constructor(
     @InjectRepository(WorkerEntity) private readonly workers: Repository<WorkerEntity>,
-    @Inject(apiConfig.KEY) private readonly cfg: ConfigType<typeof apiConfig>,
+    private readonly enrollment: EnrollmentTokensService,
     @InjectDataSource() private readonly db: DataSource,
   ) {}
 
+  /**
+   * A new worker, or (with workerId) a worker registering again: it keeps its id and gets a new credential, and
+   * the old one stops working at once. Either way the enrollment token must be valid.
+   */
   async register(dto: RegisterWorkerRequestDto): Promise<{ worker: WorkerEntity; credential: string }> {
-    if (!this.cfg.enrollmentToken) {
-      throw new DomainException(ErrorCode.Unauthorized, 'worker enrollment is disabled: set ENROLLMENT_TOKEN on the API');
-    }
-    if (!safeEqual(dto.enrollmentToken, this.cfg.enrollmentToken)) {
-      throw new DomainException(ErrorCode.Unauthorized, 'invalid enrollment token');
-    }
+    await this.enrollment.admit(dto.enrollmentToken, dto.pools);
     const { secret, hash } = newSecret();
+    if (dto.workerId) {
+      const res = await this.workers.update(
+        { id: dto.workerId, status: Not(WorkerStatus.Removed) },
+        { credentialHash: hash, status: WorkerStatus.Active, lastHeartbeatAt: () => 'now()', pools: [...new Set(dto.pools)], backends: [...new Set(dto.backends)] },
+      );
+      if (!res.affected) throw notFound('worker', dto.workerId);
+      // The old credential stops here at once (other API replicas forget it within AUTH_CACHE_MS).
+      this.verified.delete(dto.workerId);
+      return { worker: await this.get(dto.workerId), credential: `${dto.workerId}.${secret}` };
+    }
     const worker = await this.workers.save(
       this.workers.create({
         name: dto.name,

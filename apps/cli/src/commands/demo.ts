@@ -2,6 +2,7 @@ import { DomainException } from '@app/contracts';
 import { startStack } from '@app/embedded';
 import { join } from 'node:path';
 import { DensebenchClient } from '../api-client';
+import { readCliConfig, writeCliConfig } from '../cli-config';
 import { densebenchHome } from '../cli-config';
 import { downloadRun } from './download';
 import { DemoFiles, demoFiles } from './demo-files';
@@ -34,9 +35,11 @@ export async function demo(o: DemoOptions): Promise<number> {
   }
   console.log(`densebench demo: ${o.model} on ${o.benchmark} (first ${o.limit} documents)`);
   for (const line of files.found.length > 4 ? [...files.found.slice(0, 3), `… and ${files.found.length - 3} more files`] : files.found) console.log(`  ${line}`);
-  const stack = await startStack({ workers: o.workers, pools: ['cpu'], verbose: o.verbose, say: (l) => console.log(`  ${l}`) });
+  // The demo makes (or reuses) an admin key of its own database and uses it: no ceremony.
+  const stack = await startStack({ workers: o.workers, pools: ['cpu'], verbose: o.verbose, say: (l) => console.log(`  ${l}`), apiKey: readCliConfig().apiKey });
+  if (stack.apiKeyCreated) writeCliConfig({ apiKey: stack.apiKey });
   try {
-    const client = new DensebenchClient(stack.apiUrl);
+    const client = new DensebenchClient(stack.apiUrl, stack.apiKey);
     const name = files.name;
     const found = await client.get<{ items: Array<{ id: string }> }>(`/v1/models?name=${encodeURIComponent(name)}`);
     const modelId =

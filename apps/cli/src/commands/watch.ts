@@ -51,3 +51,22 @@ export function formatResults(run: RunView): string {
   if (run.status === 'succeeded') lines.push(...formatDensity(run.density));
   return lines.join('\n');
 }
+
+/**
+ * What each limit on a group means, said after a submit: per subtask (lm-eval's --limit, the default) or for
+ * the whole group (--group-limit). Nothing for plain tasks or benchmarks without a limit.
+ */
+export function groupLimitLines(requested: ReadonlyArray<{ name: string; limit?: number; limitPer?: string }>, run: RunView): string[] {
+  const lines: string[] = [];
+  for (const b of requested) {
+    const group = run.benchmarks.find((x) => x.isGroup && x.name === b.name);
+    if (b.limit === undefined || !group) continue;
+    const subtasks = run.benchmarks.filter((x) => !x.isGroup && x.group === b.name).length;
+    lines.push(
+      b.limitPer === 'group'
+        ? `${b.name}: limit ${b.limit} for the whole group: ${group.total} documents over ${subtasks} subtasks`
+        : `${b.name}: limit ${b.limit} per subtask (as lm-eval's --limit): ${subtasks} subtasks, ${group.total} documents; --group-limit caps the whole group`,
+    );
+  }
+  return lines;
+}

@@ -1,5 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import embed, { Result } from 'vega-embed';
+import { expressionInterpreter } from 'vega-interpreter';
 import { saveBlob } from '../api';
 
 /** A Vega-Lite chart (vega-embed, bundled) with SVG and PNG downloads of what is drawn. */
@@ -10,7 +11,8 @@ export function Chart({ spec, name, label }: { spec: Record<string, unknown>; na
   useEffect(() => {
     let result: Result | null = null;
     let cancelled = false;
-    embed(el.current!, spec as never, { actions: false, renderer: 'svg' })
+    // Vega's expressions interpreted, not compiled with new Function: the API's Content-Security-Policy allows no eval.
+    embed(el.current!, spec as never, { actions: false, renderer: 'svg', ast: true, expr: expressionInterpreter })
       .then((r) => (cancelled ? r.finalize() : ((result = r), setView(r.view))))
       .catch((e: Error) => setError(e.message));
     return () => {

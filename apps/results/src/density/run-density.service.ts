@@ -71,7 +71,7 @@ export class RunDensityService {
 
     const references: RunDensitySection['references'] = [];
     const rows: DensityRow[] = [];
-    for (const version of await this.latestVersions()) {
+    for (const version of await this.latestVersions(input.runId)) {
       try {
         const calibration = readCalibration(version);
         const run = this.runSubject(input, version.metrics);
@@ -101,12 +101,15 @@ export class RunDensityService {
     return { kind: 'run', subjectId: input.runId, modelId: input.model.id, runId: input.runId, params: input.model.paramsTotal, scores };
   }
 
-  private async latestVersions(): Promise<LatestVersion[]> {
+  /** The latest fits of the families marked at_run_end that the run's project sees: its own and the built-in ones. */
+  private async latestVersions(runId: string): Promise<LatestVersion[]> {
     return this.db.query(
       `SELECT DISTINCT ON (v.reference_id) v.id, v.reference_id AS "referenceId", r.name AS reference, v.version,
               v.d0_tokens AS "d0Tokens", v.metrics, v.calibration
          FROM density_fit_versions v JOIN density_references r ON r.id = v.reference_id
-        WHERE r.at_run_end ORDER BY v.reference_id, v.version DESC`,
+        WHERE r.at_run_end AND (r.project_id IS NULL OR r.project_id = (SELECT project_id FROM runs WHERE id = $1))
+        ORDER BY v.reference_id, v.version DESC`,
+      [runId],
     );
   }
 

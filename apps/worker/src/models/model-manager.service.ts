@@ -54,6 +54,8 @@ export class ModelManager implements OnApplicationShutdown {
           onRetry: ({ url, attempt, delayMs, reason }) => this.logger.warn(`${url}: retry ${attempt} in ${Math.round(delayMs)} ms (${reason})`),
         },
         secret: readSecretEnv,
+        policy: this.worker.sources,
+        allowedApiKeyEnvs: this.worker.sources.allowedApiKeyEnvs,
       });
       this.current = { key, backend, users: 0 };
       backend.then(

@@ -30,7 +30,7 @@ export class ReplayBackends implements OnApplicationShutdown {
     const key = `${spec.sourceRunId}/${spec.benchmark ?? '*'}`;
     let entry = this.entries.get(key);
     if (!entry) {
-      const backend = createBackend(spec, { modelRoots: [], cacheDir: '', artifacts: this.store });
+      const backend = createBackend(spec, { modelRoots: [], cacheDir: '', artifacts: this.store, policy: { allowedHosts: [], allowPrivateAddresses: false } });
       entry = { backend, users: 0, lastUsed: Date.now() };
       this.entries.set(key, entry);
       backend.then(

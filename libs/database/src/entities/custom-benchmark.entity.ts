@@ -7,6 +7,7 @@ import { Column, CreateDateColumn, Entity, PrimaryColumn, UpdateDateColumn } fro
 @Entity({ name: 'custom_benchmarks' })
 export class CustomBenchmarkEntity {
   @PrimaryColumn({ type: 'text' }) name: string;
+  @Column({ name: 'project_id', type: 'uuid' }) projectId: string;
   @Column({ type: 'text' }) yaml: string;
   /** sha256 of the YAML text. */
   @Column({ type: 'text' }) sha256: string;

@@ -14,6 +14,8 @@ import type { RequestedBenchmark } from './run.entity';
 @Index('idx_density_calibrations_status', ['status'])
 export class DensityCalibrationEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
+  /** Owning project (null: built in, visible to every project). */
+  @Column({ name: 'project_id', type: 'uuid', nullable: true }) projectId: string | null;
   @Column({ name: 'reference_id', type: 'uuid' }) referenceId: string;
   @Column({ type: 'text', default: CalibrationStatus.Running }) status: CalibrationStatus;
   /** As requested: names, limits and few-shot counts (every member's run gets the same). */

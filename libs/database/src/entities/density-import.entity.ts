@@ -4,6 +4,8 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 @Entity({ name: 'density_imports' })
 export class DensityImportEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
+  /** Owning project (null: built in, visible to every project). */
+  @Column({ name: 'project_id', type: 'uuid', nullable: true }) projectId: string | null;
   /** 'lm-eval' | 'csv'. */
   @Column({ type: 'text' }) format: string;
   @Column({ name: 'file_name', type: 'text', nullable: true }) fileName: string | null;

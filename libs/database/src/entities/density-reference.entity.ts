@@ -7,6 +7,8 @@ import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeor
 @Entity({ name: 'density_references' })
 export class DensityReferenceEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
+  /** Owning project (null: built in, visible to every project). */
+  @Column({ name: 'project_id', type: 'uuid', nullable: true }) projectId: string | null;
   @Column({ type: 'text', unique: true }) name: string;
   @Column({ type: 'text', nullable: true }) description: string | null;
   /** D0 of Eq. 4: the token budget at which the family is read off. */

@@ -12,6 +12,8 @@ export interface DensityReportFile {
 @Entity({ name: 'density_reports' })
 export class DensityReportEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
+  /** Owning project (null: built in, visible to every project). */
+  @Column({ name: 'project_id', type: 'uuid', nullable: true }) projectId: string | null;
   @Column({ name: 'reference_id', type: 'uuid', nullable: true }) referenceId: string | null;
   @Column({ name: 'fit_version_id', type: 'uuid', nullable: true }) fitVersionId: string | null;
   @Column({ type: 'text', nullable: true }) title: string | null;

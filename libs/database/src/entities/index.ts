@@ -16,8 +16,14 @@ import { RunEfficiencyEntity } from './run-efficiency.entity';
 import { SampleEntity } from './sample.entity';
 import { ShardEntity } from './shard.entity';
 import { WorkerEntity } from './worker.entity';
+import { ApiKeyEntity } from './api-key.entity';
+import { AuditEntryEntity } from './audit-entry.entity';
+import { EnrollmentTokenEntity } from './enrollment-token.entity';
+import { ProjectEntity } from './project.entity';
 
 export { ArtifactEntity, CustomBenchmarkEntity, ModelEntity, RunBenchmarkEntity, RunEntity, SampleEntity, ShardEntity, WorkerEntity };
+export { ApiKeyEntity, AuditEntryEntity, EnrollmentTokenEntity, ProjectEntity };
+export { DEFAULT_PROJECT_ID } from './project.entity';
 export type { RequestedBenchmark } from './run.entity';
 export {
   DensityCalibrationEntity,
@@ -38,4 +44,5 @@ export type { DensityReportFile } from './density-report.entity';
 export const ENTITIES = [ModelEntity, RunEntity, RunBenchmarkEntity, ShardEntity, SampleEntity, WorkerEntity, ArtifactEntity,
   DensityReferenceEntity, DensityReferenceMemberEntity, DensityFitVersionEntity, DensityImportEntity, DensityImportedScoreEntity,
   DensityEntity, RunEfficiencyEntity, DensityReportEntity, CustomBenchmarkEntity, DensityCalibrationEntity, DensityCalibrationRunEntity,
+  ProjectEntity, ApiKeyEntity, EnrollmentTokenEntity, AuditEntryEntity,
 ];

@@ -1,11 +1,14 @@
-import { Column, CreateDateColumn, Entity, PrimaryGeneratedColumn } from 'typeorm';
+import { Column, CreateDateColumn, Entity, Index, PrimaryGeneratedColumn } from 'typeorm';
 import type { BackendSpec } from '@app/contracts';
 import { numeric } from './transformers';
 
 @Entity({ name: 'models' })
+@Index('uq_models_project_name', ['projectId', 'name'], { unique: true })
 export class ModelEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
-  @Column({ type: 'text', unique: true }) name: string;
+  @Column({ type: 'text' }) name: string;
+  /** Owning project (null: built in, visible to every project). */
+  @Column({ name: 'project_id', type: 'uuid', nullable: true }) projectId: string | null;
   @Column({ name: 'params_total', type: 'bigint', transformer: numeric }) paramsTotal: number;
   @Column({ name: 'params_active', type: 'bigint', nullable: true, transformer: numeric }) paramsActive: number | null;
   @Column({ name: 'release_date', type: 'date', nullable: true }) releaseDate: string | null;

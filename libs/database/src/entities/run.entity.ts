@@ -6,15 +6,19 @@ import { numeric } from './transformers';
 export interface RequestedBenchmark {
   name: string;
   limit?: number;
+  /** What a limit on a group caps: each subtask (default) or the whole group. */
+  limitPer?: 'task' | 'group';
   numFewshot?: number;
 }
 
 @Entity({ name: 'runs' })
 @Index('idx_runs_status_created', ['status', 'createdAt'])
 @Index('idx_runs_model', ['modelId'])
+@Index('uq_runs_project_idempotency_key', ['projectId', 'idempotencyKey'], { unique: true })
 export class RunEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   @Column({ name: 'model_id', type: 'uuid' }) modelId: string;
+  @Column({ name: 'project_id', type: 'uuid' }) projectId: string;
   @Column({ type: 'text', default: RunStatus.Queued }) status: RunStatus;
   @Column({ type: 'text' }) pool: string;
   @Column({ type: 'int', default: 0 }) priority: number;
@@ -22,7 +26,7 @@ export class RunEntity {
   @Column({ name: 'shard_size', type: 'int', nullable: true }) shardSize: number | null;
   @Column({ type: 'int' }) seed: number;
   @Column({ type: 'jsonb' }) benchmarks: RequestedBenchmark[];
-  @Column({ name: 'idempotency_key', type: 'text', nullable: true, unique: true }) idempotencyKey: string | null;
+  @Column({ name: 'idempotency_key', type: 'text', nullable: true }) idempotencyKey: string | null;
   @Column({ type: 'text', nullable: true }) error: string | null;
   /** Aggregated results: benchmark → metric → { value, stderr, n }. */
   @Column({ type: 'jsonb', nullable: true }) metrics: Record<string, unknown> | null;

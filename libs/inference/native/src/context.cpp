@@ -144,6 +144,7 @@ Napi::Value ContextWrap::GenerateImpl(const Napi::CallbackInfo& info) {
       Napi::Array sca = scv.As<Napi::Array>();
       for (uint32_t k = 0; k < sca.Length(); ++k) r.score.push_back(toTokens(env, sca.Get(k), at + ".score[" + std::to_string(k) + "]"));
     }
+    r.scoreFrom = int32_t(optNumber(o, "scoreFrom", -1, at));
     Napi::Value sv = o.Get("stop");
     if (!sv.IsUndefined() && !sv.IsNull()) {
       if (!sv.IsArray()) throw Napi::TypeError::New(env, at + ".stop must be an array of strings");

@@ -47,9 +47,12 @@ void validateRequests(const ContextHandle& h, const std::vector<GenerateRequest>
     if (r.prompt.empty()) throw std::runtime_error(at + "the prompt is empty (give at least a BOS token)");
     if (r.maxTokens < 0) throw std::runtime_error(at + "maxTokens must be >= 0");
     checkTokens(r.prompt, at);
+    if (r.scoreFrom == 0 || r.scoreFrom > int32_t(r.prompt.size())) {
+      throw std::runtime_error(at + "scoreFrom must be within 1.." + std::to_string(r.prompt.size()));
+    }
     for (const auto& c : r.score) {
       checkTokens(c, at);
-      if (int64_t(r.prompt.size() + c.size()) - 1 > h.ctxPerSeq) {
+      if (int64_t(scoreBase(r) + c.size()) - 1 > h.ctxPerSeq) {
         throw std::runtime_error(at + "prompt (" + std::to_string(r.prompt.size()) + " tokens) + scored continuation (" +
                                  std::to_string(c.size()) + ") exceed the context of " + std::to_string(h.ctxPerSeq) +
                                  " per sequence; truncate the prompt from the left");

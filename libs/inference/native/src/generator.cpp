@@ -14,6 +14,7 @@
 
 #include "backend.h"
 #include "batch.h"
+#include "generate-slot.h"
 #include "generate-util.h"
 #include "logsoftmax.h"
 
@@ -21,29 +22,7 @@ namespace densebench {
 
 namespace {
 
-using Clock = std::chrono::steady_clock;
-
-double msSince(Clock::time_point t0) { return std::chrono::duration<double, std::milli>(Clock::now() - t0).count(); }
-
-
-enum class Phase { idle, prompt, score, gen };
-
-struct Slot {
-  int req = -1;
-  Phase phase = Phase::idle;
-  size_t promptPos = 0;  // next prompt token to decode
-  size_t cont = 0;       // continuation being scored
-  size_t contPos = 0;    // its next token to decode
-  llama_pos nPast = 0;
-  llama_token last = 0;
-  int32_t rowFrom = -1;  // this step's tokens in the batch
-  int32_t rowCount = 0;
-  bool gotFirst = false;
-  bool copied = false;   // received another slot's cache this step
-  const char* pendingFinish = nullptr;  // generation ended while continuations were still to score
-  Clock::time_point t0;
-  SamplerPtr sampler;
-};
+using namespace gen;  // NOLINT: the engine's own slot types
 
 // A cross-stream copy moves a whole KV stream: worth it only for a longer shared prefix.
 constexpr size_t kMinCopy = 32;
@@ -87,6 +66,7 @@ class Engine {
         slot.req = r;
         slot.t0 = Clock::now();
         slot.gotFirst = false;
+        slot.scored = req.score.empty();
         slot.pendingFinish = nullptr;
         res.promptTokens = int32_t(req.prompt.size());
         res.scores.resize(req.score.size());
@@ -99,7 +79,7 @@ class Engine {
         } else if (req.maxTokens == 0 && req.score.empty()) {
           finish(s, "length");
         } else {
-          reuseCache(s, req.prompt);
+          reuseCache(s, req.prompt, req.score.empty() ? req.prompt.size() : scoreBase(req));
           slot.sampler = req.maxTokens > 0 ? makeSampler(req) : nullptr;
           slot.phase = Phase::prompt;
         }
@@ -122,9 +102,10 @@ class Engine {
   }
 
   // Keeps the longest prefix of the prompt found in this slot's cache or (copied) in another's.
-  void reuseCache(int s, const std::vector<llama_token>& prompt) {
+  // `first`: the first prompt position whose logits are needed (its token is decoded again).
+  void reuseCache(int s, const std::vector<llama_token>& prompt, size_t first) {
     auto& own = h_.seqTokens[s];
-    const size_t cap = prompt.size() - 1;  // the last prompt token is decoded for its logits
+    const size_t cap = first - 1;
     size_t keep = std::min(commonPrefix(own, prompt), cap);
     int from = -1;
     size_t best = keep;
@@ -175,18 +156,19 @@ class Engine {
       const size_t room = size_t(limit - batch_.size());
       slot.rowFrom = batch_.size();
       if (slot.phase == Phase::prompt) {
-        const size_t left = req.prompt.size() - slot.promptPos;
+        const size_t end = promptEnd(slot, req);
+        const size_t left = end - slot.promptPos;
         size_t take = std::min(left, room);
         if (take + 1 == left && take > 1) take -= 1;  // never leave one prompt token to be decoded alone
         for (size_t k = 0; k < take; ++k) {
           const size_t i = slot.promptPos + k;
-          batch_.add(req.prompt[i], llama_pos(i), &seqIds_[s], 1, i + 1 == req.prompt.size());
+          batch_.add(req.prompt[i], llama_pos(i), &seqIds_[s], 1, i + 1 == end);
         }
         slot.rowCount = int32_t(take);
       } else {  // score: tokens cont[contPos .. len-2] after the prompt, each predicting the next one
         const auto& cont = req.score[slot.cont];
         const size_t take = std::min(cont.size() - 1 - slot.contPos, room);
-        const llama_pos p = llama_pos(req.prompt.size());
+        const llama_pos p = llama_pos(scoreBase(req));
         for (size_t k = 0; k < take; ++k) batch_.add(cont[slot.contPos + k], p + llama_pos(slot.contPos + k), &seqIds_[s], 1, true);
         slot.rowCount = int32_t(take);
       }
@@ -202,22 +184,24 @@ class Engine {
       auto& cached = h_.seqTokens[s];
       cached.insert(cached.end(), req.prompt.begin() + slot.promptPos, req.prompt.begin() + slot.promptPos + slot.rowCount);
       slot.promptPos += size_t(slot.rowCount);
-      if (slot.promptPos < req.prompt.size()) return;
-      slot.nPast = llama_pos(req.prompt.size());
+      if (slot.promptPos < promptEnd(slot, req)) return;
       const int32_t row = slot.rowFrom + slot.rowCount - 1;
-      if (!req.score.empty()) {
+      if (!slot.scored) {
         for (size_t c = 0; c < req.score.size(); ++c) {
           if (!req.score[c].empty()) setScore(slot.req, c, 0, row);
         }
       }
-      if (req.maxTokens > 0) accept(s, llama_sampler_sample(slot.sampler.get(), h_.ctx, row));
-      slot.cont = 0;
+      if (slot.promptPos == req.prompt.size()) {
+        slot.nPast = llama_pos(req.prompt.size());
+        if (req.maxTokens > 0) accept(s, llama_sampler_sample(slot.sampler.get(), h_.ctx, row));
+      }
+      slot.cont = slot.scored ? req.score.size() : 0;
       nextContinuation(s);
     } else if (slot.phase == Phase::score) {
       for (int32_t k = 0; k < slot.rowCount; ++k) setScore(slot.req, slot.cont, slot.contPos + size_t(k) + 1, slot.rowFrom + k);
       slot.contPos += size_t(slot.rowCount);
       if (slot.contPos + 1 >= req.score[slot.cont].size()) {
-        llama_memory_seq_rm(mem_, s, llama_pos(req.prompt.size()), -1);
+        llama_memory_seq_rm(mem_, s, llama_pos(scoreBase(req)), -1);
         ++slot.cont;
         nextContinuation(s);
       }
@@ -227,6 +211,9 @@ class Engine {
       accept(s, llama_sampler_sample(slot.sampler.get(), h_.ctx, slot.rowFrom));
     }
   }
+
+  // Where this step's prompt decoding stops: the scored point first, then the prompt's end.
+  static size_t promptEnd(const Slot& slot, const GenerateRequest& req) { return slot.scored ? req.prompt.size() : scoreBase(req); }
 
   // log p(cont[j]) from the logits of batch row `row`.
   void setScore(int req, size_t c, size_t j, int32_t row) {
@@ -246,8 +233,13 @@ class Engine {
     if (slot.cont < req.score.size()) {
       slot.phase = Phase::score;
       slot.contPos = 0;
-    } else if (req.maxTokens == 0) {
+      return;
+    }
+    slot.scored = true;
+    if (req.maxTokens == 0) {
       finish(s, "length");
+    } else if (slot.promptPos < req.prompt.size()) {
+      slot.phase = Phase::prompt;  // the rest of the prompt after the scored point
     } else if (slot.pendingFinish) {
       finish(s, slot.pendingFinish);
     } else {

@@ -22,7 +22,13 @@ struct GenerateRequest {
   uint32_t seed = 0;
   std::vector<std::string> stop;    // checked on the generated text as tokens arrive
   std::vector<std::vector<llama_token>> score;  // continuations scored given the prompt
+  int32_t scoreFrom = -1;  // they follow the first scoreFrom prompt tokens (-1: the whole prompt)
 };
+
+// Prompt tokens the scored continuations follow.
+inline size_t scoreBase(const GenerateRequest& r) {
+  return r.score.empty() || r.scoreFrom < 0 ? r.prompt.size() : size_t(r.scoreFrom);
+}
 
 struct GenerateResult {
   std::vector<llama_token> tokens;  // generated tokens (without a final end-of-generation token)

@@ -25,11 +25,13 @@ describe('planGeneration: a generation and its conditional loss share one decode
     expect(Array.from(plan.native[1].prompt)).toEqual(Array.from(tok.tokenize('Q: 2+2?\nA:', true)));
   });
 
-  it('leaves a pair apart when lm-eval encodes its context differently from the prompt (trailing whitespace)', () => {
+  it('folds a context ending in whitespace (lm-eval gives it to the continuation) by scoring from inside the prompt', () => {
     const plan = planGeneration(tok, [gen('A: ')], [{ context: 'A: ', continuation: '5' }], 64);
-    expect(plan.folded.size).toBe(0);
-    expect(plan.rest).toEqual([0]);
-    expect(plan.native[0].score).toBeUndefined();
+    expect(plan.folded.get(0)).toEqual({ g: 0, k: 0, contextTokens: 3 });
+    expect(Array.from(plan.native[0].prompt)).toEqual([1, 65, 58, 32]);
+    expect(plan.native[0].scoreFrom).toBe(3); // BOS "A" ":" — the continuation is " 5"
+    expect(Array.from(plan.native[0].score![0])).toEqual([32, 53]);
+    expect(planGeneration(tok, [gen('Q: ')], [{ context: 'Q:', continuation: ' 5' }], 64).rest).toEqual([0]); // another context
   });
 
   it('cuts the prompt from the left to leave room for the longest of max_gen_toks and the scored continuation', () => {

@@ -35,15 +35,18 @@ export function planGeneration(
   lls.forEach((r, i) => {
     const g = byContext.get(r.context);
     if (g !== undefined) {
-      // lm-eval's encoding of the pair; folded only when its context tokens are the prompt's
+      // lm-eval's encoding of the pair; folded when its context tokens start the prompt (they are
+      // the prompt's, or a context ending in whitespace gave that whitespace to the continuation)
       const { ctx, cont } = encodePair(tok, r.context, r.continuation);
-      if (cont.length > 0 && sameTokens(ctx, prompts[g]) && cont.length < contextSize) {
+      if (cont.length > 0 && startsWith(prompts[g], ctx) && cont.length < contextSize) {
         folded.set(i, { g, k: scores[g].push(cont) - 1, contextTokens: ctx.length });
         return;
       }
     }
     rest.push(i);
   });
+  const scoreFrom = new Map<number, number>();
+  for (const f of folded.values()) scoreFrom.set(f.g, f.contextTokens);
   const native = gens.map((r, g) => {
     const longestScore = scores[g].reduce((m, c) => Math.max(m, c.length), 0);
     const room = contextSize - Math.max(r.maxTokens, longestScore);
@@ -51,8 +54,11 @@ export function planGeneration(
       throw new Error(`max tokens ${r.maxTokens} leaves no room for the prompt in a context of ${contextSize}`);
     }
     const prompt = prompts[g];
+    const cut = Math.max(0, prompt.length - room);
+    const from = scoreFrom.get(g);
     return {
-      prompt: prompt.length > room ? prompt.slice(prompt.length - room) : prompt,
+      prompt: prompt.slice(cut),
+      ...(from !== undefined && from < prompt.length ? { scoreFrom: Math.max(1, from - cut) } : {}),
       maxTokens: r.maxTokens,
       temperature: r.temperature,
       topP: r.topP,
@@ -65,8 +71,8 @@ export function planGeneration(
   return { native, folded, rest };
 }
 
-function sameTokens(a: Int32Array, b: Int32Array): boolean {
-  if (a.length !== b.length) return false;
-  for (let i = 0; i < a.length; i++) if (a[i] !== b[i]) return false;
+function startsWith(a: Int32Array, prefix: Int32Array): boolean {
+  if (prefix.length > a.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (a[i] !== prefix[i]) return false;
   return true;
 }

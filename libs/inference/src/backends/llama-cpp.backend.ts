@@ -39,6 +39,9 @@ export interface LlamaCppStats {
   reusedPromptTokens: number;
 }
 
+/** Log-likelihood requests of a batch scored per loglikelihood() call (answerBatch). */
+const REQUESTS_PER_SLICE = 512;
+
 /** Groups scored per native call; between calls the backend checks for cancellation. */
 const GROUPS_PER_CALL = 256;
 
@@ -157,11 +160,16 @@ export class LlamaCppBackend implements InferenceBackend {
     throwIfAborted(opts.signal);
     const plan = planGeneration(this.tok, batch.generate, batch.loglikelihood, this.contextSize);
     const loglikelihood: LoglikelihoodResult[] = new Array(batch.loglikelihood.length);
-    const restResults = await this.loglikelihood(plan.rest.map((i) => batch.loglikelihood[i]), { signal: opts.signal });
-    plan.rest.forEach((i, k) => {
-      loglikelihood[i] = restResults[k];
-      opts.onAnswer?.('loglikelihood', i, restResults[k]);
-    });
+    // in slices, so progress moves and cancellation is seen while a shard is scored (a task's shared
+    // prefix stays in the scoring context's cache from one slice to the next)
+    for (let a = 0; a < plan.rest.length; a += REQUESTS_PER_SLICE) {
+      const idx = plan.rest.slice(a, a + REQUESTS_PER_SLICE);
+      const res = await this.loglikelihood(idx.map((i) => batch.loglikelihood[i]), { signal: opts.signal });
+      idx.forEach((i, k) => {
+        loglikelihood[i] = res[k];
+        opts.onAnswer?.('loglikelihood', i, res[k]);
+      });
+    }
     const rolling = batch.rolling.length ? await this.loglikelihoodRolling(batch.rolling, { signal: opts.signal }) : [];
     rolling.forEach((r, i) => opts.onAnswer?.('loglikelihood_rolling', i, r));
     const foldedBy: number[][] = batch.generate.map(() => []);

@@ -129,6 +129,11 @@ export interface GenerateRequest {
    * the gold answer): prompt + continuation - 1 must fit the context. maxTokens 0 scores only.
    */
   score?: Int32Array[];
+  /**
+   * The scored continuations follow the first scoreFrom prompt tokens (default: the whole prompt): the
+   * prompt is decoded up to there, the continuations scored, then the rest of the prompt decoded.
+   */
+  scoreFrom?: number;
 }
 
 export interface GenerateResult {

@@ -140,4 +140,18 @@ describe('native llama.cpp addon: prefix caching', () => {
     expect(scoreOnly.results[0].tokens).toHaveLength(0);
     for (const c of [ctx, scorer, defaults]) c.dispose();
   });
+
+  it('scores continuations from a point inside the prompt, then generates from the whole prompt', async () => {
+    const ctx = model.createContext(genOpts);
+    const reqs = prompts(30, 5).map((r, i) => ({ ...r, scoreFrom: r.prompt.length - 2, score: [model.tokenize(` ${stories[50 + i].slice(0, 30)}`, false, false)] }));
+    const res = await ctx.generate(reqs);
+    const plain = await model.createContext(genOpts).generate(reqs.map(({ score: _s, scoreFrom: _f, ...r }) => r));
+    const ref = await model.createContext(genOpts).score(reqs.map((r) => ({ prefix: r.prompt.slice(0, r.scoreFrom), continuations: r.score })));
+    reqs.forEach((r, i) => {
+      res.results[i].scores[0].logprobs.forEach((lp, j) => expect(Math.abs(lp - ref.results[i][0].logprobs[j])).toBeLessThan(1e-5 * Math.max(1, Math.abs(lp))));
+      expect(Array.from(res.results[i].tokens)).toEqual(Array.from(plain.results[i].tokens));
+    });
+    await expect(ctx.generate([{ ...reqs[0], scoreFrom: reqs[0].prompt.length + 1 }])).rejects.toThrow(/scoreFrom must be within/);
+    ctx.dispose();
+  });
 });

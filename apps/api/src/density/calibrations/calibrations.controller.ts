@@ -8,6 +8,9 @@ import { CalibrationsService } from './calibrations.service';
 import { CalibrateReferenceRequestDto } from './dto/calibrate.dto';
 import { CalibrationResponseDto } from './dto/calibration-response.dto';
 
+import type { ProjectScope } from '@app/auth';
+import { Scope } from '../../auth/auth.decorators';
+
 @ApiTags('density')
 @UseFilters(DensityExceptionFilter)
 @Controller('v1/density')
@@ -27,26 +30,27 @@ export class CalibrationsController {
   async calibrate(
     @Param('id', ParseUUIDPipe) id: string,
     @Body() dto: CalibrateReferenceRequestDto,
+    @Scope() scope: ProjectScope,
     @Headers('idempotency-key') key?: string,
   ): Promise<CalibrationResponseDto> {
     if (key !== undefined && (key.length < 1 || key.length > 200)) throw invalidInput('Idempotency-Key must be 1-200 characters');
-    const { calibration, reference } = await this.calibrations.submit(id, dto, key);
+    const { calibration, reference } = await this.calibrations.submit(id, dto, scope, key);
     return this.views.view(calibration, reference);
   }
 
   @Get('references/:id/calibrations')
   @ApiOkResponse({ type: [CalibrationResponseDto], description: 'the family\'s calibrations, newest first' })
   @ApiOperation({ summary: "A family's calibrations" })
-  async list(@Param('id', ParseUUIDPipe) id: string, @Query() q: PaginationQueryDto): Promise<CalibrationResponseDto[]> {
-    const rows = await this.calibrations.list(id, q.limit, q.offset);
+  async list(@Param('id', ParseUUIDPipe) id: string, @Query() q: PaginationQueryDto, @Scope() scope: ProjectScope): Promise<CalibrationResponseDto[]> {
+    const rows = await this.calibrations.list(id, scope, q.limit, q.offset);
     return Promise.all(rows.map((r) => this.views.view(r.calibration, r.reference)));
   }
 
   @Get('calibrations/:id')
   @ApiOkResponse({ type: CalibrationResponseDto })
   @ApiOperation({ summary: 'A calibration with its runs' })
-  async get(@Param('id', ParseUUIDPipe) id: string): Promise<CalibrationResponseDto> {
-    const { calibration, reference } = await this.calibrations.get(id);
+  async get(@Param('id', ParseUUIDPipe) id: string, @Scope() scope: ProjectScope): Promise<CalibrationResponseDto> {
+    const { calibration, reference } = await this.calibrations.get(id, scope);
     return this.views.view(calibration, reference);
   }
 }

@@ -1,8 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
-import { CalibrationStatus, notFound } from '@app/contracts';
-import { DensityCalibrationEntity, DensityCalibrationRunEntity, isUniqueViolation } from '@app/database';
+import { CalibrationStatus, DomainException, ErrorCode, notFound } from '@app/contracts';
+import { DEFAULT_PROJECT_ID, DensityCalibrationEntity, DensityCalibrationRunEntity, isUniqueViolation } from '@app/database';
 import { CreateRunRequestDto } from '../../runs/dto/create-run.dto';
 import { PreparedRun, WrittenRun, writeRun } from '../../runs/run-writer';
 import { RunsService, isRunnable } from '../../runs/runs.service';
@@ -18,6 +18,9 @@ export type CalibrationWithReference = { calibration: DensityCalibrationEntity; 
  * when the request is refused), then writes the calibration and one run per measured member in one transaction, and
  * enqueues the runs. The results service fits the family when the runs have ended (advance-calibration).
  */
+import { inScope, ownerProject } from '@app/auth';
+import type { ProjectScope } from '@app/auth';
+
 @Injectable()
 export class CalibrationsService {
   private readonly logger = new Logger(CalibrationsService.name);
@@ -29,18 +32,20 @@ export class CalibrationsService {
     private readonly runs: RunsService,
   ) {}
 
-  async submit(referenceId: string, dto: CalibrateReferenceRequestDto, idempotencyKey?: string): Promise<CalibrationWithReference> {
+  async submit(referenceId: string, dto: CalibrateReferenceRequestDto, scope: ProjectScope, idempotencyKey?: string): Promise<CalibrationWithReference> {
     if (idempotencyKey) {
-      const existing = await this.byIdempotencyKey(idempotencyKey);
+      const existing = await this.byIdempotencyKey(idempotencyKey, scope);
       if (existing) return existing;
     }
-    const reference = await this.references.get(referenceId);
+    const reference = await this.references.get(referenceId, scope);
     refuseBuiltin(reference);
     const members = await this.references.membersOf(referenceId);
-    const keys = calibrationKeys(dto.benchmarks, await this.runs.planBenchmarks(dto.benchmarks));
+    const keys = calibrationKeys(dto.benchmarks, await this.runs.planBenchmarks(dto.benchmarks, scope));
+    // The calibration and its runs belong to the family's project.
+    const projectId = reference.projectId ?? ownerProject(scope, DEFAULT_PROJECT_ID);
     const { measured } = planCalibration(reference.name, members, keys, isRunnable);
     const prepared: PreparedRun[] = [];
-    for (const m of measured) prepared.push(await this.runs.prepare(Object.assign(new CreateRunRequestDto(), { ...dto, modelId: m.modelId })));
+    for (const m of measured) prepared.push(await this.runs.prepare(Object.assign(new CreateRunRequestDto(), { ...dto, modelId: m.modelId }), { projectId }));
 
     let written: { calibration: DensityCalibrationEntity; runs: WrittenRun[] };
     try {
@@ -48,6 +53,7 @@ export class CalibrationsService {
         const calibration = await tx.save(
           tx.create(DensityCalibrationEntity, {
             referenceId,
+            projectId,
             status: CalibrationStatus.Running,
             benchmarks: dto.benchmarks.map((b) => ({ ...b })),
             benchmarkKeys: keys,
@@ -65,7 +71,7 @@ export class CalibrationsService {
       });
     } catch (err) {
       // The same Idempotency-Key submitted twice at once: the second finds the first's calibration.
-      const raced = idempotencyKey && isUniqueViolation(err) ? await this.byIdempotencyKey(idempotencyKey) : null;
+      const raced = idempotencyKey && isUniqueViolation(err) ? await this.byIdempotencyKey(idempotencyKey, scope) : null;
       if (raced) return raced;
       throw err;
     }
@@ -74,16 +80,16 @@ export class CalibrationsService {
     return { calibration: written.calibration, reference: reference.name };
   }
 
-  async get(id: string): Promise<CalibrationWithReference> {
+  async get(id: string, scope: ProjectScope): Promise<CalibrationWithReference> {
     const calibration = await this.calibrations.findOne({ where: { id }, relations: { reference: true } });
-    if (!calibration) throw notFound('calibration', id);
+    if (!calibration || !inScope(scope, calibration.projectId)) throw notFound('calibration', id);
     return { calibration, reference: calibration.reference!.name };
   }
 
   /** A family's calibrations, newest first. */
-  async list(referenceId: string, limit: number, offset: number): Promise<CalibrationWithReference[]> {
-    const reference = await this.references.get(referenceId);
-    const rows = await this.calibrations.find({ where: { referenceId }, order: { createdAt: 'DESC' }, take: limit, skip: offset });
+  async list(referenceId: string, scope: ProjectScope, limit: number, offset: number): Promise<CalibrationWithReference[]> {
+    const reference = await this.references.get(referenceId, scope);
+    const rows = await this.calibrations.find({ where: scope.projectId ? { referenceId, projectId: scope.projectId } : { referenceId }, order: { createdAt: 'DESC' }, take: limit, skip: offset });
     return rows.map((calibration) => ({ calibration, reference: reference.name }));
   }
 
@@ -92,8 +98,9 @@ export class CalibrationsService {
     for (const w of runs) await this.runs.enqueue(w);
   }
 
-  private async byIdempotencyKey(idempotencyKey: string): Promise<CalibrationWithReference | null> {
+  private async byIdempotencyKey(idempotencyKey: string, scope: ProjectScope): Promise<CalibrationWithReference | null> {
     const calibration = await this.calibrations.findOne({ where: { idempotencyKey }, relations: { reference: true } });
+    if (calibration && !inScope(scope, calibration.projectId)) throw new DomainException(ErrorCode.Conflict, 'this Idempotency-Key was used by another project: choose another');
     return calibration ? { calibration, reference: calibration.reference!.name } : null;
   }
 }

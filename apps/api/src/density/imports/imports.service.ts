@@ -2,7 +2,7 @@ import { Injectable, Logger } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { BackendSpec, DomainException, ErrorCode, IMPORTED_BACKEND_KIND, invalidInput, notFound } from '@app/contracts';
-import { DensityImportEntity, DensityImportedScoreEntity, ModelEntity } from '@app/database';
+import { DEFAULT_PROJECT_ID, DensityImportEntity, DensityImportedScoreEntity, ModelEntity } from '@app/database';
 import { DensityJobsService } from '@app/reference-fits';
 import { CreateModelRequestDto } from '../../models/dto/create-model.dto';
 import { ModelsService } from '../../models/models.service';
@@ -27,6 +27,9 @@ export interface ImportResult {
  * name or created, scores stored with the import's provenance, then every fitted reference family recomputes
  * its densities so imported and measured models share one leaderboard.
  */
+import { inScope, ownerProject } from '@app/auth';
+import type { ProjectScope } from '@app/auth';
+
 @Injectable()
 export class ImportsService {
   private readonly logger = new Logger(ImportsService.name);
@@ -39,7 +42,7 @@ export class ImportsService {
     private readonly jobs: DensityJobsService,
   ) {}
 
-  async import(body: unknown, contentType: string | undefined, q: ImportQueryDto): Promise<ImportResult> {
+  async import(body: unknown, contentType: string | undefined, q: ImportQueryDto, scope: ProjectScope): Promise<ImportResult> {
     const type = (contentType ?? '').split(';')[0].trim().toLowerCase();
     let parsed;
     if (type === 'text/csv' && typeof body === 'string') parsed = parseCsvBody(body, q);
@@ -47,11 +50,11 @@ export class ImportsService {
     else throw invalidInput('send an lm-evaluation-harness results file as application/json, or a table of published scores as text/csv');
 
     const matched: Array<{ model: ModelEntity; created: boolean; warnings: string[]; parsed: ParsedModel }> = [];
-    for (const p of parsed.models) matched.push({ ...(await this.matchOrCreate(p)), parsed: p });
+    for (const p of parsed.models) matched.push({ ...(await this.matchOrCreate(p, scope)), parsed: p });
 
     const record = await this.db.transaction(async (tx) => {
       const saved = await tx.save(
-        tx.create(DensityImportEntity, { format: parsed.format, fileName: parsed.fileName, source: parsed.source, provenance: parsed.provenance }),
+        tx.create(DensityImportEntity, { projectId: ownerProject(scope, DEFAULT_PROJECT_ID), format: parsed.format, fileName: parsed.fileName, source: parsed.source, provenance: parsed.provenance }),
       );
       const rows = matched.flatMap((m) => m.parsed.scores.map((s) => ({ importId: saved.id, modelId: m.model.id, ...s })));
       for (let i = 0; i < rows.length; i += 1000) await tx.insert(DensityImportedScoreEntity, rows.slice(i, i + 1000));
@@ -70,13 +73,13 @@ export class ImportsService {
     return { record, models, recomputeJobIds };
   }
 
-  async list(limit: number, offset: number): Promise<[DensityImportEntity[], number]> {
-    return this.imports.findAndCount({ order: { importedAt: 'DESC' }, take: limit, skip: offset });
+  async list(scope: ProjectScope, limit: number, offset: number): Promise<[DensityImportEntity[], number]> {
+    return this.imports.findAndCount({ where: scope.projectId ? { projectId: scope.projectId } : {}, order: { importedAt: 'DESC' }, take: limit, skip: offset });
   }
 
-  async get(id: string): Promise<{ record: DensityImportEntity; models: ImportedModelDto[] }> {
+  async get(id: string, scope: ProjectScope): Promise<{ record: DensityImportEntity; models: ImportedModelDto[] }> {
     const record = await this.imports.findOneBy({ id });
-    if (!record) throw notFound('import', id);
+    if (!record || !inScope(scope, record.projectId)) throw notFound('import', id);
     const rows: Array<{ modelId: string; name: string; benchmark: string; metric: string | null; value: number; stderr: number | null }> = await this.db.query(
       `SELECT s.model_id AS "modelId", m.name, s.benchmark, s.metric, s.value, s.stderr
          FROM density_imported_scores s JOIN models m ON m.id = s.model_id
@@ -93,8 +96,8 @@ export class ImportsService {
   }
 
   /** The registered model of that name, or a new one from the import's facts (its parameter count is required). */
-  private async matchOrCreate(p: ParsedModel): Promise<{ model: ModelEntity; created: boolean; warnings: string[] }> {
-    const existing = await this.byName(p.name);
+  private async matchOrCreate(p: ParsedModel, scope: ProjectScope): Promise<{ model: ModelEntity; created: boolean; warnings: string[] }> {
+    const existing = await this.byName(p.name, scope);
     if (existing) return { model: existing, created: false, warnings: differences(existing, p) };
     if (!p.params) {
       throw invalidInput(`model "${p.name}" is not registered and the import does not give its parameter count: pass params (e.g. ?params=160000000)`);
@@ -108,17 +111,18 @@ export class ImportsService {
       backend: IMPORTED_BACKEND,
     } as unknown as CreateModelRequestDto;
     try {
-      return { model: await this.models.create(dto), created: true, warnings: [] };
+      return { model: await this.models.create(dto, scope), created: true, warnings: [] };
     } catch (err) {
       // Another import created it a moment ago.
-      const raced = err instanceof DomainException && err.code === ErrorCode.Conflict ? await this.byName(p.name) : null;
+      const raced = err instanceof DomainException && err.code === ErrorCode.Conflict ? await this.byName(p.name, scope) : null;
       if (raced) return { model: raced, created: false, warnings: differences(raced, p) };
       throw err;
     }
   }
 
-  private async byName(name: string): Promise<ModelEntity | null> {
-    const [found] = (await this.models.list(1, 0, name))[0];
+  /** The project's model of that name, else a built-in one of that name. */
+  private async byName(name: string, scope: ProjectScope): Promise<ModelEntity | null> {
+    const [found] = (await this.models.list(scope, 2, 0, name))[0].sort((a, b) => Number(a.projectId === null) - Number(b.projectId === null));
     return found ?? null;
   }
 }

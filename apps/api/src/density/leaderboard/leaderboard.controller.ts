@@ -1,3 +1,5 @@
+import type { ProjectScope } from '@app/auth';
+import { Scope } from '../../auth/auth.decorators';
 import { Controller, Get, Query, UseFilters } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { DensityExceptionFilter } from '../density-exception.filter';
@@ -21,8 +23,8 @@ export class LeaderboardController {
   @Get('leaderboard')
   @ApiOkResponse({ type: LeaderboardResponseDto })
   @ApiOperation({ summary: 'The density leaderboard' })
-  async get(@Query() q: LeaderboardQueryDto): Promise<LeaderboardResponseDto> {
-    const { reference, version, rows, total } = await this.leaderboard.query(q);
+  async get(@Query() q: LeaderboardQueryDto, @Scope() scope: ProjectScope): Promise<LeaderboardResponseDto> {
+    const { reference, version, rows, total } = await this.leaderboard.query(q, scope);
     return {
       reference: { id: reference.id, name: reference.name, d0Tokens: reference.d0Tokens },
       fitVersion: { id: version.id, version: version.version, method: methodOf(version), createdAt: version.createdAt.toISOString() },
@@ -39,7 +41,7 @@ export class LeaderboardController {
   @ApiOkResponse({ type: TrendResponseDto })
   @ApiUnprocessableEntityResponse({ description: 'fewer than two frontier points, or a single release date' })
   @ApiOperation({ summary: 'The density trend over release dates and its doubling time' })
-  async trend(@Query() q: TrendQueryDto): Promise<TrendResponseDto> {
-    return trendView(await this.trends.trend(q));
+  async trend(@Query() q: TrendQueryDto, @Scope() scope: ProjectScope): Promise<TrendResponseDto> {
+    return trendView(await this.trends.trend(q, scope));
   }
 }

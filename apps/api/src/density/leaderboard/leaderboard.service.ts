@@ -5,6 +5,8 @@ import { DensityFitVersionEntity, DensityReferenceEntity } from '@app/database';
 import { ReferencesService } from '../references/references.service';
 import { DensityCellDto, LeaderboardQueryDto, LeaderboardRowDto, ScoreSourceDto, SortKey } from './dto/leaderboard.dto';
 
+import type { ProjectScope } from '@app/auth';
+
 const AVERAGE = 'AVERAGE';
 
 /** Sort key → SQL column of the ranked rows (a fixed map: nothing from the request reaches the SQL text). */
@@ -35,7 +37,8 @@ export interface Leaderboard {
 
 /**
  * Ranked leaderboard rows of fit version $1: release dates in [$2, $3], models with a score on every
- * benchmark of $4, sorted by `column` (from SORT_COLUMNS only), page $5/$6. Exported for bench/aggregation.
+ * benchmark of $4, sorted by `column` (from SORT_COLUMNS only), page $5/$6; models of project $7 and built-in ones
+ * (every model when $7 is null). Exported for bench/aggregation.
  */
 export const leaderboardSql = (column: string, direction: 'ASC' | 'DESC'): string =>
   `WITH eff AS (
@@ -50,6 +53,7 @@ export const leaderboardSql = (column: string, direction: 'ASC' | 'DESC'): strin
            FROM densities d JOIN models m ON m.id = d.model_id LEFT JOIN eff ON eff.model_id = m.id
           WHERE d.fit_version_id = $1 AND d.subject_kind = 'model' AND d.benchmark = '${AVERAGE}'
             AND ($2::date IS NULL OR m.release_date >= $2::date) AND ($3::date IS NULL OR m.release_date <= $3::date)
+            AND ($7::uuid IS NULL OR m.project_id = $7::uuid OR m.project_id IS NULL)
             AND NOT EXISTS (
               SELECT 1 FROM unnest($4::text[]) AS wanted(benchmark)
                WHERE NOT EXISTS (SELECT 1 FROM densities x WHERE x.fit_version_id = $1 AND x.subject_kind = 'model'
@@ -77,14 +81,14 @@ export class LeaderboardService {
     private readonly references: ReferencesService,
   ) {}
 
-  async query(q: LeaderboardQueryDto): Promise<Leaderboard> {
-    const { reference, version } = await this.references.resolveLatest(q.reference);
+  async query(q: LeaderboardQueryDto, scope: ProjectScope): Promise<Leaderboard> {
+    const { reference, version } = await this.references.resolveLatest(scope, q.reference);
     const benchmarks = q.benchmarks ?? [];
     const column = SORT_COLUMNS[q.sort];
     const direction = q.order === 'asc' ? 'ASC' : 'DESC';
     const heads: HeadRow[] = await this.db.query(
       leaderboardSql(column, direction),
-      [version.id, q.from ?? null, q.to ?? null, benchmarks, q.limit, q.offset],
+      [version.id, q.from ?? null, q.to ?? null, benchmarks, q.limit, q.offset, scope.projectId],
     );
     const cells = await this.cells(version.id, heads.map((h) => h.model_id), benchmarks);
     const sources = await this.sources(cells);

@@ -24,12 +24,15 @@ export const TREND_POINTS_SQL = `SELECT m.name AS model, to_char(m.release_date,
          FROM densities d JOIN models m ON m.id = d.model_id
         WHERE d.fit_version_id = $1 AND d.subject_kind = 'model' AND d.benchmark = 'AVERAGE' AND d.density IS NOT NULL
           AND m.release_date IS NOT NULL AND ($2::date IS NULL OR m.release_date >= $2::date) AND ($3::date IS NULL OR m.release_date <= $3::date)
+          AND ($4::uuid IS NULL OR m.project_id = $4::uuid OR m.project_id IS NULL)
         ORDER BY m.release_date, m.name`;
 
 /**
  * The Densing Law trend over the leaderboard: ln ρ_max = A·t + B on the models' headline densities against
  * their release dates (fitDensityTrend, seeded bootstrap CI). Too few points: DensityException → 422.
  */
+import type { ProjectScope } from '@app/auth';
+
 @Injectable()
 export class TrendService {
   constructor(
@@ -37,9 +40,9 @@ export class TrendService {
     private readonly references: ReferencesService,
   ) {}
 
-  async trend(q: TrendQueryDto): Promise<TrendResult> {
-    const { reference, version } = await this.references.resolveLatest(q.reference);
-    const points = await this.points(version.id, q.from, q.to);
+  async trend(q: TrendQueryDto, scope: ProjectScope): Promise<TrendResult> {
+    const { reference, version } = await this.references.resolveLatest(scope, q.reference);
+    const points = await this.points(version.id, scope, q.from, q.to);
     const trend = fitDensityTrend(
       points.map((p) => ({ id: p.model, releaseDate: p.releaseDate, density: p.density })),
       { frontier: (q.frontier ?? reference.frontierRule) as FrontierRule },
@@ -48,10 +51,10 @@ export class TrendService {
   }
 
   /** Models with a defined headline density and a release date in [from, to]. */
-  async points(versionId: string, from?: string, to?: string): Promise<TrendPoint[]> {
+  async points(versionId: string, scope: ProjectScope, from?: string, to?: string): Promise<TrendPoint[]> {
     return this.db.query(
       TREND_POINTS_SQL,
-      [versionId, from ?? null, to ?? null],
+      [versionId, from ?? null, to ?? null, scope.projectId],
     );
   }
 }

@@ -20,6 +20,8 @@ export function refuseBuiltin(reference: DensityReferenceEntity): void {
  * data points it used; then enqueues the recompute of every density against it. Too few or unusable points:
  * the library's DensityException propagates (422 through DensityExceptionFilter) and nothing is stored.
  */
+import type { ProjectScope } from '@app/auth';
+
 @Injectable()
 export class ReferenceFitService {
   private readonly logger = new Logger(ReferenceFitService.name);
@@ -31,8 +33,8 @@ export class ReferenceFitService {
     private readonly jobs: DensityJobsService,
   ) {}
 
-  async fit(referenceId: string): Promise<{ version: DensityFitVersionEntity; recomputeJobId: string | null }> {
-    const reference = await this.references.get(referenceId);
+  async fit(referenceId: string, scope: ProjectScope): Promise<{ version: DensityFitVersionEntity; recomputeJobId: string | null }> {
+    const reference = await this.references.get(referenceId, scope);
     refuseBuiltin(reference);
     const members = await this.references.membersOf(referenceId);
     const version = await this.writer.fitAndStore(reference, await this.data.collect(reference, members));

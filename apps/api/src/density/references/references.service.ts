@@ -2,7 +2,9 @@ import { Injectable } from '@nestjs/common';
 import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { DataSource, Repository } from 'typeorm';
 import { DomainException, ErrorCode, invalidInput, notFound } from '@app/contracts';
-import { DensityFitVersionEntity, DensityReferenceEntity, DensityReferenceMemberEntity, isUniqueViolation } from '@app/database';
+import { DEFAULT_PROJECT_ID, DensityFitVersionEntity, DensityReferenceEntity, DensityReferenceMemberEntity, isUniqueViolation } from '@app/database';
+import { inScope, ownerProject, scopeSql } from '@app/auth';
+import type { ProjectScope } from '@app/auth';
 import { MemberWithModel, loadMembers } from '@app/reference-fits';
 import { ModelsService } from '../../models/models.service';
 import { CreateReferenceRequestDto } from './dto/create-reference.dto';
@@ -25,13 +27,16 @@ export class ReferencesService {
     private readonly models: ModelsService,
   ) {}
 
-  async create(dto: CreateReferenceRequestDto): Promise<ReferenceDetails> {
+  async create(dto: CreateReferenceRequestDto, scope: ProjectScope): Promise<ReferenceDetails> {
     validateMaps(dto);
+    if (dto.isDefault && scope.projectId !== null) {
+      throw new DomainException(ErrorCode.Forbidden, 'isDefault changes the default family of every project: only a global (admin) key may set it');
+    }
     const ids = dto.members.map((m) => m.modelId);
     const dup = ids.find((id, i) => ids.indexOf(id) !== i);
     if (dup) throw invalidInput(`model ${dup} is listed twice in members`);
     for (const m of dto.members) {
-      const model = await this.models.get(m.modelId);
+      const model = await this.models.get(m.modelId, scope);
       if (m.role !== 'performance' && !(model.trainingTokens && model.trainingTokens > 0)) {
         throw invalidInput(`model "${model.name}" has no trainingTokens (D): the loss family (role ${m.role}) needs N and D`, { modelId: model.id });
       }
@@ -43,6 +48,7 @@ export class ReferencesService {
         const reference = await tx.save(
           tx.create(DensityReferenceEntity, {
             name: dto.name,
+            projectId: ownerProject(scope, DEFAULT_PROJECT_ID),
             description: dto.description ?? null,
             d0Tokens: dto.d0Tokens,
             frontierRule: dto.frontier,
@@ -64,41 +70,45 @@ export class ReferencesService {
       }
       throw err;
     }
-    return this.details(id);
+    return this.details(id, scope);
   }
 
-  async list(): Promise<Array<DensityReferenceEntity & { latestVersion: number | null; method: string | null }>> {
-    const rows = await this.references.find({ order: { createdAt: 'DESC' } });
+  async list(scope: ProjectScope): Promise<Array<DensityReferenceEntity & { latestVersion: number | null; method: string | null }>> {
+    const rows = (await this.references.find({ order: { createdAt: 'DESC' } })).filter((r) => inScope(scope, r.projectId));
     const latest = await this.latestVersionNumbers(rows.map((r) => r.id));
     return rows.map((r) => Object.assign(r, { latestVersion: latest.get(r.id)?.version ?? null, method: latest.get(r.id)?.method ?? null }));
   }
 
-  async get(id: string): Promise<DensityReferenceEntity> {
+  /** A family of the scope's project, or a built-in one; another project's is not found. */
+  async get(id: string, scope: ProjectScope): Promise<DensityReferenceEntity> {
     const reference = await this.references.findOneBy({ id });
-    if (!reference) throw notFound('reference family', id);
+    if (!reference || !inScope(scope, reference.projectId)) throw notFound('reference family', id);
     return reference;
   }
 
-  async details(id: string): Promise<ReferenceDetails> {
-    const reference = await this.get(id);
+  async details(id: string, scope: ProjectScope): Promise<ReferenceDetails> {
+    const reference = await this.get(id, scope);
     const [members, versions] = await Promise.all([this.membersOf(id), this.versionsOf(id)]);
     return { reference, members, versions };
   }
 
   /** By id or by name; without either, the default family, else the most recently fitted one. */
-  async resolve(ref?: string): Promise<DensityReferenceEntity> {
+  async resolve(scope: ProjectScope, ref?: string): Promise<DensityReferenceEntity> {
     if (ref) {
       const found = await this.references.findOneBy(UUID.test(ref) ? { id: ref } : { name: ref });
-      if (!found) throw notFound('reference family', ref);
+      if (!found || !inScope(scope, found.projectId)) throw notFound('reference family', ref);
       return found;
     }
     const byDefault = await this.references.findOneBy({ isDefault: true });
-    if (byDefault) return byDefault;
+    if (byDefault && inScope(scope, byDefault.projectId)) return byDefault;
+    const params: unknown[] = [];
     const [latest] = await this.db.query(
-      `SELECT reference_id AS id FROM density_fit_versions ORDER BY created_at DESC LIMIT 1`,
+      `SELECT v.reference_id AS id FROM density_fit_versions v JOIN density_references r ON r.id = v.reference_id
+        WHERE ${scopeSql('r.project_id', scope, params)} ORDER BY v.created_at DESC LIMIT 1`,
+      params,
     );
     if (!latest) throw new DomainException(ErrorCode.NotFound, 'no reference family has been fitted yet: create one and POST /v1/density/references/:id/fit');
-    return this.get(latest.id);
+    return this.get(latest.id, scope);
   }
 
   membersOf(referenceId: string): Promise<MemberWithModel[]> {
@@ -113,7 +123,8 @@ export class ReferencesService {
     });
   }
 
-  async version(referenceId: string, version: number): Promise<DensityFitVersionEntity> {
+  async version(referenceId: string, version: number, scope: ProjectScope): Promise<DensityFitVersionEntity> {
+    await this.get(referenceId, scope);
     const found = await this.versions.findOneBy({ referenceId, version });
     if (!found) throw notFound(`fit version ${version} of reference family`, referenceId);
     return found;
@@ -129,8 +140,8 @@ export class ReferencesService {
   }
 
   /** A family by name or id (default: the last one fitted) and the version its densities are read from. */
-  async resolveLatest(ref?: string): Promise<{ reference: DensityReferenceEntity; version: DensityFitVersionEntity }> {
-    const reference = await this.resolve(ref);
+  async resolveLatest(scope: ProjectScope, ref?: string): Promise<{ reference: DensityReferenceEntity; version: DensityFitVersionEntity }> {
+    const reference = await this.resolve(scope, ref);
     return { reference, version: await this.latestVersion(reference) };
   }
 

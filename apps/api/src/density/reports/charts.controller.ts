@@ -1,3 +1,5 @@
+import type { ProjectScope } from '@app/auth';
+import { Scope } from '../../auth/auth.decorators';
 import { Controller, Get, Query, UseFilters } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DensityExceptionFilter } from '../density-exception.filter';
@@ -17,8 +19,8 @@ export class ChartsController {
     description: 'The specs a report draws for the same leaderboard query: score vs parameters (log axis, reference curve) and density vs release date (trend); nothing is stored.',
   })
   @ApiOkResponse({ type: ChartsResponseDto })
-  async get(@Query() q: CreateReportRequestDto): Promise<ChartsResponseDto> {
-    const { board, specs, skipped } = await this.reports.chartSpecs(q);
+  async get(@Query() q: CreateReportRequestDto, @Scope() scope: ProjectScope): Promise<ChartsResponseDto> {
+    const { board, specs, skipped } = await this.reports.chartSpecs(q, scope);
     return {
       reference: { id: board.reference.id, name: board.reference.name, d0Tokens: board.reference.d0Tokens },
       fitVersion: { id: board.version.id, version: board.version.version },

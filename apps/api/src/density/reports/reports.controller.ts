@@ -1,3 +1,5 @@
+import type { ProjectScope } from '@app/auth';
+import { Scope } from '../../auth/auth.decorators';
 import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res, UseFilters } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
@@ -28,23 +30,23 @@ export class ReportsController {
   @Post()
   @ApiCreatedResponse({ type: ReportResponseDto, description: 'JSON, CSV, score-vs-params and density-vs-date (SVG + PNG), stored in S3' })
   @ApiOperation({ summary: 'Build a density report (JSON, CSV, SVG/PNG plots) into S3' })
-  async create(@Body() dto: CreateReportRequestDto): Promise<ReportResponseDto> {
-    return toDto(await this.reports.create(dto));
+  async create(@Body() dto: CreateReportRequestDto, @Scope() scope: ProjectScope): Promise<ReportResponseDto> {
+    return toDto(await this.reports.create(dto, scope));
   }
 
   @Get()
   @ApiOkResponse({ type: ReportListResponseDto })
   @ApiOperation({ summary: 'List reports' })
-  async list(@Query() q: PaginationQueryDto): Promise<ReportListResponseDto> {
-    const [items, total] = await this.reports.list(q.limit, q.offset);
+  async list(@Query() q: PaginationQueryDto, @Scope() scope: ProjectScope): Promise<ReportListResponseDto> {
+    const [items, total] = await this.reports.list(scope, q.limit, q.offset);
     return { items: items.map(toDto), total };
   }
 
   @Get(':id')
   @ApiOkResponse({ type: ReportResponseDto })
   @ApiOperation({ summary: 'A report and its files' })
-  async get(@Param('id', ParseUUIDPipe) id: string): Promise<ReportResponseDto> {
-    return toDto(await this.reports.get(id));
+  async get(@Param('id', ParseUUIDPipe) id: string, @Scope() scope: ProjectScope): Promise<ReportResponseDto> {
+    return toDto(await this.reports.get(id, scope));
   }
 
   /** Streams a stored report file byte for byte. */
@@ -52,8 +54,8 @@ export class ReportsController {
   @ApiParam({ name: 'name', example: 'score-vs-params.svg' })
   @ApiProduces('application/json', 'text/csv', 'image/svg+xml', 'image/png')
   @ApiOperation({ summary: 'Download a report file byte for byte' })
-  async download(@Param('id', ParseUUIDPipe) id: string, @Param('name') name: string, @Res() res: Response): Promise<void> {
-    const { file, object } = await this.reports.open(id, name);
+  async download(@Param('id', ParseUUIDPipe) id: string, @Param('name') name: string, @Scope() scope: ProjectScope, @Res() res: Response): Promise<void> {
+    const { file, object } = await this.reports.open(id, name, scope);
     res.setHeader('Content-Type', file.contentType);
     res.setHeader('Content-Length', String(object.sizeBytes));
     res.setHeader('Content-Disposition', `attachment; filename="${file.name}"`);

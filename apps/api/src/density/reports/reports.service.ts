@@ -27,6 +27,10 @@ const reportKey = (id: string, name: string) => `density/reports/${id}/${name}`;
  * PNG, log axes, trend line) — stores the files in S3 and records them. A plot that cannot be drawn (no scores,
  * too few points for a trend) is left out and the summary says why; nothing is made up.
  */
+import { inScope, ownerProject } from '@app/auth';
+import type { ProjectScope } from '@app/auth';
+import { DEFAULT_PROJECT_ID } from '@app/database';
+
 @Injectable()
 export class ReportsService {
   constructor(
@@ -41,14 +45,14 @@ export class ReportsService {
    * The Vega-Lite specs a report draws for a leaderboard query (score vs parameters with the reference curve,
    * density vs release date with the trend), and for each one left out, why. Served as they are to the dashboard.
    */
-  async chartSpecs(dto: CreateReportRequestDto): Promise<ChartSpecs> {
-    const board = await this.leaderboard.query(dto);
+  async chartSpecs(dto: CreateReportRequestDto, scope: ProjectScope): Promise<ChartSpecs> {
+    const board = await this.leaderboard.query(dto, scope);
     const calibration: ReferenceCalibration = readCalibration(board.version.calibration);
     const skipped: Record<string, string> = {};
     let trend: DensityTrend | null = null;
     let points: TrendPoint[] = [];
     try {
-      const t = await this.trends.trend({ reference: board.reference.id, from: dto.from, to: dto.to, frontier: dto.frontier });
+      const t = await this.trends.trend({ reference: board.reference.id, from: dto.from, to: dto.to, frontier: dto.frontier }, scope);
       ({ trend, points } = t);
     } catch (err) {
       if (!(err instanceof DensityException)) throw err;
@@ -62,8 +66,8 @@ export class ReportsService {
     return { board, trend, specs, skipped };
   }
 
-  async create(dto: CreateReportRequestDto): Promise<DensityReportEntity> {
-    const { board, trend, specs, skipped } = await this.chartSpecs(dto);
+  async create(dto: CreateReportRequestDto, scope: ProjectScope): Promise<DensityReportEntity> {
+    const { board, trend, specs, skipped } = await this.chartSpecs(dto, scope);
     const rendered = await this.charts.render(specs.map((s) => s.spec));
 
     const id = randomUUID();
@@ -98,22 +102,22 @@ export class ReportsService {
       skipped,
     };
     return this.reports.save(
-      this.reports.create({ id, referenceId: board.reference.id, fitVersionId: board.version.id, title: dto.title ?? null, query, files, summary }),
+      this.reports.create({ id, projectId: ownerProject(scope, DEFAULT_PROJECT_ID), referenceId: board.reference.id, fitVersionId: board.version.id, title: dto.title ?? null, query, files, summary }),
     );
   }
 
-  async list(limit: number, offset: number): Promise<[DensityReportEntity[], number]> {
-    return this.reports.findAndCount({ order: { createdAt: 'DESC' }, take: limit, skip: offset });
+  async list(scope: ProjectScope, limit: number, offset: number): Promise<[DensityReportEntity[], number]> {
+    return this.reports.findAndCount({ where: scope.projectId ? { projectId: scope.projectId } : {}, order: { createdAt: 'DESC' }, take: limit, skip: offset });
   }
 
-  async get(id: string): Promise<DensityReportEntity> {
+  async get(id: string, scope: ProjectScope): Promise<DensityReportEntity> {
     const report = await this.reports.findOneBy({ id });
-    if (!report) throw notFound('report', id);
+    if (!report || !inScope(scope, report.projectId)) throw notFound('report', id);
     return report;
   }
 
-  async open(id: string, name: string): Promise<{ file: DensityReportFile; object: ObjectStream }> {
-    const report = await this.get(id);
+  async open(id: string, name: string, scope: ProjectScope): Promise<{ file: DensityReportFile; object: ObjectStream }> {
+    const report = await this.get(id, scope);
     const file = report.files.find((f) => f.name === name);
     if (!file) throw new DomainException(ErrorCode.NotFound, `report ${id} has no file "${name}" (it has ${report.files.map((f) => f.name).join(', ')})`);
     const object = await this.store.getStream(file.key);

@@ -1,15 +1,23 @@
 import { ApiProperty, ApiPropertyOptional } from '@nestjs/swagger';
 import { Type } from 'class-transformer';
-import { ArrayMaxSize, ArrayMinSize, IsArray, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
+import { ArrayMaxSize, ArrayMinSize, IsArray, IsIn, IsInt, IsOptional, IsString, IsUUID, Length, Matches, Max, Min, ValidateNested } from 'class-validator';
 
 export class BenchmarkRequestDto {
   @ApiProperty({ example: 'arc_easy' })
   @IsString() @Length(1, 200)
   name!: string;
 
-  @ApiPropertyOptional({ description: 'evaluate only the first N documents', minimum: 1 })
+  @ApiPropertyOptional({ description: 'evaluate only the first N documents (of each subtask of a group, unless limitPer is "group")', minimum: 1 })
   @IsOptional() @IsInt() @Min(1)
   limit?: number;
+
+  @ApiPropertyOptional({
+    enum: ['task', 'group'],
+    default: 'task',
+    description: 'what a limit on a group caps: "task" (default, as lm-evaluation-harness\'s --limit) each subtask; "group" the whole group, spread evenly over its subtasks',
+  })
+  @IsOptional() @IsIn(['task', 'group'])
+  limitPer?: 'task' | 'group';
 
   @ApiPropertyOptional({ minimum: 0 })
   @IsOptional() @IsInt() @Min(0) @Max(64)

@@ -15,6 +15,8 @@ export const COALESCE_MS = 250;
  * once and then one after each notice on the run's Redis channel (coalesced), until the run has ended;
  * then an `end` event and the stream closes. Nothing polls: a run that does not change sends nothing.
  */
+import type { ProjectScope } from '@app/auth';
+
 @Injectable()
 export class RunStreamService {
   constructor(
@@ -24,8 +26,8 @@ export class RunStreamService {
   ) {}
 
   /** Throws NotFound (before any event is sent) for an unknown run. */
-  async stream(runId: string): Promise<Observable<MessageEvent>> {
-    await this.runs.get(runId);
+  async stream(runId: string, scope: ProjectScope): Promise<Observable<MessageEvent>> {
+    await this.runs.get(runId, scope);
     return new Observable<MessageEvent>((sub) => {
       let closed = false;
       let timer: NodeJS.Timeout | null = null;
@@ -33,7 +35,7 @@ export class RunStreamService {
       let unsubscribe: (() => Promise<void>) | null = null;
       const send = async () => {
         if (closed) return;
-        const view = await this.views.view(await this.runs.get(runId));
+        const view = await this.views.view(await this.runs.get(runId, scope));
         if (closed) return;
         sub.next({ type: 'run', data: view });
         if (ENDED.includes(view.status)) {

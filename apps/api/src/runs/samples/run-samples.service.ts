@@ -17,6 +17,8 @@ const CACHE_ENTRIES = 64;
  * kept for the next pages. Without a search, a page reads only the artifacts of its documents; a search
  * reads the run's (or the benchmark's) ingested artifacts in order and filters their records.
  */
+import type { ProjectScope } from '@app/auth';
+
 @Injectable()
 export class RunSamplesService {
   private readonly cache = new Map<string, Map<number, SampleRecord>>();
@@ -27,8 +29,8 @@ export class RunSamplesService {
     private readonly runs: RunsService,
   ) {}
 
-  async list(runId: string, q: ListSamplesQueryDto): Promise<{ items: SampleView[]; total: number }> {
-    await this.runs.get(runId);
+  async list(runId: string, q: ListSamplesQueryDto, scope: ProjectScope): Promise<{ items: SampleView[]; total: number }> {
+    await this.runs.get(runId, scope);
     return q.q ? this.search(runId, q) : this.page(runId, q);
   }
 

@@ -3,7 +3,7 @@ import { ArrayMaxSize, ArrayMinSize, IsArray, IsBoolean, IsNumber, IsObject, IsO
 import { WorkerStatus } from '@app/contracts';
 
 export class RegisterWorkerRequestDto {
-  @ApiProperty({ description: 'the enrollment token configured on the API (ENROLLMENT_TOKEN)' })
+  @ApiProperty({ description: 'an enrollment token an operator created (dbe_…, POST /v1/enrollment-tokens), or the static ENROLLMENT_TOKEN of the API' })
   @IsString() @Length(8, 512)
   enrollmentToken!: string;
 
@@ -12,6 +12,10 @@ export class RegisterWorkerRequestDto {
   name!: string;
 
   @ApiPropertyOptional() @IsOptional() @IsString() @Length(1, 255) hostname?: string;
+
+  @ApiPropertyOptional({ description: 're-registration of this worker: it keeps its id and gets a new credential; the old one stops working' })
+  @IsOptional() @IsUUID()
+  workerId?: string;
 
   @ApiProperty({ type: [String], example: ['cpu'] })
   @IsArray() @ArrayMinSize(1) @ArrayMaxSize(32)

@@ -95,17 +95,17 @@ type Models = Map<string, string>; // name → id
 
 const standardRows = (rows: readonly PythiaTableRow[]) => rows.filter((r) => r.suite === PYTHIA_REFERENCE.suite);
 
-/** The suite's models by name, created when missing (published scores only: no backend a worker runs). */
+/** The suite's models by name, global (no project), created when missing (published scores only: no backend a worker runs). */
 async function upsertModels(tx: EntityManager, rows: readonly PythiaTableRow[]): Promise<Models> {
   const byName = new Map(standardRows(rows).map((r) => [r.model, r]));
   const names = [...byName.keys()];
   await tx.query(
-    `INSERT INTO models (name, params_total, training_tokens, backend)
-     SELECT name, params, $3, '{"kind":"imported"}'::jsonb FROM unnest($1::text[], $2::bigint[]) AS t(name, params)
-     ON CONFLICT (name) DO NOTHING`,
+    `INSERT INTO models (project_id, name, params_total, training_tokens, backend)
+     SELECT NULL, name, params, $3, '{"kind":"imported"}'::jsonb FROM unnest($1::text[], $2::bigint[]) AS t(name, params)
+     ON CONFLICT (project_id, name) DO NOTHING`,
     [names, names.map((n) => byName.get(n)!.params_total), PYTHIA_REFERENCE.trainingTokens],
   );
-  const found: Array<{ id: string; name: string }> = await tx.query(`SELECT id, name FROM models WHERE name = ANY($1)`, [names]);
+  const found: Array<{ id: string; name: string }> = await tx.query(`SELECT id, name FROM models WHERE project_id IS NULL AND name = ANY($1)`, [names]);
   return new Map(found.map((m) => [m.name, m.id]));
 }
 
@@ -120,8 +120,8 @@ async function ensureReference(tx: EntityManager, models: Models, calibration: R
     const [taken] = await tx.query(`SELECT 1 FROM density_references WHERE name = $1`, [PYTHIA_REFERENCE.name]);
     if (taken) return null;
     [ref] = await tx.query(
-      `INSERT INTO density_references (name, description, d0_tokens, frontier_rule, benchmarks, metrics, is_default, at_run_end, builtin)
-       VALUES ($1, $2, $3, 'record', $4, $5, NOT EXISTS (SELECT 1 FROM density_references WHERE is_default), true, $1) RETURNING id`,
+      `INSERT INTO density_references (project_id, name, description, d0_tokens, frontier_rule, benchmarks, metrics, is_default, at_run_end, builtin)
+       VALUES (NULL, $1, $2, $3, 'record', $4, $5, NOT EXISTS (SELECT 1 FROM density_references WHERE is_default), true, $1) RETURNING id`,
       [PYTHIA_REFERENCE.name, DESCRIPTION, PYTHIA_REFERENCE.trainingTokens, benchmarks, metrics],
     );
   }
@@ -138,7 +138,7 @@ async function ensureImport(tx: EntityManager, table: PythiaTable, models: Model
   const [done] = await tx.query(`SELECT 1 FROM density_imports WHERE format = 'builtin' AND provenance ->> 'tableSha256' = $1`, [table.sha256]);
   if (done) return;
   const [imp]: Array<{ id: string }> = await tx.query(
-    `INSERT INTO density_imports (format, file_name, source, provenance) VALUES ('builtin', 'references/pythia/pythia-evals.csv', $1, $2) RETURNING id`,
+    `INSERT INTO density_imports (project_id, format, file_name, source, provenance) VALUES (NULL, 'builtin', 'references/pythia/pythia-evals.csv', $1, $2) RETURNING id`,
     [SOURCE, { tableSha256: table.sha256, builtin: PYTHIA_REFERENCE.name, checkpoint: 'step 143000' }],
   );
   const finals = standardRows(table.rows).filter((r) => r.tokens === PYTHIA_REFERENCE.trainingTokens && PYTHIA_REFERENCE.metrics[r.task] === r.metric);

@@ -1,0 +1,45 @@
+import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
+import { InjectDataSource } from '@nestjs/typeorm';
+import type { NextFunction, Request, Response } from 'express';
+import { DataSource } from 'typeorm';
+import { AuditEntryEntity } from '@app/database';
+import { AuthedRequest } from './auth.decorators';
+
+type AuditedRequest = Request & AuthedRequest & { worker?: { id: string; name: string } };
+
+/**
+ * Records every request that changes something (any method but GET/HEAD/OPTIONS), when its response
+ * is finished, so refusals (401, 403, 400) are recorded like successes: who (key or worker), what (method
+ * and route), on what (the :id), the status and the address. Heartbeats, claims and shard progress are
+ * the fleet's routine traffic, not actions: they are left out. Nothing of the request's body or headers
+ * is stored.
+ */
+@Injectable()
+export class AuditMiddleware implements NestMiddleware {
+  private readonly logger = new Logger('Audit');
+
+  constructor(@InjectDataSource() private readonly db: DataSource) {}
+
+  use(req: AuditedRequest, res: Response, next: NextFunction): void {
+    if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) res.on('finish', () => this.record(req, res.statusCode));
+    next();
+  }
+
+  private record(req: AuditedRequest, status: number): void {
+    const route = ((req.route as { path?: string } | undefined)?.path ?? req.path).slice(0, 200);
+    if (/\/(heartbeat|progress|claim)$/.test(route)) return;
+    const p = req.principal;
+    const id = req.params?.id;
+    const entry: Partial<AuditEntryEntity> = {
+      actorKind: p ? 'key' : req.worker ? 'worker' : 'anonymous',
+      actorId: p?.keyId ?? req.worker?.id ?? null,
+      actorName: p?.name ?? req.worker?.name ?? null,
+      projectId: p?.projectId ?? null,
+      action: `${req.method} ${route}`,
+      targetId: typeof id === 'string' ? id.slice(0, 100) : null,
+      status,
+      ip: req.ip ?? null,
+    };
+    this.db.getRepository(AuditEntryEntity).insert(entry).catch((err: Error) => this.logger.warn(`audit entry not written: ${err.message}`));
+  }
+}

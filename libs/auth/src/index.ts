@@ -1,0 +1,3 @@
+export * from './roles';
+export * from './secrets';
+export * from './key-store';
