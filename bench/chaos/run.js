@@ -46,7 +46,7 @@ async function main() {
   const bench = await startBenchStack({ name: NAME, workers: 0, home, env: { WORKER_BACKENDS: 'replay,openai', LOG_LEVEL: 'warn', RECONCILE_EVERY_MS: '5000', RECONCILE_GRACE_MS: '10000' } });
   process.kill(bench.stack.processes.find((p) => p.name === 'results').pid, 'SIGKILL');
   // The stack's client fails when one of its processes is gone: here that is the point.
-  bench.api = client(bench.stack.apiUrl);
+  bench.api = client(bench.stack.apiUrl, () => null, bench.stack.apiKey);
   const env = { ...bench.stack.env, WORKER_BACKENDS: 'replay,openai', RECONCILE_EVERY_MS: '5000', RECONCILE_GRACE_MS: '10000' };
   const procs = [
     ...Array.from({ length: nResults }, (_, i) => supervised(`results-${i + 1}`, 'results', env)),
