@@ -105,7 +105,7 @@ async function createSourceRuns(bench, { n, small, yaml }) {
   const { shardQueueName, redisOptionsFromUrl, jobIds } = dist('libs/queue/src/index');
   const { Queue } = require('bullmq');
 
-  const reg = await retry(() => fetch(`${bench.stack.apiUrl}/v1/benchmarks?replace=true`, { method: 'POST', headers: { 'content-type': 'application/yaml' }, body: yaml }));
+  const reg = await retry(() => fetch(`${bench.stack.apiUrl}/v1/benchmarks?replace=true`, { method: 'POST', headers: { 'content-type': 'application/yaml', ...(bench.stack.apiKey ? { authorization: `Bearer ${bench.stack.apiKey}` } : {}) }, body: yaml }));
   if (!reg.ok) throw new Error(`POST /v1/benchmarks → ${reg.status}: ${await reg.text()}`);
   const registry = new TaskRegistry(DATA_DIR);
   await registry.registerYaml(yaml, { source: 'bench' });
