@@ -61,7 +61,7 @@ describe('a real evaluation end to end: API → BullMQ → worker processes → 
     const run = await runUntilEnded(sub.body.id);
     expect(run.error).toBeNull();
     expect(run.status).toBe('succeeded');
-    expect(run.progress).toEqual({ done: 48, total: 48 });
+    expect(run.progress).toMatchObject({ done: 48, total: 48 });
 
     const rows: Array<{ doc_id: number; n: number }> = await db.query(
       'SELECT doc_id, count(*)::int AS n FROM samples WHERE run_id = $1 GROUP BY doc_id ORDER BY doc_id',
