@@ -28,7 +28,8 @@ export async function confinedModelPath(roots: readonly string[], path: string):
     const real = await realpath(candidate).catch(() => undefined);
     if (!real) continue;
     if (!inside(realRoot, real)) throw refuse(`model path ${path} leads outside the model folder ${root} (through a symlink)`, { path });
-    return real;
+    // The path as named (messages and logs show the user's folders), now known to stay inside the folder.
+    return candidate;
   }
   if (isAbsolute(path) && !roots.some((r) => inside(r, path))) {
     throw refuse(`model path ${path} is outside the model folders (${roots.join(', ')}): put the file in one, or name it relative to one`, { path });

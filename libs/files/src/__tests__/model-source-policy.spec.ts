@@ -17,7 +17,7 @@ describe('model paths stay inside the model folders', () => {
   it('finds relative and absolute paths inside a folder, and symlinks that stay inside', async () => {
     expect(await confinedModelPath([root], 'sub/m.gguf')).toBe(join(root, 'sub', 'm.gguf'));
     expect(await confinedModelPath([root], join(root, 'sub', 'm.gguf'))).toBe(join(root, 'sub', 'm.gguf'));
-    expect(await confinedModelPath([root], 'alias.gguf')).toBe(join(root, 'sub', 'm.gguf'));
+    expect(await confinedModelPath([root], 'alias.gguf')).toBe(join(root, 'alias.gguf'));
     expect(await confinedModelPath([root], 'missing.gguf')).toBeUndefined();
   });
 
