@@ -198,7 +198,8 @@ describe('access control: every endpoint × every role × own project / other pr
   });
 
   it('records who did what in the audit log, refusals included, readable by admins only', async () => {
-    const log = (await authed(app).get('/v1/audit?action=POST%20/v1/runs&limit=1000').expect(200)).body as Array<{ actorKind: string; actorName: string | null; status: number; action: string; ip: string }>;
+    const log = (await authed(app).get('/v1/audit?action=POST%20/v1/runs&limit=1000').expect(200)).body as Array<{ actorKind: string; actorName: string | null; status: number; action: string; ip: string; targetId: string | null }>;
+    expect(log.some((e) => e.action === 'POST /v1/runs/:id/cancel' && e.targetId === ids.run && e.status === 200)).toBe(true);
     expect(log.some((e) => e.actorKind === 'key' && e.actorName === 'test-member' && e.status === 202 && e.action === 'POST /v1/runs')).toBe(true);
     expect(log.some((e) => e.actorKind === 'key' && e.actorName === 'test-viewer' && e.status === 403)).toBe(true);
     expect(log.some((e) => e.actorKind === 'anonymous' && e.status === 401)).toBe(true);
