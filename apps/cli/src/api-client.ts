@@ -40,6 +40,13 @@ export class DensebenchClient {
   delete<T>(path: string): Promise<T> {
     return this.request<T>('DELETE', path);
   }
+
+  /** A GET whose body is streamed by the caller (artifact downloads), with the API key. */
+  async stream(path: string): Promise<Response> {
+    const res = await fetch(`${this.baseUrl.replace(/\/+$/, '')}${path}`, { headers: this.apiKey ? { authorization: `Bearer ${this.apiKey}` } : {} });
+    if (!res.ok || !res.body) throw new Error(`GET ${path} failed: HTTP ${res.status}${res.status === 401 ? ' (set DENSEBENCH_API_KEY to a key)' : ''}`);
+    return res;
+  }
 }
 
 export interface RunView {

@@ -16,8 +16,9 @@ export async function downloadRun(client: DensebenchClient, runId: string, out: 
   for (const a of artifacts) {
     const dest = join(out, o.relative && a.key.startsWith(prefix) ? a.key.slice(prefix.length) : a.key);
     await mkdir(dirname(dest), { recursive: true });
-    const res = await fetch(`${client.baseUrl}${a.downloadUrl}`);
-    if (!res.ok || !res.body) throw new Error(`download of ${a.key} failed: HTTP ${res.status}`);
+    const res = await client.stream(a.downloadUrl).catch((err: Error) => {
+      throw new Error(`download of ${a.key} failed: ${err.message}`);
+    });
     await pipeline(Readable.fromWeb(res.body as import('node:stream/web').ReadableStream), createWriteStream(dest));
     written.push(dest);
   }
