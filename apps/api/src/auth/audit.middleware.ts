@@ -26,7 +26,10 @@ export class AuditMiddleware implements NestMiddleware {
   }
 
   private record(req: AuditedRequest, status: number): void {
-    const route = ((req.route as { path?: string } | undefined)?.path ?? req.path).slice(0, 200);
+    // Only requests to an endpoint: a POST to a path that names none is no action (and no way to flood the log).
+    const matched = (req.route as { path?: string } | undefined)?.path;
+    if (!matched) return;
+    const route = matched.slice(0, 200);
     if (/\/(heartbeat|progress|claim)$/.test(route)) return;
     const p = req.principal;
     const id = req.params?.id;
