@@ -8,7 +8,7 @@ const { execFileSync } = require('node:child_process');
 const REPO = path.resolve(__dirname, '..', '..');
 const MODELS_DIR = process.env.DENSEBENCH_MODELS_DIR || path.resolve(REPO, '..', 'shared', 'models');
 const DATA_DIR = process.env.DENSEBENCH_DATA_DIR || path.resolve(REPO, '..', 'shared', 'data');
-const LLAMA_BIN_DIR = process.env.LLAMA_CPP_BIN_DIR || path.join(os.homedir(), '.cache', 'densebench', 'llama.cpp', 'build', 'bin');
+const LLAMA_BIN_DIR = require('../../libs/inference/native/paths').llamaToolsBinDir();
 
 function arg(name, def) {
   const i = process.argv.indexOf(`--${name}`);

@@ -2,7 +2,7 @@
 'use strict';
 // Builds llama.cpp's own tools (llama-perplexity, llama-server, llama-bench, llama-batched-bench,
 // llama-parallel) from the source that node-llama-cpp ships (llama/gitRelease.bundle), CPU only, into
-// a cache outside the repository: $LLAMA_CPP_TOOLS_DIR, default ~/.cache/densebench/llama.cpp
+// a cache outside the repository: $LLAMA_CPP_TOOLS_DIR, default ~/.cache/densebench/llama.cpp (paths.llamaToolsDir)
 // (binaries in build/bin). They are the reference numbers in tests (perplexity within 0.1 %), a real
 // OpenAI-compatible server for the openai backend, and the engine's own speed in bench/ (batched
 // generation against llama-parallel / llama-batched-bench). Tools already built are skipped.
@@ -15,7 +15,7 @@ const { spawnSync } = require('child_process');
 const paths = require('../../libs/inference/native/paths');
 
 const TARGETS = ['llama-perplexity', 'llama-batched-bench', 'llama-parallel', 'llama-bench', 'llama-server'];
-const dir = process.env.LLAMA_CPP_TOOLS_DIR || path.join(os.homedir(), '.cache', 'densebench', 'llama.cpp');
+const dir = paths.llamaToolsDir();
 const buildDir = path.join(dir, 'build');
 const bin = path.join(buildDir, 'bin');
 const logFile = path.join(buildDir, 'densebench-build.log');

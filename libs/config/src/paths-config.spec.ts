@@ -6,27 +6,29 @@ import { kitDir, packageRoot } from './install-paths';
 import { hubConfigFrom, pathsConfigFrom } from './namespaces';
 
 const REPO = resolve(__dirname, '..', '..', '..');
+/** A folder of no machine in particular, for the made-up install and home paths. */
+const T = join(tmpdir(), 'paths-config');
 
 describe('where data and models are looked up', () => {
   it('in order: DENSEBENCH_*_DIR when set, ../shared beside the checkout, DENSEBENCH_HOME, the demo kit', () => {
-    const env = validateEnv({ DENSEBENCH_HOME: '/h/.densebench' });
-    expect(pathsConfigFrom(env, '/w/densebench')).toEqual({
-      home: '/h/.densebench',
-      dataRoots: ['/w/shared/data', '/h/.densebench/data', '/w/densebench/infra/embedded/kit/data'],
-      modelRoots: ['/w/shared/models', '/h/.densebench/models', '/w/densebench/infra/embedded/kit/models'],
+    const env = validateEnv({ DENSEBENCH_HOME: join(T, 'h/.densebench') });
+    expect(pathsConfigFrom(env, join(T, 'w/densebench'))).toEqual({
+      home: join(T, 'h/.densebench'),
+      dataRoots: [join(T, 'w/shared/data'), join(T, 'h/.densebench/data'), join(T, 'w/densebench/infra/embedded/kit/data')],
+      modelRoots: [join(T, 'w/shared/models'), join(T, 'h/.densebench/models'), join(T, 'w/densebench/infra/embedded/kit/models')],
     });
-    const set = validateEnv({ DENSEBENCH_HOME: '/h/.densebench', DENSEBENCH_DATA_DIR: '/d', DENSEBENCH_MODELS_DIR: '/w/shared/models' });
-    expect(pathsConfigFrom(set, '/w/densebench').dataRoots).toEqual(['/d', '/w/shared/data', '/h/.densebench/data', '/w/densebench/infra/embedded/kit/data']);
-    expect(pathsConfigFrom(set, '/w/densebench').modelRoots[0]).toBe('/w/shared/models');
-    expect(pathsConfigFrom(set, '/w/densebench').modelRoots).toHaveLength(3); // no folder twice
+    const set = validateEnv({ DENSEBENCH_HOME: join(T, 'h/.densebench'), DENSEBENCH_DATA_DIR: join(T, 'd'), DENSEBENCH_MODELS_DIR: join(T, 'w/shared/models') });
+    expect(pathsConfigFrom(set, join(T, 'w/densebench')).dataRoots).toEqual([join(T, 'd'), join(T, 'w/shared/data'), join(T, 'h/.densebench/data'), join(T, 'w/densebench/infra/embedded/kit/data')]);
+    expect(pathsConfigFrom(set, join(T, 'w/densebench')).modelRoots[0]).toBe(join(T, 'w/shared/models'));
+    expect(pathsConfigFrom(set, join(T, 'w/densebench')).modelRoots).toHaveLength(3); // no folder twice
   });
 
   it('from the installed package, whatever the working directory, from sources and from dist/', () => {
     const cwd = process.cwd();
     try {
       process.chdir(tmpdir());
-      const paths = pathsConfigFrom(validateEnv({ DENSEBENCH_HOME: '/h' }));
-      expect(paths.dataRoots).toEqual([resolve(REPO, '..', 'shared', 'data'), '/h/data', join(REPO, 'infra', 'embedded', 'kit', 'data')]);
+      const paths = pathsConfigFrom(validateEnv({ DENSEBENCH_HOME: join(T, 'h') }));
+      expect(paths.dataRoots).toEqual([resolve(REPO, '..', 'shared', 'data'), join(T, 'h', 'data'), join(REPO, 'infra', 'embedded', 'kit', 'data')]);
     } finally {
       process.chdir(cwd);
     }

@@ -34,6 +34,18 @@ function cacheRoot() {
   return process.env.DENSEBENCH_CACHE_DIR || path.join(os.homedir(), '.cache', 'densebench');
 }
 
+/**
+ * llama.cpp's own tools (llama-perplexity, llama-server, …) built by infra/llama-tools/build.js:
+ * $LLAMA_CPP_TOOLS_DIR, else <cache>/llama.cpp; the binaries in its build/bin ($LLAMA_CPP_BIN_DIR names another).
+ */
+function llamaToolsDir() {
+  return path.resolve(process.env.LLAMA_CPP_TOOLS_DIR || path.join(cacheRoot(), 'llama.cpp'));
+}
+
+function llamaToolsBinDir() {
+  return path.resolve(process.env.LLAMA_CPP_BIN_DIR || path.join(llamaToolsDir(), 'build', 'bin'));
+}
+
 function llamaCppSourceDir() {
   if (process.env.DENSEBENCH_LLAMA_CPP_DIR) return path.resolve(process.env.DENSEBENCH_LLAMA_CPP_DIR);
   return path.join(cacheRoot(), `llama.cpp-${llamaCppInfo().tag}`);
@@ -77,6 +89,8 @@ module.exports = {
   findPackageDir,
   llamaCppInfo,
   llamaCppSourceDir,
+  llamaToolsDir,
+  llamaToolsBinDir,
   platformName,
   prebuiltBinsDir,
   prebuiltLibraries,

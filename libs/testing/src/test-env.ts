@@ -22,8 +22,8 @@ export interface TestState {
 }
 
 export const REPO_ROOT = resolve(__dirname, '..', '..', '..');
-export const DATA_DIR = process.env.DENSEBENCH_DATA_DIR ?? resolve(REPO_ROOT, '..', 'shared', 'data');
-export const MODELS_DIR = process.env.DENSEBENCH_MODELS_DIR ?? resolve(REPO_ROOT, '..', 'shared', 'models');
+import { DATA_DIR, MODELS_DIR } from './test-paths';
+export { DATA_DIR, MODELS_DIR };
 export const ENROLLMENT_TOKEN = 'test-enrollment-token-0123456789';
 
 export function readState(): TestState {

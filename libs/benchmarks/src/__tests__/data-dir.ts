@@ -1,2 +1,2 @@
-/** Test-only: where the real benchmark data lives (env DENSEBENCH_DATA_DIR, default /work/shared/data). */
-export const DATA_DIR = process.env.DENSEBENCH_DATA_DIR ?? '/work/shared/data';
+/** Test-only: where the real benchmark data lives, as the product finds it (DENSEBENCH_DATA_DIR, else ../shared/data beside the checkout). */
+export { DATA_DIR } from '@app/testing/paths';

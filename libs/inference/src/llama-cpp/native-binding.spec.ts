@@ -1,9 +1,9 @@
 // Loader, model metadata, tokenizer and error handling of the native llama.cpp addon.
-// Needs `npm run build:native` and the test models (DENSEBENCH_MODELS_DIR, default /work/shared/models).
+// Needs `npm run build:native` and the test models (DENSEBENCH_MODELS_DIR, else ../shared/models beside the checkout).
 import * as path from 'path';
 import { loadNativeLlama, NativeAddonMissingError, NativeLlamaAddon, NativeModel } from './native-binding';
+import { MODELS_DIR } from '@app/testing/paths';
 
-const MODELS_DIR = process.env.DENSEBENCH_MODELS_DIR ?? '/work/shared/models';
 const STORIES = path.join(MODELS_DIR, 'stories260K.gguf');
 const GGUF_V1 = path.join(MODELS_DIR, 'legacy_gguf_v1', 'tinyllamas-stories-260k-f32.ggufv1.gguf');
 

@@ -3,9 +3,8 @@ import * as fs from 'fs';
 import * as path from 'path';
 import { jsLogSoftmaxRow } from './__tests__/fixtures';
 import { GenerateRequest, loadNativeLlama, NativeContext, NativeModel } from './native-binding';
+import { DATA_DIR, MODELS_DIR } from '@app/testing/paths';
 
-const MODELS_DIR = process.env.DENSEBENCH_MODELS_DIR ?? '/work/shared/models';
-const DATA_DIR = process.env.DENSEBENCH_DATA_DIR ?? '/work/shared/data';
 const STORIES = path.join(MODELS_DIR, 'stories260K.gguf');
 const TEXT = path.join(DATA_DIR, 'tinystories', 'tinystories_val_first1000.txt');
 

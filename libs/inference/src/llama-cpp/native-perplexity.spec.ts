@@ -1,14 +1,13 @@
 // Perplexity through Context.score equals llama.cpp's own `llama-perplexity` (within 0.1 %).
-// Needs the llama-perplexity binary: LLAMA_CPP_BIN_DIR, default ~/.cache/densebench/llama.cpp/build/bin.
+// Needs the llama-perplexity binary (node infra/llama-tools/build.js; LLAMA_CPP_TOOLS_DIR or LLAMA_CPP_BIN_DIR).
 import * as fs from 'fs';
 import * as os from 'os';
 import * as path from 'path';
 import { llamaPerplexity, perplexityChunks } from './__tests__/fixtures';
 import { loadNativeLlama } from './native-binding';
+import { DATA_DIR, MODELS_DIR, LLAMA_TOOLS_BIN } from '@app/testing/paths';
 
-const MODELS_DIR = process.env.DENSEBENCH_MODELS_DIR ?? '/work/shared/models';
-const DATA_DIR = process.env.DENSEBENCH_DATA_DIR ?? '/work/shared/data';
-const BIN_DIR = process.env.LLAMA_CPP_BIN_DIR ?? path.join(os.homedir(), '.cache', 'densebench', 'llama.cpp', 'build', 'bin');
+const BIN_DIR = LLAMA_TOOLS_BIN;
 const STORIES = path.join(MODELS_DIR, 'stories260K.gguf');
 const TEXT = path.join(DATA_DIR, 'tinystories', 'tinystories_val_first1000.txt');
 const EXE = path.join(BIN_DIR, 'llama-perplexity');

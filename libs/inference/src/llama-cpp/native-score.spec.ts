@@ -5,9 +5,8 @@ import { decodeCost } from '../backends/context-groups';
 import { jsLogSoftmaxRow, randomGroups } from './__tests__/fixtures';
 import { logProb, readGguf, referenceLogits } from './__tests__/reference-llama';
 import { loadNativeLlama, NativeContext, NativeModel, ScoreGroup, ScoreResponse } from './native-binding';
+import { DATA_DIR, MODELS_DIR } from '@app/testing/paths';
 
-const MODELS_DIR = process.env.DENSEBENCH_MODELS_DIR ?? '/work/shared/models';
-const DATA_DIR = process.env.DENSEBENCH_DATA_DIR ?? '/work/shared/data';
 const STORIES = path.join(MODELS_DIR, 'stories260K.gguf');
 const TEXT = path.join(DATA_DIR, 'tinystories', 'tinystories_val_first1000.txt');
 

@@ -9,10 +9,10 @@ import * as path from 'path';
 import { BackendKind, DomainException, ErrorCode, GenerateRequest } from '@app/contracts';
 import { LlamaCppBackend } from '../backends/llama-cpp.backend';
 import { OpenAiBackend } from './openai.backend';
+import { MODELS_DIR, LLAMA_TOOLS_BIN } from '@app/testing/paths';
 
-const MODELS_DIR = process.env.DENSEBENCH_MODELS_DIR ?? '/work/shared/models';
 const STORIES = path.join(MODELS_DIR, 'stories260K.gguf');
-const LLAMA_SERVER = process.env.LLAMA_SERVER ?? '/root/.cache/densebench/llama.cpp/build/bin/llama-server';
+const LLAMA_SERVER = process.env.LLAMA_SERVER ?? path.join(LLAMA_TOOLS_BIN, 'llama-server');
 const available = existsSync(LLAMA_SERVER) && existsSync(STORIES);
 
 jest.setTimeout(120_000);

@@ -8,8 +8,8 @@ import { BackendKind, DomainException, ErrorCode, GenerateRequest, Loglikelihood
 import { LlamaCppBackend } from '../backends/llama-cpp.backend';
 import { OpenAiTestServer } from '../testing/openai-test-server';
 import { OpenAiBackend, OpenAiBackendOptions } from './openai.backend';
+import { MODELS_DIR } from '@app/testing/paths';
 
-const MODELS_DIR = process.env.DENSEBENCH_MODELS_DIR ?? '/work/shared/models';
 const STORIES = path.join(MODELS_DIR, 'stories260K.gguf');
 const KEY = 'sk-test-0123456789';
 
