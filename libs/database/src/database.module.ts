@@ -1,15 +1,18 @@
-import { Module } from '@nestjs/common';
+import { Global, Module } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { TypeOrmModule } from '@nestjs/typeorm';
 import { dbConfig, requireDatabaseUrl } from '@app/config';
 import { dataSourceOptions } from './data-source-options';
 import { runMigrations } from './migrate';
+import { REPOSITORIES } from './repositories';
 
 /**
  * The Postgres connection for the api and results apps. Unless DB_SKIP_MIGRATIONS is set, pending
  * migrations run at start under an advisory lock (the embedded stack relies on this; production
- * deployments run `densebench migrate` as a separate step and set DB_SKIP_MIGRATIONS=true).
+ * deployments run `densebench migrate` as a separate step and set DB_SKIP_MIGRATIONS=true). It provides the
+ * repositories, the only code that runs SQL, to every module (global).
  */
+@Global()
 @Module({
   imports: [
     TypeOrmModule.forRootAsync({
@@ -21,5 +24,7 @@ import { runMigrations } from './migrate';
       },
     }),
   ],
+  providers: REPOSITORIES,
+  exports: REPOSITORIES,
 })
 export class DatabaseModule {}

@@ -5,3 +5,4 @@ export * from './migrate';
 export * from './custom-tasks';
 export * from './benchmark-key-sql';
 export * from './pg-errors';
+export * from './repositories';
