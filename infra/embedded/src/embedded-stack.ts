@@ -4,7 +4,7 @@ import { randomBytes } from 'node:crypto';
 import { join, resolve } from 'node:path';
 import { childEnv, EnvVars, launchedByNpm, loadEnv, pathsConfigFrom, watchParent } from '@app/config';
 import { reuseOrCreateApiKey, Role } from '@app/auth';
-import { dataSourceOptions, runMigrations } from '@app/database';
+import { ApiKeysRepository, dataSourceOptions, runMigrations } from '@app/database';
 import { DataSource } from 'typeorm';
 import { startEmbeddedPostgres } from './embedded-postgres';
 import { startEmbeddedRedis, waitForPort } from './embedded-redis';
@@ -166,7 +166,7 @@ function stopChild(child: ChildProcess, timeoutMs = STOP_TIMEOUT_MS): Promise<vo
 async function adminKey(databaseUrl: string, existing: string | undefined): Promise<{ plaintext: string; created: boolean }> {
   const db = await new DataSource(dataSourceOptions(databaseUrl, 1)).initialize();
   try {
-    return await reuseOrCreateApiKey(db, existing, { name: 'densebench up (admin)', role: Role.Admin });
+    return await reuseOrCreateApiKey(new ApiKeysRepository(db), existing, { name: 'densebench up (admin)', role: Role.Admin });
   } finally {
     await db.destroy();
   }
