@@ -1,10 +1,26 @@
 import type { Provider } from '@nestjs/common';
+import { BuiltinReferencesRepository } from './builtin-references.repository';
+import { DensitiesRepository } from './densities.repository';
+import { DensityCalibrationsRepository } from './density-calibrations.repository';
+import { DensityImportsRepository } from './density-imports.repository';
+import { DensityLeaderboardRepository } from './density-leaderboard.repository';
+import { DensityReferencesRepository } from './density-references.repository';
+import { DensityReportsRepository } from './density-reports.repository';
 
 export * from './sql';
 export * from './sql-catalog';
+export * from './builtin-references.repository';
+export * from './densities.repository';
+export * from './density-calibrations.repository';
+export * from './density-imports.repository';
+export * from './density-leaderboard.repository';
+export * from './density-references.repository';
+export * from './density-reports.repository';
 
 /**
  * The repositories DatabaseModule provides: one per aggregate, each the only code that runs SQL on its tables.
  * A repository takes the DataSource in its constructor (Nest injects TypeORM's; bench/ and scripts pass their own).
  */
-export const REPOSITORIES: Provider[] = [];
+export const REPOSITORIES: Provider[] = [
+  BuiltinReferencesRepository, DensitiesRepository, DensityCalibrationsRepository, DensityImportsRepository, DensityLeaderboardRepository, DensityReferencesRepository, DensityReportsRepository,
+];

@@ -1,7 +1,20 @@
+import { BUILTIN_REFERENCES_SQL } from './builtin-references.repository';
+import { DENSITIES_SQL } from './densities.repository';
+import { DENSITY_CALIBRATIONS_SQL } from './density-calibrations.repository';
+import { DENSITY_IMPORTS_SQL } from './density-imports.repository';
+import { DENSITY_LEADERBOARD_SQL } from './density-leaderboard.repository';
+import { DENSITY_REFERENCES_SQL } from './density-references.repository';
 import type { SqlStatements } from './sql';
 
 /**
  * Every repository's statements, by aggregate. sql-catalog.spec.ts renders each aggregate to
  * `libs/database/sql/<aggregate>.sql`; a repository registers its statements here when it is written.
  */
-export const SQL_CATALOG: Readonly<Record<string, SqlStatements>> = {};
+export const SQL_CATALOG: Readonly<Record<string, SqlStatements>> = {
+  builtin_references: BUILTIN_REFERENCES_SQL,
+  densities: DENSITIES_SQL,
+  density_calibrations: DENSITY_CALIBRATIONS_SQL,
+  density_imports: DENSITY_IMPORTS_SQL,
+  density_leaderboard: DENSITY_LEADERBOARD_SQL,
+  density_references: DENSITY_REFERENCES_SQL,
+};
