@@ -1,4 +1,6 @@
 import type { Provider } from '@nestjs/common';
+import { ApiKeysRepository } from './api-keys.repository';
+import { AuditLogRepository } from './audit-log.repository';
 import { BuiltinReferencesRepository } from './builtin-references.repository';
 import { DensitiesRepository } from './densities.repository';
 import { DensityCalibrationsRepository } from './density-calibrations.repository';
@@ -6,9 +8,14 @@ import { DensityImportsRepository } from './density-imports.repository';
 import { DensityLeaderboardRepository } from './density-leaderboard.repository';
 import { DensityReferencesRepository } from './density-references.repository';
 import { DensityReportsRepository } from './density-reports.repository';
+import { EnrollmentTokensRepository } from './enrollment-tokens.repository';
+import { MetricsRepository } from './metrics.repository';
+import { ProjectsRepository } from './projects.repository';
 
 export * from './sql';
 export * from './sql-catalog';
+export * from './api-keys.repository';
+export * from './audit-log.repository';
 export * from './builtin-references.repository';
 export * from './densities.repository';
 export * from './density-calibrations.repository';
@@ -16,11 +23,25 @@ export * from './density-imports.repository';
 export * from './density-leaderboard.repository';
 export * from './density-references.repository';
 export * from './density-reports.repository';
+export * from './enrollment-tokens.repository';
+export * from './metrics.repository';
+export * from './projects.repository';
 
 /**
  * The repositories DatabaseModule provides: one per aggregate, each the only code that runs SQL on its tables.
  * A repository takes the DataSource in its constructor (Nest injects TypeORM's; bench/ and scripts pass their own).
  */
 export const REPOSITORIES: Provider[] = [
-  BuiltinReferencesRepository, DensitiesRepository, DensityCalibrationsRepository, DensityImportsRepository, DensityLeaderboardRepository, DensityReferencesRepository, DensityReportsRepository,
+  ApiKeysRepository,
+  AuditLogRepository,
+  BuiltinReferencesRepository,
+  DensitiesRepository,
+  DensityCalibrationsRepository,
+  DensityImportsRepository,
+  DensityLeaderboardRepository,
+  DensityReferencesRepository,
+  DensityReportsRepository,
+  EnrollmentTokensRepository,
+  MetricsRepository,
+  ProjectsRepository,
 ];
