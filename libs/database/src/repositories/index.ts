@@ -1,6 +1,13 @@
 import type { Provider } from '@nestjs/common';
 import { ApiKeysRepository } from './api-keys.repository';
 import { AuditLogRepository } from './audit-log.repository';
+import { BuiltinReferencesRepository } from './builtin-references.repository';
+import { DensitiesRepository } from './densities.repository';
+import { DensityCalibrationsRepository } from './density-calibrations.repository';
+import { DensityImportsRepository } from './density-imports.repository';
+import { DensityLeaderboardRepository } from './density-leaderboard.repository';
+import { DensityReferencesRepository } from './density-references.repository';
+import { DensityReportsRepository } from './density-reports.repository';
 import { EnrollmentTokensRepository } from './enrollment-tokens.repository';
 import { MetricsRepository } from './metrics.repository';
 import { ProjectsRepository } from './projects.repository';
@@ -9,6 +16,13 @@ export * from './sql';
 export * from './sql-catalog';
 export * from './api-keys.repository';
 export * from './audit-log.repository';
+export * from './builtin-references.repository';
+export * from './densities.repository';
+export * from './density-calibrations.repository';
+export * from './density-imports.repository';
+export * from './density-leaderboard.repository';
+export * from './density-references.repository';
+export * from './density-reports.repository';
 export * from './enrollment-tokens.repository';
 export * from './metrics.repository';
 export * from './projects.repository';
@@ -20,6 +34,13 @@ export * from './projects.repository';
 export const REPOSITORIES: Provider[] = [
   ApiKeysRepository,
   AuditLogRepository,
+  BuiltinReferencesRepository,
+  DensitiesRepository,
+  DensityCalibrationsRepository,
+  DensityImportsRepository,
+  DensityLeaderboardRepository,
+  DensityReferencesRepository,
+  DensityReportsRepository,
   EnrollmentTokensRepository,
   MetricsRepository,
   ProjectsRepository,

@@ -1,5 +1,11 @@
 import { API_KEYS_SQL } from './api-keys.repository';
 import { AUDIT_LOG_SQL } from './audit-log.repository';
+import { BUILTIN_REFERENCES_SQL } from './builtin-references.repository';
+import { DENSITIES_SQL } from './densities.repository';
+import { DENSITY_CALIBRATIONS_SQL } from './density-calibrations.repository';
+import { DENSITY_IMPORTS_SQL } from './density-imports.repository';
+import { DENSITY_LEADERBOARD_SQL } from './density-leaderboard.repository';
+import { DENSITY_REFERENCES_SQL } from './density-references.repository';
 import { ENROLLMENT_TOKENS_SQL } from './enrollment-tokens.repository';
 import { METRICS_SQL } from './metrics.repository';
 import { PROJECTS_SQL } from './projects.repository';
@@ -12,6 +18,12 @@ import type { SqlStatements } from './sql';
 export const SQL_CATALOG: Readonly<Record<string, SqlStatements>> = {
   api_keys: API_KEYS_SQL,
   audit_log: AUDIT_LOG_SQL,
+  builtin_references: BUILTIN_REFERENCES_SQL,
+  densities: DENSITIES_SQL,
+  density_calibrations: DENSITY_CALIBRATIONS_SQL,
+  density_imports: DENSITY_IMPORTS_SQL,
+  density_leaderboard: DENSITY_LEADERBOARD_SQL,
+  density_references: DENSITY_REFERENCES_SQL,
   enrollment_tokens: ENROLLMENT_TOKENS_SQL,
   metrics: METRICS_SQL,
   projects: PROJECTS_SQL,
