@@ -1,6 +1,5 @@
 import type { SandboxProbe } from './types';
 
-/** Errors of the sandbox itself, as opposed to a program's failure (which is a result, not an error). */
 /** The sandbox could not be set up or refused to run (no isolation and no `allowUnsafe`). */
 export class SandboxUnavailableError extends Error {
   constructor(
