@@ -4,6 +4,7 @@ import { AuditLogRepository } from './audit-log.repository';
 import { BuiltinReferencesRepository } from './builtin-references.repository';
 import { DensitiesRepository } from './densities.repository';
 import { DensityCalibrationsRepository } from './density-calibrations.repository';
+import { DensityFitsRepository } from './density-fits.repository';
 import { DensityImportsRepository } from './density-imports.repository';
 import { DensityLeaderboardRepository } from './density-leaderboard.repository';
 import { DensityReferencesRepository } from './density-references.repository';
@@ -19,6 +20,7 @@ export * from './audit-log.repository';
 export * from './builtin-references.repository';
 export * from './densities.repository';
 export * from './density-calibrations.repository';
+export * from './density-fits.repository';
 export * from './density-imports.repository';
 export * from './density-leaderboard.repository';
 export * from './density-references.repository';
@@ -37,6 +39,7 @@ export const REPOSITORIES: Provider[] = [
   BuiltinReferencesRepository,
   DensitiesRepository,
   DensityCalibrationsRepository,
+  DensityFitsRepository,
   DensityImportsRepository,
   DensityLeaderboardRepository,
   DensityReferencesRepository,

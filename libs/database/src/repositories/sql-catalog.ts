@@ -3,6 +3,7 @@ import { AUDIT_LOG_SQL } from './audit-log.repository';
 import { BUILTIN_REFERENCES_SQL } from './builtin-references.repository';
 import { DENSITIES_SQL } from './densities.repository';
 import { DENSITY_CALIBRATIONS_SQL } from './density-calibrations.repository';
+import { DENSITY_FITS_SQL } from './density-fits.repository';
 import { DENSITY_IMPORTS_SQL } from './density-imports.repository';
 import { DENSITY_LEADERBOARD_SQL } from './density-leaderboard.repository';
 import { DENSITY_REFERENCES_SQL } from './density-references.repository';
@@ -21,6 +22,7 @@ export const SQL_CATALOG: Readonly<Record<string, SqlStatements>> = {
   builtin_references: BUILTIN_REFERENCES_SQL,
   densities: DENSITIES_SQL,
   density_calibrations: DENSITY_CALIBRATIONS_SQL,
+  density_fits: DENSITY_FITS_SQL,
   density_imports: DENSITY_IMPORTS_SQL,
   density_leaderboard: DENSITY_LEADERBOARD_SQL,
   density_references: DENSITY_REFERENCES_SQL,
