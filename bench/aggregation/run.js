@@ -67,6 +67,7 @@ async function main() {
   const { dataSourceOptions } = dist('libs/database/src/data-source-options');
   const { TaskRegistry } = dist('libs/benchmarks/src/index');
   const { RunMetricsService } = dist('apps/results/src/finalize/run-metrics.service');
+  const { DensitiesRepository, DensityLeaderboardRepository } = dist('libs/database/src/repositories/index');
 
   const url = await scratchDatabase(DB, { fresh: false });
   const db = new Client({ connectionString: url });
@@ -90,22 +91,25 @@ async function main() {
     const runMetrics = new RunMetricsService(ds, new TaskRegistry(DATA_DIR));
     const pick = (xs) => xs[Math.floor(Math.random() * xs.length)];
     const sql = require('./queries');
+    const densities = new DensitiesRepository(ds);
+    const board = new DensityLeaderboardRepository(ds);
+    const top = { fitVersionId: versionId, from: null, to: null, benchmarks: [], sort: 'density', direction: 'DESC', limit: 50, offset: 0, projectId: null };
     const cases = [
       ['results run-metrics.service.ts: losses per benchmark', () => q(sql.losses, [pick(runIds)])],
       ['results run-metrics.service.ts: metrics of one benchmark', () => q(sql.benchmarkMetrics, [pick(runIds), pick(BENCHMARKS)])],
       ['results RunMetricsService.aggregate(run) (all of the above + JS)', () => runMetrics.aggregate(pick(runIds))],
       ['results finalize-run.service.ts: run totals', () => q(sql.totals, [pick(runIds)])],
-      ['results run-density.service.ts: efficiency usage', () => q(sql.usage, [pick(runIds)])],
+      ['DensitiesRepository.runUsage (run-end efficiency)', () => densities.runUsage(pick(runIds))],
       ['api run-view.service.ts: benchmarks progress', () => q(sql.runViewBenchmarks, [pick(runIds)])],
       ['api run-view.service.ts: shard counts', () => q(sql.runViewShards, [pick(runIds)])],
-      ['api leaderboard.service.ts: ranked rows', () => q(sql.leaderboard, [versionId, null, null, [], 50, 0, null])],
-      ['api leaderboard.service.ts: cells', async () => {
-        const ids = (await q(sql.leaderboard, [versionId, null, null, [], 50, 0, null])).rows.map((r) => r.model_id);
+      ['DensityLeaderboardRepository.heads (ranked rows)', () => board.heads(top)],
+      ['DensityLeaderboardRepository.cells', async () => {
+        const ids = (await board.heads(top)).map((r) => r.model_id);
         const t = performance.now();
-        await q(sql.leaderboardCells, [versionId, ids, []]);
+        await board.cells(versionId, ids, []);
         return performance.now() - t;
       }],
-      ['api trend.service.ts: trend points', () => q(sql.trendPoints, [versionId, null, null, null])],
+      ['DensityLeaderboardRepository.trendPoints', () => board.trendPoints(versionId, null, null, null)],
     ];
     for (const [, f] of cases) await f(); // warm-up
     const times = cases.map(() => []);

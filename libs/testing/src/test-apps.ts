@@ -4,6 +4,7 @@ import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { createApiKey, Role } from '@app/auth';
+import { ApiKeysRepository } from '@app/database';
 import { applyServiceEnv } from './test-env';
 
 /**
@@ -31,7 +32,7 @@ const ADMIN_KEYS = new WeakMap<INestApplication, string>();
 
 /** A new API key of that role (and project, for members and viewers), as `densebench keys create` makes one. */
 export async function testKey(db: DataSource, role: Role, projectId: string | null = null, name = `test-${role}`): Promise<string> {
-  return (await createApiKey(db, { name, role, projectId })).plaintext;
+  return (await createApiKey(new ApiKeysRepository(db), { name, role, projectId })).plaintext;
 }
 
 /** supertest on the app, every request sent with the admin key startApi made (or the key given). */

@@ -1,11 +1,9 @@
 import { Controller, Get, Query } from '@nestjs/common';
 import { ApiBearerAuth, ApiOkResponse, ApiOperation, ApiProperty, ApiPropertyOptional, ApiTags } from '@nestjs/swagger';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Type } from 'class-transformer';
 import { IsInt, IsOptional, IsString, Max, MaxLength, Min } from 'class-validator';
-import { DataSource } from 'typeorm';
 import { Permission } from '@app/auth';
-import { AuditEntryEntity } from '@app/database';
+import { AuditLogRepository } from '@app/database';
 import { Requires } from './auth.decorators';
 
 export class AuditQueryDto {
@@ -35,15 +33,13 @@ export class AuditEntryDto {
 @Requires(Permission.Admin)
 @Controller('v1/audit')
 export class AuditController {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly auditLog: AuditLogRepository) {}
 
   @Get()
   @ApiOperation({ summary: 'The audit log, newest first (admins): who did what, when, from where' })
   @ApiOkResponse({ type: [AuditEntryDto] })
   async list(@Query() q: AuditQueryDto): Promise<AuditEntryDto[]> {
-    const qb = this.db.getRepository(AuditEntryEntity).createQueryBuilder('a').orderBy('a.id', 'DESC').limit(q.limit);
-    if (q.action) qb.andWhere('starts_with(a.action, :action)', { action: q.action });
-    if (q.before) qb.andWhere('a.id < :before', { before: q.before });
-    return (await qb.getMany()).map((a) => ({ ...a, at: a.at.toISOString() }));
+    const entries = await this.auditLog.list({ action: q.action || undefined, before: q.before, limit: q.limit });
+    return entries.map((a) => ({ ...a, at: a.at.toISOString() }));
   }
 }

@@ -1,8 +1,6 @@
 import { Injectable, Logger, NestMiddleware } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import type { NextFunction, Request, Response } from 'express';
-import { DataSource } from 'typeorm';
-import { AuditEntryEntity } from '@app/database';
+import { AuditLogRepository, NewAuditEntry } from '@app/database';
 import { AuthedRequest } from './auth.decorators';
 
 type AuditedRequest = Request & AuthedRequest & { worker?: { id: string; name: string } };
@@ -18,7 +16,7 @@ type AuditedRequest = Request & AuthedRequest & { worker?: { id: string; name: s
 export class AuditMiddleware implements NestMiddleware {
   private readonly logger = new Logger('Audit');
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly auditLog: AuditLogRepository) {}
 
   use(req: AuditedRequest, res: Response, next: NextFunction): void {
     if (!['GET', 'HEAD', 'OPTIONS'].includes(req.method)) res.on('finish', () => this.record(req, res.statusCode));
@@ -33,7 +31,7 @@ export class AuditMiddleware implements NestMiddleware {
     if (/\/(heartbeat|progress|claim)$/.test(route)) return;
     const p = req.principal;
     const id = req.params?.id;
-    const entry: Partial<AuditEntryEntity> = {
+    const entry: NewAuditEntry = {
       actorKind: p ? 'key' : req.worker ? 'worker' : 'anonymous',
       actorId: p?.keyId ?? req.worker?.id ?? null,
       actorName: p?.name ?? req.worker?.name ?? null,
@@ -43,6 +41,6 @@ export class AuditMiddleware implements NestMiddleware {
       status,
       ip: req.ip ?? null,
     };
-    this.db.getRepository(AuditEntryEntity).insert(entry).catch((err: Error) => this.logger.warn(`audit entry not written: ${err.message}`));
+    this.auditLog.insert(entry).catch((err: Error) => this.logger.warn(`audit entry not written: ${err.message}`));
   }
 }

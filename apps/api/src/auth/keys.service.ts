@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { createHash } from 'node:crypto';
-import { DataSource, IsNull } from 'typeorm';
 import { createApiKey, CreateKeyInput, parseSecret, Principal, Role, verifySecret } from '@app/auth';
 import { DomainException, ErrorCode, notFound } from '@app/contracts';
-import { ApiKeyEntity } from '@app/database';
+import { ApiKeyEntity, ApiKeysRepository } from '@app/database';
 
 /** A verified secret is remembered (its sha256) so argon2 runs once per key and process, not per request. */
 const VERIFIED_MAX = 10_000;
@@ -16,7 +14,7 @@ export class KeysService {
   private readonly verified = new Map<string, string>(); // key id → sha256(secret)
   private readonly lastUsedWritten = new Map<string, number>();
 
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly keys: ApiKeysRepository) {}
 
   /**
    * The principal behind an "Authorization: Bearer dbk_…" header. The key's row is read on every
@@ -27,7 +25,7 @@ export class KeysService {
     if (!bearer) throw new DomainException(ErrorCode.Unauthorized, 'an API key is required: send "Authorization: Bearer <key>" (create one with `densebench keys create`)');
     const parsed = parseSecret('dbk', bearer);
     if (!parsed) throw new DomainException(ErrorCode.Unauthorized, 'malformed API key: expected dbk_<32 hex>_<43 characters>');
-    const key = await this.db.getRepository(ApiKeyEntity).findOneBy({ id: parsed.id });
+    const key = await this.keys.findById(parsed.id);
     const digest = createHash('sha256').update(parsed.secret).digest('hex');
     if (!key || !(this.verified.get(key.id) === digest || (await this.verifyAndRemember(key, parsed.secret, digest)))) {
       throw new DomainException(ErrorCode.Unauthorized, 'invalid API key');
@@ -50,12 +48,12 @@ export class KeysService {
     const now = Date.now();
     if (now - (this.lastUsedWritten.get(id) ?? 0) < LAST_USED_EVERY_MS) return;
     this.lastUsedWritten.set(id, now);
-    this.db.query('UPDATE api_keys SET last_used_at = now() WHERE id = $1', [id]).catch((err: Error) => this.logger.warn(`last_used_at of key ${id}: ${err.message}`));
+    this.keys.touchLastUsed(id).catch((err: Error) => this.logger.warn(`last_used_at of key ${id}: ${err.message}`));
   }
 
   async create(input: CreateKeyInput): Promise<{ key: ApiKeyEntity; plaintext: string }> {
     try {
-      return await createApiKey(this.db, input);
+      return await createApiKey(this.keys, input);
     } catch (err) {
       if (err instanceof Error && /belongs to a project|is global/.test(err.message)) throw new DomainException(ErrorCode.InvalidInput, err.message);
       throw err;
@@ -63,13 +61,11 @@ export class KeysService {
   }
 
   list(): Promise<ApiKeyEntity[]> {
-    return this.db.getRepository(ApiKeyEntity).find({ order: { createdAt: 'DESC' } });
+    return this.keys.list();
   }
 
   async revoke(id: string): Promise<ApiKeyEntity> {
-    const repo = this.db.getRepository(ApiKeyEntity);
-    await repo.update({ id, revokedAt: IsNull() }, { revokedAt: () => 'now()' });
-    const key = await repo.findOneBy({ id });
+    const key = await this.keys.revoke(id);
     if (!key) throw notFound('API key', id);
     this.verified.delete(id);
     return key;

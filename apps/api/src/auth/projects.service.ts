@@ -1,34 +1,27 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { DomainException, ErrorCode, notFound } from '@app/contracts';
-import { ProjectEntity } from '@app/database';
+import { ProjectEntity, ProjectsRepository } from '@app/database';
 
 const UUID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/i;
 
 @Injectable()
 export class ProjectsService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly projects: ProjectsRepository) {}
 
   /** A project by name or id. */
   async find(nameOrId: string): Promise<ProjectEntity> {
-    const repo = this.db.getRepository(ProjectEntity);
-    const p = UUID.test(nameOrId) ? await repo.findOneBy({ id: nameOrId }) : await repo.findOneBy({ name: nameOrId });
+    const p = UUID.test(nameOrId) ? await this.projects.findById(nameOrId) : await this.projects.findByName(nameOrId);
     if (!p) throw notFound('project', nameOrId);
     return p;
   }
 
   async create(name: string): Promise<ProjectEntity> {
-    const repo = this.db.getRepository(ProjectEntity);
-    const [row]: ProjectEntity[] = await this.db.query(
-      `INSERT INTO projects (name) VALUES ($1) ON CONFLICT (name) DO NOTHING RETURNING id, name, created_at AS "createdAt"`,
-      [name],
-    );
+    const row = await this.projects.insertIfAbsent(name);
     if (!row) throw new DomainException(ErrorCode.Conflict, `a project named "${name}" exists`);
-    return repo.create(row);
+    return row;
   }
 
   list(projectId: string | null): Promise<ProjectEntity[]> {
-    return this.db.getRepository(ProjectEntity).find({ where: projectId ? { id: projectId } : {}, order: { name: 'ASC' } });
+    return this.projects.list(projectId);
   }
 }

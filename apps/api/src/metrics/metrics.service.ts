@@ -1,9 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
 import { collectDefaultMetrics, Gauge, Registry } from 'prom-client';
-import { DataSource } from 'typeorm';
+import { MetricsRepository } from '@app/database';
 import { PoolQueues, QueueName } from '@app/queue';
 
 const JOB_STATES = ['waiting', 'prioritized', 'active', 'delayed', 'failed', 'waiting-children'] as const;
@@ -17,7 +16,7 @@ export class MetricsService {
   readonly registry = new Registry();
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly counts: MetricsRepository,
     private readonly pools: PoolQueues,
     @InjectQueue(QueueName.Results) private readonly results: Queue,
   ) {
@@ -30,7 +29,7 @@ export class MetricsService {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const { pool, backend } of await self.knownQueues()) {
+        for (const { pool, backend } of await self.counts.knownQueues()) {
           const counts = await self.pools.get(pool, backend).getJobCounts(...JOB_STATES);
           for (const s of JOB_STATES) this.inc({ pool, state: s }, counts[s] ?? 0);
         }
@@ -45,7 +44,7 @@ export class MetricsService {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const row of await self.db.query(`SELECT status, count(*)::int AS n FROM runs GROUP BY status`)) this.set({ status: row.status }, row.n);
+        for (const row of await self.counts.runsByStatus()) this.set({ status: row.status }, row.n);
       },
     });
     new Gauge({
@@ -55,19 +54,9 @@ export class MetricsService {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const rows = await self.db.query(`SELECT status, unnest(pools) AS pool, count(*)::int AS n FROM workers GROUP BY 1, 2`);
+        const rows = await self.counts.workersByStatusAndPool();
         for (const row of rows) this.set({ status: row.status, pool: row.pool }, row.n);
       },
     });
-  }
-
-  /** Shard queues (pool × backend) with workers or with unfinished runs. */
-  private async knownQueues(): Promise<Array<{ pool: string; backend: string }>> {
-    return this.db.query(
-      `SELECT DISTINCT r.pool, m.backend->>'kind' AS backend FROM runs r JOIN models m ON m.id = r.model_id
-        WHERE r.status IN ('queued', 'running')
-       UNION SELECT DISTINCT p.pool, b.backend FROM workers w, unnest(w.pools) p(pool), unnest(w.backends) b(backend)
-        WHERE w.status <> 'removed'`,
-    );
   }
 }

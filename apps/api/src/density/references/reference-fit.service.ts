@@ -18,7 +18,7 @@ export function refuseBuiltin(reference: DensityReferenceEntity): void {
 /**
  * Fits a reference family (calibrateReference) and stores the result as a new, immutable version with the
  * data points it used; then enqueues the recompute of every density against it. Too few or unusable points:
- * the library's DensityException propagates (422 through DensityExceptionFilter) and nothing is stored.
+ * the library's DensityException propagates (422 through the DomainExceptionFilter) and nothing is stored.
  */
 import type { ProjectScope } from '@app/auth';
 

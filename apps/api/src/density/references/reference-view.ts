@@ -1,5 +1,5 @@
 import { DensityFitVersionEntity, DensityReferenceEntity } from '@app/database';
-import type { MemberWithModel } from '@app/reference-fits';
+import type { MemberWithModel } from '@app/database';
 import { FitVersionResponseDto, FitVersionSummaryDto, ReferenceResponseDto } from './dto/reference-response.dto';
 
 export const methodOf = (v: Pick<DensityFitVersionEntity, 'library'>): string | null =>

@@ -1,6 +1,5 @@
-import { Body, Controller, Get, Param, ParseIntPipe, ParseUUIDPipe, Post, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseIntPipe, ParseUUIDPipe, Post } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { DensityExceptionFilter } from '../density-exception.filter';
 import { CreateReferenceRequestDto } from './dto/create-reference.dto';
 import { FitVersionResponseDto, ReferenceResponseDto } from './dto/reference-response.dto';
 import { ReferenceFitService } from './reference-fit.service';
@@ -11,7 +10,6 @@ import type { ProjectScope } from '@app/auth';
 import { Scope } from '../../auth/auth.decorators';
 
 @ApiTags('density')
-@UseFilters(DensityExceptionFilter)
 @Controller('v1/density/references')
 export class ReferencesController {
   constructor(
