@@ -4,6 +4,7 @@ import { AuditLogRepository } from './audit-log.repository';
 import { EnrollmentTokensRepository } from './enrollment-tokens.repository';
 import { MetricsRepository } from './metrics.repository';
 import { ProjectsRepository } from './projects.repository';
+import { WorkersRepository } from './workers.repository';
 
 export * from './sql';
 export * from './sql-catalog';
@@ -12,6 +13,7 @@ export * from './audit-log.repository';
 export * from './enrollment-tokens.repository';
 export * from './metrics.repository';
 export * from './projects.repository';
+export * from './workers.repository';
 
 /**
  * The repositories DatabaseModule provides: one per aggregate, each the only code that runs SQL on its tables.
@@ -23,4 +25,5 @@ export const REPOSITORIES: Provider[] = [
   EnrollmentTokensRepository,
   MetricsRepository,
   ProjectsRepository,
+  WorkersRepository,
 ];

@@ -3,6 +3,7 @@ import { AUDIT_LOG_SQL } from './audit-log.repository';
 import { ENROLLMENT_TOKENS_SQL } from './enrollment-tokens.repository';
 import { METRICS_SQL } from './metrics.repository';
 import { PROJECTS_SQL } from './projects.repository';
+import { WORKERS_SQL } from './workers.repository';
 import type { SqlStatements } from './sql';
 
 /**
@@ -15,4 +16,5 @@ export const SQL_CATALOG: Readonly<Record<string, SqlStatements>> = {
   enrollment_tokens: ENROLLMENT_TOKENS_SQL,
   metrics: METRICS_SQL,
   projects: PROJECTS_SQL,
+  workers: WORKERS_SQL,
 };
