@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
-import { startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
+import { fitReference, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { BROWSER_OUTPUT, launchChromium } from '../libs/testing/src/browser';
 import { curveLoss, curveScore } from '../apps/api/test/calibration-family';
 import { AppModule } from '../apps/api/src/app.module';
@@ -54,7 +54,7 @@ describe('dashboard in a real browser', () => {
       members.push({ modelId: m.body.id, measurements: { arc_easy: { score: curveScore(curveLoss(n, t)), loss: curveLoss(n, t) } } });
     }
     const ref = await http.post('/v1/density/references').send({ name: 'browser-family', metrics: { arc_easy: 'acc' }, members }).expect(201);
-    await http.post(`/v1/density/references/${ref.body.id}/fit`).expect(201);
+    await fitReference(http, ref.body.id);
     const csv = 'model,params,release_date,arc_easy\nearly-model,3M,2023-01-10,0.62\nmid-model,2M,2023-09-01,0.65\nlater-model,1M,2024-03-01,0.70\n';
     await http.post('/v1/density/imports').set('Content-Type', 'text/csv').send(csv).expect(201);
     await waitFor(async () => ((await http.get('/v1/density/leaderboard').expect(200)).body.items.length === 3 ? true : undefined), 'the leaderboard', 30_000, 200);

@@ -7,7 +7,7 @@ import { LoglikelihoodResult, SampleRecord } from '@app/contracts';
 import { LlamaCppBackend } from '@app/inference';
 import { ArtifactStore } from '@app/storage';
 import { MODELS_DIR, runEnded, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
-import { OpenAiTestServer } from '../libs/inference/src/testing/openai-test-server';
+import { OpenAiTestServer } from '@app/testing/openai-test-server';
 import { AppModule } from '../apps/api/src/app.module';
 import { configureApp } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';

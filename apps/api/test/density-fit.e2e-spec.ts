@@ -1,7 +1,8 @@
 import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
-import { startApi, startResults, truncateAll, waitFor, authed } from '@app/testing';
+import { fitReference, pollDensityJob, startApi, startResults, truncateAll, waitFor, authed } from '@app/testing';
+import { FitReferenceService } from '../../results/src/density/fit-reference.service';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 import { ResultsModule } from '../../results/src/results.module';
@@ -80,7 +81,14 @@ describe('density: reference fit, leaderboard, chance level, too few points and 
     expect(created.body).toMatchObject({ d0Tokens: D0, frontier: 'record', isDefault: true, latestVersion: null, versions: [] });
     expect(created.body.members).toHaveLength(5);
 
-    const fit = await http.post(`/v1/density/references/${referenceId}/fit`).expect(201);
+    // The API answers at once (202, queued) with the request to poll; the results service fits.
+    const accepted = await http.post(`/v1/density/references/${referenceId}/fit`).expect(202);
+    expect(accepted.body).toMatchObject({ referenceId, status: 'queued', version: null, error: null });
+    expect(accepted.headers.location).toBe(`/v1/density/references/${referenceId}/fits/${accepted.body.id}`);
+    const ended = await pollDensityJob(http, accepted as never);
+    expect(ended).toMatchObject({ id: accepted.body.id, status: 'succeeded', error: null });
+    expect(ended.recomputeJobId).toBe(`density-recompute-${ended.version.id}-fit`);
+    const fit = { body: ended.version };
     expect(fit.body.version).toBe(1);
     expect(fit.body.metrics).toEqual({ arc_easy: 'acc' });
     expect(fit.body.library).toMatchObject({ schemaVersion: 1, method: 'densing-law-two-step' });
@@ -94,7 +102,7 @@ describe('density: reference fit, leaderboard, chance level, too few points and 
     fitted = { loss: fit.body.calibration.average.loss.params, perf: fit.body.calibration.average.performance.params };
 
     // A refit is a new version; the first one is kept as it was.
-    const refit = await http.post(`/v1/density/references/${referenceId}/fit`).expect(201);
+    const refit = { body: (await fitReference(http, referenceId)).version };
     expect(refit.body.version).toBe(2);
     const detail = await http.get(`/v1/density/references/${referenceId}`).expect(200);
     expect(detail.body.versions.map((v: { version: number }) => v.version)).toEqual([2, 1]);
@@ -138,23 +146,41 @@ describe('density: reference fit, leaderboard, chance level, too few points and 
     expect((await http.get('/v1/density/leaderboard?sort=colour').expect(400)).body.message.join(' ')).toContain('sort must be one of');
   });
 
-  it('refuses to fit a family with too few points (422, DENSITY_INSUFFICIENT_DATA) and stores no version', async () => {
+  it('does not fit twice when a fit job is delivered again', async () => {
+    const done = await fitReference(http, referenceId);
+    const fits = results.get(FitReferenceService);
+    expect(await fits.run(done.id)).toEqual({ status: 'succeeded', fitVersionId: done.version.id });
+    expect(await fits.run(done.id, true)).toEqual({ status: 'succeeded', fitVersionId: done.version.id });
+    const versions = (await http.get(`/v1/density/references/${referenceId}`).expect(200)).body.versions.map((v: { version: number }) => v.version);
+    expect(versions).toEqual([3, 2, 1]);
+    expect((await db.query(`SELECT count(*)::int AS n FROM density_fit_versions WHERE library ->> 'fitId' = $1`, [done.id]))[0].n).toBe(1);
+  });
+
+  it('fails a fit of a family with too few points (DENSITY_INSUFFICIENT_DATA) and stores no version', async () => {
     const members = [];
     for (const [name, n, t] of [['few-1', 2e7, 4e9], ['few-2', 6e7, 9e9], ['few-3', 2e8, 5e10]] as const) {
       const loss = lossAt(TRUE_LOSS, n, t);
       members.push({ modelId: await registerModel(name, n, t), measurements: { arc_easy: { score: scoreAt(TRUE_PERF, loss), loss } } });
     }
     const ref = await http.post('/v1/density/references').send({ name: 'too-few', metrics: { arc_easy: 'acc' }, members }).expect(201);
-    const res = await http.post(`/v1/density/references/${ref.body.id}/fit`).expect(422);
-    expect(res.body.error).toBe('DENSITY_INSUFFICIENT_DATA');
-    expect(res.body.message).toContain('need at least 5 points');
-    expect(res.body.details).toMatchObject({ n: 3 });
+    const res = await fitReference(http, ref.body.id, 'failed');
+    expect(res).toMatchObject({ status: 'failed', version: null, recomputeJobId: null });
+    expect(res.error.code).toBe('DENSITY_INSUFFICIENT_DATA');
+    expect(res.error.message).toContain('need at least 5 points');
+    expect(res.error.details).toMatchObject({ n: 3 });
+    expect(res.finishedAt).not.toBeNull();
+    // Nothing half-written: no version, no densities, and a re-delivered job leaves it failed.
+    expect(await results.get(FitReferenceService).run(res.id)).toEqual({ status: 'failed' });
+    expect((await db.query(`SELECT count(*)::int AS n FROM density_fit_versions WHERE reference_id = $1`, [ref.body.id]))[0].n).toBe(0);
     expect((await http.get(`/v1/density/references/${ref.body.id}`).expect(200)).body).toMatchObject({ latestVersion: null, versions: [] });
     // A family member without trainingTokens cannot be in the loss family, and the metric must be named for given numbers.
     const noTokens = await registerModel('no-tokens', 1e8);
     expect((await http.post('/v1/density/references').send({ name: 'bad', members: [{ modelId: noTokens }] }).expect(400)).body.message).toContain('trainingTokens');
     const noMetric = await http.post('/v1/density/references').send({ name: 'no-metric', members }).expect(201);
-    expect((await http.post(`/v1/density/references/${noMetric.body.id}/fit`).expect(400)).body.message).toContain('cannot be inferred');
+    const uninferred = await fitReference(http, noMetric.body.id, 'failed');
+    expect(uninferred.error).toMatchObject({ code: 'invalid_input', message: expect.stringContaining('cannot be inferred') });
+    // A fit request of another family, or of none, is not found.
+    expect((await http.get(`/v1/density/references/${referenceId}/fits/${uninferred.id}`).expect(404)).body.error).toBe('not_found');
   });
 
   it('finds a doubling time of 100 days for models whose densities double exactly every 100 days', async () => {
@@ -187,7 +213,7 @@ describe('density: reference fit, leaderboard, chance level, too few points and 
 
   it('documents the density endpoints in the OpenAPI document', async () => {
     const doc = (await http.get('/docs/openapi.json').expect(200)).body;
-    for (const path of ['/v1/density/references', '/v1/density/references/{id}/fit', '/v1/density/imports', '/v1/density/leaderboard', '/v1/density/trend', '/v1/density/reports/{id}/files/{name}']) {
+    for (const path of ['/v1/density/references', '/v1/density/references/{id}/fit', '/v1/density/references/{id}/fits/{fitId}', '/v1/density/imports', '/v1/density/leaderboard', '/v1/density/trend', '/v1/density/reports/{id}/files/{name}']) {
       expect(Object.keys(doc.paths)).toContain(path);
     }
     expect(doc.components.schemas.RunResponseDto.properties.density).toBeDefined();

@@ -2,7 +2,7 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ArtifactStore } from '@app/storage';
-import { startApi, startResults, truncateAll, waitFor, authed } from '@app/testing';
+import { fitReference, startApi, startResults, truncateAll, waitFor, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 import { ResultsModule } from '../../results/src/results.module';
@@ -83,7 +83,7 @@ describe('density: imports of existing results and reports (REST, real Postgres/
       members.push({ modelId: model.body.id, measurements: { arc_easy: { score: scoreAt(lossAt(n, t)), loss: lossAt(n, t) } } });
     }
     const ref = await http.post('/v1/density/references').send({ name: 'imports-family', metrics: { arc_easy: 'acc' }, members }).expect(201);
-    await http.post(`/v1/density/references/${ref.body.id}/fit`).expect(201);
+    await fitReference(http, ref.body.id);
   });
 
   afterAll(async () => {

@@ -2,7 +2,7 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ArtifactStore } from '@app/storage';
-import { startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
+import { fitReference, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 import { ResultsModule } from '../../results/src/results.module';
@@ -60,10 +60,10 @@ describe('density at run end: a real stories260K run on ARC-Easy (worker process
       members.push({ modelId: m.body.id, measurements: { arc_easy: { score: scoreAt(lossAt(n, t)), loss: lossAt(n, t) } } });
     }
     const ref = await http.post('/v1/density/references').send({ name: 'run-end-family', metrics: { arc_easy: 'acc' }, members }).expect(201);
-    const version = (await http.post(`/v1/density/references/${ref.body.id}/fit`).expect(201)).body;
+    const version = (await fitReference(http, ref.body.id)).version;
     // A family that is not measured at run end (atRunEnd: false) gets no figures for the run.
     const quiet = await http.post('/v1/density/references').send({ name: 'not-at-run-end', atRunEnd: false, metrics: { arc_easy: 'acc' }, members }).expect(201);
-    await http.post(`/v1/density/references/${quiet.body.id}/fit`).expect(201);
+    await fitReference(http, quiet.body.id);
 
     const model = await http.post('/v1/models').send({ name: 'stories260K', paramsTotal: STORIES_PARAMS, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201);
     const sub = await http.post('/v1/runs').send({ modelId: model.body.id, benchmarks: [{ name: 'arc_easy', limit: 40 }], shardSize: 20 }).expect(202);

@@ -130,8 +130,9 @@ program.addCommand(keysCommand(apiOpt));
 program
   .command('worker')
   .description('run the worker agent (configured by API_URL, ENROLLMENT_TOKEN, REDIS_URL, S3_*, WORKER_POOLS …)')
-  .action(() => {
-    require('../../worker/src/main');
+  .action(async () => {
+    const { runService } = require('@app/embedded') as typeof import('@app/embedded');
+    process.exitCode = await runService('worker');
   });
 
 function envPort(): number | undefined {

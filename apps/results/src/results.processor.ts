@@ -6,6 +6,7 @@ import { JobName, JobPayloadMap, QueueName, RESULTS_OTHER_JOBS_CONCURRENCY, RESU
 import { AdvanceCalibrationService } from './calibrations/advance-calibration.service';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { BuiltinReferenceService } from './density/builtin/builtin-reference.service';
+import { FitReferenceService } from './density/fit-reference.service';
 import { RecomputeDensitiesService } from './density/recompute-densities.service';
 import { ReconcileRunsService } from './reconcile/reconcile-runs.service';
 import { FinalizeRunService } from './finalize/finalize-run.service';
@@ -35,6 +36,7 @@ export class ResultsProcessor extends WorkerHost {
     private readonly builtin: BuiltinReferenceService,
     private readonly calibrations: AdvanceCalibrationService,
     private readonly reconciler: ReconcileRunsService,
+    private readonly fits: FitReferenceService,
   ) {
     super();
   }
@@ -63,6 +65,8 @@ export class ResultsProcessor extends WorkerHost {
         return this.builtin.install((job.data as JobPayloadMap[JobName.InstallBuiltinReference]).name);
       case JobName.AdvanceCalibration:
         return this.calibrations.advance((job.data as JobPayloadMap[JobName.AdvanceCalibration]).calibrationId);
+      case JobName.FitReference:
+        return this.fits.run((job.data as JobPayloadMap[JobName.FitReference]).fitId, lastAttempt(job));
       default:
         throw new UnrecoverableError(`unknown job ${job.name} on the results queue`);
     }
@@ -78,6 +82,9 @@ export class ResultsProcessor extends WorkerHost {
     this.logger.warn(`results job ${jobId} stalled`);
   }
 }
+
+/** BullMQ will not retry a failure of this attempt: the job's request row must say it failed. */
+const lastAttempt = (job: Job): boolean => job.attemptsMade + 1 >= (job.opts.attempts ?? 1);
 
 /** Shard id → reason, for the flow children that failed for good (their ids are "shard-<uuid>"). */
 async function shardFailures(job: Job): Promise<Map<string, string>> {

@@ -1,6 +1,7 @@
 import { DataSource } from 'typeorm';
 import { benchmarkKey } from '@app/density';
 import { insertRun, testDataSource } from '@app/testing';
+import { DensitiesRepository } from '@app/database';
 import { SubjectScoresService } from '../src/density/subject-scores.service';
 
 /**
@@ -13,7 +14,7 @@ describe('SubjectScoresService (Postgres): benchmark keys with few-shot counts',
 
   beforeAll(async () => {
     db = await testDataSource(2);
-    scores = new SubjectScoresService(db);
+    scores = new SubjectScoresService(new DensitiesRepository(db));
   });
   afterAll(() => db?.destroy());
 

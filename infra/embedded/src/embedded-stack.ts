@@ -10,6 +10,7 @@ import { startEmbeddedPostgres } from './embedded-postgres';
 import { startEmbeddedRedis, waitForPort } from './embedded-redis';
 import { startEmbeddedS3 } from './embedded-s3';
 import { freePort } from './free-port';
+import { serviceEntry, type ServiceApp } from './service-entry';
 import { ServiceLogs } from './service-logs';
 
 export interface StackOptions {
@@ -39,9 +40,6 @@ export interface Stack {
   stop(): Promise<void>;
 }
 
-/** dist/ root: this file compiles to dist/infra/embedded/src/embedded-stack.js. */
-const DIST = resolve(__dirname, '..', '..', '..');
-const entry = (app: string) => join(DIST, 'apps', app, 'src', 'main.js');
 
 /**
  * The whole service on one machine: Postgres, Redis and S3 (each embedded unless DATABASE_URL,
@@ -120,8 +118,8 @@ export async function startStack(opts: StackOptions): Promise<Stack> {
       // Every service would print the AWS SDK's notice about Node versions; the stack says it once (below).
       AWS_SDK_JS_NODE_VERSION_SUPPORT_WARNING_DISABLED: 'true',
     };
-    const launch = (name: string, app: string, extra: Record<string, string> = {}) => {
-      const child = spawn(process.execPath, [entry(app)], {
+    const launch = (name: string, app: ServiceApp, extra: Record<string, string> = {}) => {
+      const child = spawn(process.execPath, [serviceEntry(app)], {
         env: childEnv({ ...shared, ...extra }),
         stdio: ['ignore', 'pipe', 'pipe'],
       });

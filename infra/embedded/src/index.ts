@@ -4,3 +4,4 @@ export * from './embedded-redis';
 export * from './embedded-postgres';
 export * from './reach';
 export * from './embedded-stack';
+export * from './service-entry';

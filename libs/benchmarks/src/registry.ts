@@ -5,14 +5,14 @@ import { validateGroupConfig, validateTaskConfig } from './config/validate';
 import { parseTaskYaml } from './config/yaml';
 import { DatasetLoader } from './data/dataset-loader';
 import { DatasetCache, OpenS3 } from './data/sources';
-import { labeledExample } from './engine/context';
-import { FewshotSampler } from './engine/fewshot';
-import { prepareSample } from './engine/prepare';
+import type { FewshotSampler } from './engine/fewshot';
 import type { PrepareOptions, PreparedSample } from './engine/requests';
-import { closest, docError, taskError } from './errors';
+import { closest, taskError } from './errors';
 import { FunctionRegistry } from './functions';
 import { GroupSummary, ReproEnvelope, summarizeGroup, summarizeTask, TaskSummary } from './listing';
-import { loadTaskDataset, TaskDataset } from './task-data';
+import type { TaskDataset } from './task-data';
+import { resolveNumFewshot, TaskDataCache } from './task-data-cache';
+import { checkDocRange, checkFewshotDocs, prepareDocs, taskEnvelope } from './task-preparation';
 import { registerBuiltinFunctions } from './tasks/builtin-functions';
 import { BuiltinSuite, builtinSuite } from './tasks/builtin';
 import { Doc, GroupConfig, GroupDefinition, TaskConfig, TaskDefinition } from './types';
@@ -57,18 +57,16 @@ export interface TaskSource {
 }
 
 /**
- * The tasks and groups this process knows, their documents (loaded once per process) and the
- * few-shot state needed to prepare any slice of a task exactly as lm-evaluation-harness would.
+ * The tasks and groups this process knows (built in, or registered from YAML), and the entry point for
+ * their data and preparation, which it hands to TaskDataCache and task-preparation.ts by task definition.
  */
 export class TaskRegistry {
   readonly functions: FunctionRegistry;
   private readonly tasks = new Map<string, { def: TaskDefinition; origin: Origin }>();
   private readonly groups = new Map<string, { def: GroupDefinition; origin: Origin }>();
-  private readonly data = new Map<string, Promise<TaskDataset>>();
-  private readonly samplers = new Map<string, FewshotSampler>();
   private readonly sources = new Map<string, TaskSource>();
   private readonly suite: BuiltinSuite | null;
-  private readonly loader: DatasetLoader;
+  private readonly cache: TaskDataCache;
 
   /** Folders relative data paths are looked up in, in order. */
   readonly dataRoots: readonly string[];
@@ -77,7 +75,7 @@ export class TaskRegistry {
   constructor(dataRoots: string | readonly string[], opts: TaskRegistryOptions = {}) {
     this.dataRoots = typeof dataRoots === 'string' ? [dataRoots] : dataRoots;
     this.functions = registerBuiltinFunctions(opts.functions ?? new FunctionRegistry());
-    this.loader = new DatasetLoader({ dataRoots: this.dataRoots, openS3: opts.openS3, cache: opts.cache, fetch: opts.fetch, hub: opts.hub });
+    this.cache = new TaskDataCache(new DatasetLoader({ dataRoots: this.dataRoots, openS3: opts.openS3, cache: opts.cache, fetch: opts.fetch, hub: opts.hub }));
     this.suite = opts.builtins === false ? null : builtinSuite(opts.builtinsDir);
     // The suite goes through the same validation and compiler as a task posted to the API.
     for (const e of this.suite?.entries ?? []) {
@@ -196,7 +194,7 @@ export class TaskRegistry {
         const map = (a.kind === 'task' ? this.tasks : this.groups) as Map<string, unknown>;
         if (a.previous) map.set(a.name, a.previous);
         else map.delete(a.name);
-        this.forget(a.name);
+        this.cache.forget(a.name);
       }
       throw err;
     }
@@ -212,12 +210,7 @@ export class TaskRegistry {
     this.tasks.delete(name);
     this.groups.delete(name);
     this.sources.delete(name);
-    this.forget(name);
-  }
-
-  private forget(name: string): void {
-    this.data.delete(name);
-    for (const k of [...this.samplers.keys()]) if (k.startsWith(`${name}\u0000`)) this.samplers.delete(k);
+    this.cache.forget(name);
   }
 
   private checkReplace(name: string, opts: RegisterOptions, field: string): void {
@@ -253,7 +246,7 @@ export class TaskRegistry {
     else if (this.tasks.has(config.task)) throw taskError({ task: config.task, field: 'task', source: opts.source }, 'is defined by two built-in files');
     const def = compileTask(resolved, { functions: this.functions, lines: opts.lines, source: opts.source });
     this.tasks.set(def.name, { def, origin });
-    this.forget(def.name);
+    this.cache.forget(def.name);
     return def;
   }
 
@@ -271,119 +264,51 @@ export class TaskRegistry {
     return def;
   }
 
-  // ---- data ---------------------------------------------------------------------------------
+  // ---- data (task-data-cache.ts) and preparation (task-preparation.ts) ---------------------
 
   /** The task's evaluation documents and few-shot pool (after process_docs), with content hashes. */
   dataset(name: string): Promise<TaskDataset> {
-    const task = this.get(name);
-    let p = this.data.get(name);
-    if (!p) {
-      p = loadTaskDataset(task, this.loader);
-      p.catch(() => this.data.delete(name));
-      this.data.set(name, p);
-    }
-    return p;
+    return this.cache.dataset(this.get(name));
   }
 
   /** The evaluation split of a task, in order; doc ids are indices into it. */
-  async evalDocs(name: string): Promise<Doc[]> {
-    return (await this.dataset(name)).eval.docs;
+  evalDocs(name: string): Promise<Doc[]> {
+    return this.cache.evalDocs(this.get(name));
   }
 
   /** Checks a requested few-shot count against what the task supports (lm-eval default when omitted). */
   resolveNumFewshot(name: string, requested: number | null | undefined): number {
-    const task = this.get(name);
-    const n = requested ?? task.defaultNumFewshot;
-    if (!Number.isInteger(n) || n < 0) throw new DomainException(ErrorCode.InvalidInput, `benchmark "${name}": num_fewshot must be a non-negative integer, got ${n}`, { benchmark: name });
-    if (n > task.maxNumFewshot) {
-      throw new DomainException(ErrorCode.InvalidInput, `benchmark "${name}" supports at most ${task.maxNumFewshot} few-shot examples, got ${n}`, { benchmark: name, numFewshot: n });
-    }
-    return n;
+    return resolveNumFewshot(this.get(name), requested);
   }
 
   /** The few-shot sampler for (task, num_fewshot, seed), kept so consecutive slices replay nothing. */
-  async sampler(name: string, numFewshot: number, seed?: number): Promise<FewshotSampler | null> {
-    if (numFewshot === 0) return null;
-    const task = this.get(name);
-    const s = seed ?? task.defaultFewshotSeed;
-    const key = `${name}\u0000${numFewshot}\u0000${s}`;
-    let sampler = this.samplers.get(key);
-    if (!sampler) {
-      const ds = await this.dataset(name);
-      if (!ds.fewshot) throw taskError({ task: name, field: 'fewshot_split' }, `num_fewshot is ${numFewshot} but the task has no few-shot documents`);
-      try {
-        sampler = new FewshotSampler(task, ds.fewshot.docs, numFewshot, s);
-      } catch (err) {
-        throw taskError({ task: name, field: 'num_fewshot' }, (err as Error).message);
-      }
-      this.samplers.set(key, sampler);
-    }
-    return sampler;
+  sampler(name: string, numFewshot: number, seed?: number): Promise<FewshotSampler | null> {
+    return this.cache.sampler(this.get(name), numFewshot, seed);
   }
 
   /**
-   * Prepares documents [docStart, docEnd) of a task: few-shot selection (lm-eval's seeded draws,
-   * replayed from document 0 as needed), prompt and requests. numFewshot defaults to the task's;
-   * seed is the few-shot seed (lm-eval's default 1234).
+   * Prepares documents [docStart, docEnd) of a task exactly as lm-evaluation-harness would. numFewshot
+   * defaults to the task's; seed is the few-shot seed (lm-eval's default 1234).
    */
   async prepare(name: string, docStart: number, docEnd: number, opts: PrepareOptions & { seed?: number } = {}): Promise<PreparedSample[]> {
     const task = this.get(name);
-    const docs = await this.evalDocs(name);
-    if (docStart < 0 || docEnd > docs.length || docStart > docEnd) {
-      throw new DomainException(ErrorCode.InvalidInput, `benchmark ${name} has ${docs.length} documents, asked for [${docStart}, ${docEnd})`, { benchmark: name });
-    }
-    const n = this.resolveNumFewshot(name, opts.numFewshot);
-    const sampler = await this.sampler(name, n, opts.seed);
-    const out: PreparedSample[] = [];
-    for (let i = docStart; i < docEnd; i++) {
-      let fs: { docs: Doc[]; indices: number[] } = { docs: [], indices: [] };
-      if (sampler) {
-        try {
-          fs = sampler.select(i, docs[i]);
-        } catch (err) {
-          throw docError(name, i, 'num_fewshot', err);
-        }
-      }
-      out.push(prepareSample(task, docs[i], i, fs.docs, { ...opts, numFewshot: n, fewshotIndices: fs.indices }));
-    }
-    return out;
+    const docs = await this.cache.evalDocs(task);
+    checkDocRange(task, docs.length, docStart, docEnd);
+    const n = resolveNumFewshot(task, opts.numFewshot);
+    return prepareDocs(task, docs, await this.cache.sampler(task, n, opts.seed), n, docStart, docEnd, opts);
   }
 
   /** Loads a task's data and renders its first documents (prompt, target, choices); errors name the doc. */
   async checkTask(name: string, docs = 3): Promise<void> {
     const task = this.get(name);
-    const ds = await this.dataset(name);
-    const n = Math.min(docs, ds.eval.docs.length);
-    await this.prepare(name, 0, n);
-    if (ds.fewshot) {
-      ds.fewshot.docs.slice(0, Math.min(docs, ds.fewshot.docs.length)).forEach((d, i) => {
-        try {
-          labeledExample(task, d);
-        } catch (err) {
-          throw taskError({ task: name, field: 'fewshot', docId: i }, `few-shot document ${i}: ${(err as Error).message}`);
-        }
-      });
-    }
+    const ds = await this.cache.dataset(task);
+    await this.prepare(name, 0, Math.min(docs, ds.eval.docs.length));
+    checkFewshotDocs(task, ds, docs);
   }
 
   /** The reproducibility envelope of a task run: version, config hash, dataset hashes, few-shot settings. */
   async envelope(name: string, opts: { numFewshot?: number | null; seed?: number } = {}): Promise<ReproEnvelope> {
     const task = this.get(name);
-    const ds = await this.dataset(name);
-    const numFewshot = this.resolveNumFewshot(name, opts.numFewshot);
-    return {
-      task: name,
-      version: task.version,
-      taskHash: task.hash,
-      outputType: task.outputType,
-      dataset: {
-        hash: ds.hash,
-        eval: { split: ds.eval.split ?? task.splits.eval, sha256: ds.eval.sha256, docs: ds.eval.docs.length, files: ds.eval.files },
-        fewshot: ds.fewshot ? { split: ds.fewshot.split, sha256: ds.fewshot.sha256, docs: ds.fewshot.docs.length, files: ds.fewshot.files } : null,
-      },
-      fewshot: { numFewshot, sampler: task.fewshot.sampler, seed: opts.seed ?? task.defaultFewshotSeed, split: task.splits.fewshot, sameSplit: task.splits.sameSplit },
-      generation: task.generation ?? null,
-      repeats: task.repeats,
-    };
+    return taskEnvelope(task, await this.cache.dataset(task), resolveNumFewshot(task, opts.numFewshot), opts.seed);
   }
 }

@@ -16,6 +16,14 @@ export enum CalibrationStatus {
   Failed = 'failed',
 }
 
+/** Work the API hands to the results service and answers 202 for (a reference fit, a report): queued → running → succeeded | failed. */
+export enum DensityJobStatus {
+  Queued = 'queued',
+  Running = 'running',
+  Succeeded = 'succeeded',
+  Failed = 'failed',
+}
+
 export const TERMINAL_CALIBRATION_STATUSES: readonly CalibrationStatus[] = [CalibrationStatus.Succeeded, CalibrationStatus.Failed];
 
 export enum ShardStatus {

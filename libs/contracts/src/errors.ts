@@ -17,9 +17,13 @@ export enum ErrorCode {
   Internal = 'internal',
 }
 
-export class DomainException extends Error {
+/**
+ * A refusal of the domain. `C` lets a domain bring its own code family (DensityException: DENSITY_…) while every
+ * edge handles one type: the API's DomainExceptionFilter, the processors' retry classification.
+ */
+export class DomainException<C extends string = ErrorCode> extends Error {
   constructor(
-    readonly code: ErrorCode,
+    readonly code: C,
     message: string,
     readonly details?: Record<string, unknown>,
   ) {
@@ -28,7 +32,7 @@ export class DomainException extends Error {
   }
 
   get retryable(): boolean {
-    return this.code === ErrorCode.Transient;
+    return (this.code as string) === ErrorCode.Transient;
   }
 }
 

@@ -1,6 +1,6 @@
 import { DataSourceOptions } from 'typeorm';
 import { ENTITIES } from './entities';
-import { MIGRATIONS } from '../../../migrations';
+import { MIGRATIONS } from '@app/migrations';
 
 /** Options shared by the runtime module and the migration CLI. Schema changes only through migrations. */
 export function dataSourceOptions(url: string, poolSize = 10): DataSourceOptions {

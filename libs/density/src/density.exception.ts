@@ -1,3 +1,5 @@
+import { DomainException } from '@app/contracts';
+
 /** Why a density computation refused to run. Mapped to HTTP / retryability at the edges (STYLE rule 9). */
 export enum DensityErrorCode {
   /** Fewer points than the fit needs (parameters + 1), or an empty input. */
@@ -16,13 +18,13 @@ export enum DensityErrorCode {
   RenderFailed = 'DENSITY_RENDER_FAILED',
 }
 
-export class DensityException extends Error {
-  constructor(
-    readonly code: DensityErrorCode,
-    message: string,
-    readonly details?: Record<string, unknown>,
-  ) {
-    super(message);
+/**
+ * The density domain's refusals: a DomainException with the DENSITY_… codes, so the API's one exception filter maps
+ * them to HTTP and a processor treats them as permanent (the same data fails the same way on a retry).
+ */
+export class DensityException extends DomainException<DensityErrorCode> {
+  constructor(code: DensityErrorCode, message: string, details?: Record<string, unknown>) {
+    super(code, message, details);
     this.name = 'DensityException';
   }
 }

@@ -25,7 +25,7 @@ export type { ComposedFitOptions, ComposedParams, ComposedPoint, ComposedScoreFi
 // Effective size and density (Eqs. 1, 4), reference calibration with the AVERAGE panel
 export { DEFAULT_D0_TOKENS, effectiveParamsForLoss, estimateDensity } from './capability/effective-size';
 export type { EffectiveSize, TwoStepCurves } from './capability/effective-size';
-export { AVERAGE, assertCalibration, calibrateReference } from './capability/reference-calibration';
+export { AVERAGE, assertCalibration, calibrateReference, readCalibration } from './capability/reference-calibration';
 export type {
   BenchmarkCurves,
   CalibrationMethod,
@@ -88,3 +88,4 @@ export { densityTrendSpec, referenceScoreCurve, scoreVsParamsSpec } from './repo
 export type { ChartSize, DensityPlotPoint, ScorePoint } from './report/chart-specs';
 export { renderChart, renderSvg, svgToPng } from './report/chart-render';
 export type { PngOptions } from './report/chart-render';
+export { CONDITIONAL_LOSS_METRIC, PRIMARY_METRIC_NAMES, PRIMARY_METRIC_PREFERENCE, primaryMetricKey } from './primary-metric';

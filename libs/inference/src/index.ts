@@ -11,3 +11,5 @@ export type { ArtifactReader } from './replay/replay.backend';
 export { CachingBackend, MemoryRequestCacheStore, requestCacheKey } from './cache/caching.backend';
 export type { CacheStats, RequestCacheStore } from './cache/caching.backend';
 export { Semaphore } from './semaphore';
+export { loadNativeLlama } from './llama-cpp/native-binding';
+export type { NativeContext, NativeModel } from './llama-cpp/native-binding';

@@ -17,6 +17,10 @@ export enum JobName {
    * else does nothing. Enqueued when one of its runs ends, and at the results service's start for unfinished ones.
    */
   AdvanceCalibration = 'advance-calibration',
+  /** Fits a reference family on what Postgres holds, as a density_fits request asked (results queue). */
+  FitReference = 'fit-reference',
+  /** Builds a density report (JSON, CSV, SVG/PNG plots into S3), as a density_reports request asked (results queue). */
+  BuildDensityReport = 'build-density-report',
 }
 
 /** Job payloads carry ids only; everything else lives in Postgres or S3. */
@@ -29,6 +33,8 @@ export interface JobPayloadMap {
   [JobName.RecomputeDensities]: { fitVersionId: string };
   [JobName.InstallBuiltinReference]: { name: string };
   [JobName.AdvanceCalibration]: { calibrationId: string };
+  [JobName.FitReference]: { fitId: string };
+  [JobName.BuildDensityReport]: { reportId: string };
 }
 
 export type JobOf<N extends JobName> = JobPayloadMap[N];
@@ -40,4 +46,7 @@ export const jobIds = {
   finalize: (runId: string) => `finalize-${runId}`,
   /** One per cause (`run-<id>` ended, `start-<boot>` of a results service): a finished job id blocks its reuse. */
   advanceCalibration: (calibrationId: string, cause: string) => `calibration-${calibrationId}-${cause}`,
+  /** One job per request row: the row, not the job, says whether the work is done. */
+  fitReference: (fitId: string) => `density-fit-${fitId}`,
+  densityReport: (reportId: string) => `density-report-${reportId}`,
 };

@@ -1,7 +1,7 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
 import { Queue } from 'bullmq';
-import { JobName, JobPayloadMap, QueueName, resultsJobOptions } from '@app/queue';
+import { JobName, JobPayloadMap, QueueName, jobIds, resultsJobOptions } from '@app/queue';
 
 /** Enqueues density work on the results queue (payloads carry ids only). */
 @Injectable()
@@ -19,5 +19,15 @@ export class DensityJobsService {
    */
   recompute(fitVersionId: string, trigger: string): Promise<string> {
     return this.enqueue(JobName.RecomputeDensities, { fitVersionId }, `density-recompute-${fitVersionId}-${trigger}`);
+  }
+
+  /** Fits the reference family as the density_fits row asks. */
+  fit(fitId: string): Promise<string> {
+    return this.enqueue(JobName.FitReference, { fitId }, jobIds.fitReference(fitId));
+  }
+
+  /** Builds the report the density_reports row asks for. */
+  report(reportId: string): Promise<string> {
+    return this.enqueue(JobName.BuildDensityReport, { reportId }, jobIds.densityReport(reportId));
   }
 }

@@ -1,16 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { invalidInput } from '@app/contracts';
-import { DensityReferenceEntity, FitDataPoint, runBenchmarkKeySql } from '@app/database';
+import { DensityReferenceEntity, DensityReferencesRepository, FitDataPoint, MemberWithModel } from '@app/database';
+import { CONDITIONAL_LOSS_METRIC, primaryMetricKey } from '@app/density';
 import type { LossFamilyModel, PerformanceFamilyModel } from '@app/density';
-import { CONDITIONAL_LOSS_METRIC, primaryMetricKey } from './primary-metric';
-import { MemberWithModel } from './reference-members';
 
 type RunMetrics = Record<string, { value: number }>;
-
-/** A member's runs are matched to the family's benchmarks on benchmarkKey (mmlu@5-shot), as run-end densities are. */
-const KEY = runBenchmarkKeySql('rb');
 
 export interface FitData {
   benchmarks: string[];
@@ -33,7 +27,7 @@ export interface CollectOptions {
  */
 @Injectable()
 export class FitDataService {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly references: DensityReferencesRepository) {}
 
   async collect(reference: DensityReferenceEntity, members: readonly MemberWithModel[], opts: CollectOptions = {}): Promise<FitData> {
     const latest = await this.latestRuns(members.map((m) => m.modelId), opts.runIds);
@@ -94,13 +88,7 @@ export class FitDataService {
 
   /** model → benchmark → the latest succeeded run's metrics (among `runIds` when given). */
   private async latestRuns(modelIds: string[], runIds?: readonly string[]): Promise<LatestRuns> {
-    const rows: Array<{ modelId: string; runId: string; benchmark: string; metrics: RunMetrics }> = await this.db.query(
-      `SELECT DISTINCT ON (r.model_id, ${KEY}) r.model_id AS "modelId", r.id AS "runId", ${KEY} AS benchmark, rb.metrics
-         FROM runs r JOIN run_benchmarks rb ON rb.run_id = r.id
-        WHERE r.status = 'succeeded' AND rb.metrics IS NOT NULL AND r.model_id = ANY($1) AND ($2::uuid[] IS NULL OR r.id = ANY($2))
-        ORDER BY r.model_id, ${KEY}, r.finished_at DESC NULLS LAST, r.created_at DESC`,
-      [modelIds, runIds ?? null],
-    );
+    const rows = await this.references.memberRunMetrics(modelIds, runIds);
     const out: LatestRuns = new Map();
     for (const r of rows) {
       const byBenchmark = out.get(r.modelId) ?? new Map();

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource, EntityManager } from 'typeorm';
-import { DensityFitVersionEntity, DensityReferenceEntity } from '@app/database';
+import { DensityFitVersionEntity, DensityReferenceEntity, DensityReferencesRepository, Queryable } from '@app/database';
 import { DENSITY_SCHEMA_VERSION, LOSS_EQUATION, PERFORMANCE_EQUATION, calibrateReference, calibrationQuality, calibrationWarnings } from '@app/density';
 import { FitData } from './fit-data.service';
 
@@ -12,51 +10,44 @@ import { FitData } from './fit-data.service';
  */
 @Injectable()
 export class FitVersionWriter {
-  constructor(@InjectDataSource() private readonly db: DataSource) {}
+  constructor(private readonly references: DensityReferencesRepository) {}
 
   /**
-   * In `manager`'s transaction when one is given (the caller commits the version with its own changes, or neither),
-   * else in a transaction of its own. `provenance` is added to the version's library record (e.g. the calibration).
+   * In `tx` when one is given (the caller commits the version with its own changes, or neither), else in a
+   * transaction of its own. `provenance` is added to the version's library record (e.g. the calibration).
    */
   async fitAndStore(
     reference: DensityReferenceEntity,
     data: FitData,
-    opts: { manager?: EntityManager; provenance?: Record<string, unknown> } = {},
+    opts: { tx?: Queryable; provenance?: Record<string, unknown> } = {},
   ): Promise<DensityFitVersionEntity> {
-    const store = (tx: EntityManager) => this.store(tx, reference, data, opts.provenance ?? {});
-    return opts.manager ? store(opts.manager) : this.db.transaction(store);
+    const store = (tx: Queryable) => this.references.insertNextVersion(reference.id, (next) => this.fit(reference, data, next, opts.provenance ?? {}), tx);
+    return opts.tx ? store(opts.tx) : this.references.transaction(store);
   }
 
-  private async store(tx: EntityManager, reference: DensityReferenceEntity, data: FitData, provenance: Record<string, unknown>): Promise<DensityFitVersionEntity> {
-    // Serialise fits of one family so version numbers are dense and unique.
-    await tx.query(`SELECT id FROM density_references WHERE id = $1 FOR UPDATE`, [reference.id]);
-    const [{ next }] = await tx.query(`SELECT coalesce(max(version), 0)::int + 1 AS next FROM density_fit_versions WHERE reference_id = $1`, [reference.id]);
+  private fit(reference: DensityReferenceEntity, data: FitData, version: number, provenance: Record<string, unknown>) {
     const calibration = calibrateReference({
       name: reference.name,
-      version: String(next),
+      version: String(version),
       d0Tokens: reference.d0Tokens,
       benchmarks: data.benchmarks,
       lossModels: data.lossModels,
       performanceModels: data.performanceModels,
     });
-    return tx.save(
-      tx.create(DensityFitVersionEntity, {
-        referenceId: reference.id,
-        version: next,
-        d0Tokens: calibration.d0Tokens,
-        metrics: data.metrics,
-        calibration: calibration as unknown as Record<string, unknown>,
-        dataPoints: data.points,
-        quality: calibrationQuality(calibration),
-        warnings: calibrationWarnings(calibration),
-        library: {
-          package: '@app/density',
-          schemaVersion: DENSITY_SCHEMA_VERSION,
-          method: calibration.method,
-          equations: { loss: LOSS_EQUATION, performance: PERFORMANCE_EQUATION },
-          ...provenance,
-        },
-      }),
-    );
+    return {
+      d0Tokens: calibration.d0Tokens,
+      metrics: data.metrics,
+      calibration: calibration as unknown as Record<string, unknown>,
+      dataPoints: data.points,
+      quality: calibrationQuality(calibration),
+      warnings: calibrationWarnings(calibration),
+      library: {
+        package: '@app/density',
+        schemaVersion: DENSITY_SCHEMA_VERSION,
+        method: calibration.method,
+        equations: { loss: LOSS_EQUATION, performance: PERFORMANCE_EQUATION },
+        ...provenance,
+      },
+    };
   }
 }

@@ -4,6 +4,4 @@ export * from './reference-fits.module';
 export * from './fit-data.service';
 export * from './fit-version-writer.service';
 export * from './density-jobs.service';
-export * from './reference-members';
-export * from './primary-metric';
 export * from './calibration-state';

@@ -3,19 +3,14 @@ import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Client } from 'pg';
-import { join as joinPath } from 'node:path';
+import { register } from 'tsconfig-paths';
 import { REPO_ROOT, STATE_ENV, stateFileFor, TestState } from './test-env';
 
-// jest does not apply its module mapping to globalSetup: use the build (npm test builds first).
-function fromDist<T>(rel: string): T {
-  try {
-    return require(joinPath(REPO_ROOT, 'dist', rel)) as T;
-  } catch (err) {
-    throw new Error(`e2e tests need the build in dist/ (run npm run build): ${(err as Error).message}`);
-  }
-}
-const { runMigrations } = fromDist<typeof import('../../database/src/migrate')>('libs/database/src/migrate.js');
-const { startEmbeddedS3 } = fromDist<typeof import('../../../infra/embedded/src/embedded-s3')>('infra/embedded/src/embedded-s3.js');
+// jest applies its moduleNameMapper to test files, not to globalSetup: resolve the @app/* aliases from
+// tsconfig.json here, so setup runs the migrations and the S3 server of the source under test.
+register({ baseUrl: REPO_ROOT, paths: (require('../../../tsconfig.json') as { compilerOptions: { paths: Record<string, string[]> } }).compilerOptions.paths });
+const { runMigrations } = require('@app/database') as typeof import('@app/database');
+const { startEmbeddedS3 } = require('@app/embedded') as typeof import('@app/embedded');
 
 const ADMIN_URL = process.env.TEST_PG_ADMIN_URL ?? 'postgres://postgres@127.0.0.1:5432/postgres';
 const DB_PREFIX = 'densebench_test_';

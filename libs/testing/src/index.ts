@@ -8,3 +8,4 @@ export * from './processes';
 export * from './sse';
 export * from './postgres-cluster';
 export * from './netns-lab';
+export * from './density-jobs';

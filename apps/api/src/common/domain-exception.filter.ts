@@ -2,8 +2,9 @@ import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpExcepti
 import { randomUUID } from 'node:crypto';
 import type { Request, Response } from 'express';
 import { DomainException, ErrorCode } from '@app/contracts';
+import { DensityErrorCode } from '@app/density';
 
-const STATUS: Record<ErrorCode, number> = {
+const STATUS: Record<ErrorCode | DensityErrorCode, number> = {
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
   [ErrorCode.InvalidInput]: HttpStatus.BAD_REQUEST,
   [ErrorCode.Conflict]: HttpStatus.CONFLICT,
@@ -13,7 +14,17 @@ const STATUS: Record<ErrorCode, number> = {
   [ErrorCode.Transient]: HttpStatus.SERVICE_UNAVAILABLE,
   [ErrorCode.Cancelled]: HttpStatus.CONFLICT,
   [ErrorCode.Internal]: HttpStatus.INTERNAL_SERVER_ERROR,
+  // The density library's refusals: data the method cannot use is 422, malformed input 400, its own faults 500.
+  [DensityErrorCode.InsufficientData]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DensityErrorCode.DegenerateData]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DensityErrorCode.NonMonotoneData]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DensityErrorCode.FitFailed]: HttpStatus.UNPROCESSABLE_ENTITY,
+  [DensityErrorCode.InvalidInput]: HttpStatus.BAD_REQUEST,
+  [DensityErrorCode.UnsupportedSchema]: HttpStatus.INTERNAL_SERVER_ERROR,
+  [DensityErrorCode.RenderFailed]: HttpStatus.INTERNAL_SERVER_ERROR,
 };
+
+const INTERNAL_BODY = { error: 'internal', message: 'internal error; see server logs with the correlation id' };
 
 /**
  * Maps domain errors to HTTP at the edge. Every error body is { statusCode, error, message, details?,
@@ -35,7 +46,11 @@ export class DomainExceptionFilter implements ExceptionFilter {
 
   private toBody(exception: unknown, req: Request, correlationId: string): { status: number; body: Record<string, unknown> } {
     if (exception instanceof DomainException) {
-      const status = STATUS[exception.code];
+      const status = STATUS[exception.code as ErrorCode | DensityErrorCode] ?? HttpStatus.INTERNAL_SERVER_ERROR;
+      if (status === HttpStatus.INTERNAL_SERVER_ERROR) {
+        this.logger.error(`${req.method} ${req.url} failed [${correlationId}]: ${exception.code}: ${exception.stack ?? exception.message}`);
+        return { status, body: INTERNAL_BODY };
+      }
       return { status, body: { error: exception.code, message: exception.message, details: exception.details } };
     }
     // Nest turns body-parser's SyntaxError (malformed JSON) into a BadRequestException carrying its message.
@@ -60,6 +75,6 @@ export class DomainExceptionFilter implements ExceptionFilter {
       return { status: 413, body: { error: 'payload_too_large', message: 'request body is too large' } };
     }
     this.logger.error(`${req.method} ${req.url} failed [${correlationId}]: ${(exception as Error)?.stack ?? exception}`);
-    return { status: 500, body: { error: 'internal', message: 'internal error; see server logs with the correlation id' } };
+    return { status: 500, body: INTERNAL_BODY };
   }
 }

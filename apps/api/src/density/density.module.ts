@@ -1,9 +1,5 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { text } from 'express';
-import {
-  DensityCalibrationEntity, DensityFitVersionEntity, DensityImportEntity, DensityReferenceEntity, DensityReferenceMemberEntity, DensityReportEntity,
-} from '@app/database';
 import { ReferenceFitsModule } from '@app/reference-fits';
 import { ModelsModule } from '../models/models.module';
 import { RunsModule } from '../runs/runs.module';
@@ -30,9 +26,6 @@ import { ReportsService } from './reports/reports.service';
  */
 @Module({
   imports: [
-    TypeOrmModule.forFeature([
-      DensityReferenceEntity, DensityReferenceMemberEntity, DensityFitVersionEntity, DensityImportEntity, DensityReportEntity, DensityCalibrationEntity,
-    ]),
     ModelsModule,
     RunsModule,
     ReferenceFitsModule,

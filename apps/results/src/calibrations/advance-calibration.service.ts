@@ -1,11 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { CalibrationStatus, DomainException } from '@app/contracts';
-import { DensityCalibrationEntity, DensityFitVersionEntity, DensityReferenceEntity } from '@app/database';
+import { DensityCalibrationEntity, DensityCalibrationsRepository, DensityFitVersionEntity, DensityReferencesRepository } from '@app/database';
 import { DensityException } from '@app/density';
 import {
-  CalibrationFailure, CalibrationRunState, DensityJobsService, FitDataService, FitVersionWriter, canTransition, loadMembers, nextCalibrationStep,
+  CalibrationFailure, DensityJobsService, FitDataService, FitVersionWriter, canTransition, nextCalibrationStep,
 } from '@app/reference-fits';
 
 export type AdvanceOutcome = { status: CalibrationStatus | 'missing'; pending?: number; fitVersionId?: string };
@@ -22,14 +20,15 @@ export class AdvanceCalibrationService {
   private readonly logger = new Logger(AdvanceCalibrationService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly calibrations: DensityCalibrationsRepository,
+    private readonly references: DensityReferencesRepository,
     private readonly data: FitDataService,
     private readonly writer: FitVersionWriter,
     private readonly jobs: DensityJobsService,
   ) {}
 
   async advance(calibrationId: string): Promise<AdvanceOutcome> {
-    const calibration = await this.db.getRepository(DensityCalibrationEntity).findOneBy({ id: calibrationId });
+    const calibration = await this.calibrations.byId(calibrationId);
     if (!calibration) return { status: 'missing' }; // its reference family was deleted
     if (calibration.status === CalibrationStatus.Succeeded) {
       // A retry after the version was stored: make sure its densities' recompute was enqueued (deduped by job id).
@@ -37,7 +36,7 @@ export class AdvanceCalibrationService {
       return { status: calibration.status, fitVersionId: calibration.fitVersionId ?? undefined };
     }
     if (calibration.status === CalibrationStatus.Failed) return { status: calibration.status };
-    const runs = await this.runStates(calibrationId);
+    const runs = await this.calibrations.runStates(calibrationId);
     if (calibration.status === CalibrationStatus.Running) {
       const step = nextCalibrationStep(runs);
       if (step.kind === 'wait') return { status: CalibrationStatus.Running, pending: step.pending };
@@ -50,14 +49,14 @@ export class AdvanceCalibrationService {
   private async fit(calibration: DensityCalibrationEntity, runIds: string[]): Promise<AdvanceOutcome> {
     let version: DensityFitVersionEntity | null;
     try {
-      const reference = await this.db.getRepository(DensityReferenceEntity).findOneByOrFail({ id: calibration.referenceId });
-      const members = await loadMembers(this.db.manager, reference.id);
+      const reference = await this.references.byId(calibration.referenceId);
+      if (!reference) return { status: 'missing' }; // deleted meanwhile (its calibrations go with it)
+      const members = await this.references.members(reference.id);
       const data = await this.data.collect(reference, members, { runIds, benchmarks: calibration.benchmarkKeys });
-      version = await this.db.transaction(async (tx) => {
-        const [row]: Array<{ status: CalibrationStatus }> = await tx.query(`SELECT status FROM density_calibrations WHERE id = $1 FOR UPDATE`, [calibration.id]);
-        if (row?.status !== CalibrationStatus.Fitting) return null; // another job fitted it (or it failed) meanwhile
-        const stored = await this.writer.fitAndStore(reference, data, { manager: tx, provenance: { calibrationId: calibration.id } });
-        await tx.update(DensityCalibrationEntity, { id: calibration.id }, { status: CalibrationStatus.Succeeded, fitVersionId: stored.id, finishedAt: new Date() });
+      version = await this.references.transaction(async (tx) => {
+        if ((await this.calibrations.lockStatus(calibration.id, tx)) !== CalibrationStatus.Fitting) return null; // another job fitted it (or it failed) meanwhile
+        const stored = await this.writer.fitAndStore(reference, data, { tx, provenance: { calibrationId: calibration.id } });
+        await this.calibrations.moveIfIn(calibration.id, CalibrationStatus.Fitting, CalibrationStatus.Succeeded, { fitVersionId: stored.id, finishedAt: new Date() }, tx);
         return stored;
       });
     } catch (err) {
@@ -80,16 +79,7 @@ export class AdvanceCalibrationService {
   /** Moves the calibration from `from` to `to` if it is still in `from` (a concurrent job may have moved it first). */
   private async move(id: string, from: CalibrationStatus, to: CalibrationStatus, patch: Partial<Pick<DensityCalibrationEntity, 'error' | 'errorCode' | 'finishedAt'>>): Promise<void> {
     if (!canTransition(from, to)) throw new Error(`calibration ${id}: no transition ${from} → ${to}`);
-    await this.db.getRepository(DensityCalibrationEntity).update({ id, status: from }, { ...patch, status: to });
-  }
-
-  private runStates(calibrationId: string): Promise<CalibrationRunState[]> {
-    return this.db.query(
-      `SELECT r.id AS "runId", m.name AS model, r.status, r.error
-         FROM density_calibration_runs cr JOIN runs r ON r.id = cr.run_id JOIN models m ON m.id = r.model_id
-        WHERE cr.calibration_id = $1 ORDER BY r.created_at, r.id`,
-      [calibrationId],
-    );
+    await this.calibrations.moveIfIn(id, from, to, patch);
   }
 }
 

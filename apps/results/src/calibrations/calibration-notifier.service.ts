@@ -1,12 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
-import { DataSource } from 'typeorm';
-import { CalibrationStatus } from '@app/contracts';
+import { DensityCalibrationsRepository } from '@app/database';
 import { JobName, JobPayloadMap, QueueName, jobIds, resultsJobOptions } from '@app/queue';
-
-const UNFINISHED = [CalibrationStatus.Running, CalibrationStatus.Fitting];
 
 /**
  * Enqueues advance-calibration jobs: for the unfinished calibrations that include a run, once that run has ended, and
@@ -16,24 +12,20 @@ const UNFINISHED = [CalibrationStatus.Running, CalibrationStatus.Fitting];
 @Injectable()
 export class CalibrationNotifier {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly calibrations: DensityCalibrationsRepository,
     @InjectQueue(QueueName.Results) private readonly queue: Queue,
   ) {}
 
   async runEnded(runId: string): Promise<number> {
-    const rows: Array<{ id: string }> = await this.db.query(
-      `SELECT c.id FROM density_calibration_runs cr JOIN density_calibrations c ON c.id = cr.calibration_id
-        WHERE cr.run_id = $1 AND c.status = ANY($2)`,
-      [runId, UNFINISHED],
-    );
-    await this.enqueue(rows.map((r) => r.id), `run-${runId}`);
-    return rows.length;
+    const ids = await this.calibrations.unfinishedWithRun(runId);
+    await this.enqueue(ids, `run-${runId}`);
+    return ids.length;
   }
 
   async unfinished(cause: string): Promise<number> {
-    const rows: Array<{ id: string }> = await this.db.query(`SELECT id FROM density_calibrations WHERE status = ANY($1)`, [UNFINISHED]);
-    await this.enqueue(rows.map((r) => r.id), cause);
-    return rows.length;
+    const ids = await this.calibrations.unfinished();
+    await this.enqueue(ids, cause);
+    return ids.length;
   }
 
   private async enqueue(calibrationIds: string[], cause: string): Promise<void> {

@@ -1,4 +1,4 @@
-import { AVERAGE, BenchmarkDensity, ReferenceCalibration, assertCalibration, estimateModelDensity } from '@app/density';
+import { AVERAGE, BenchmarkDensity, ReferenceCalibration, estimateModelDensity } from '@app/density';
 
 /** Who a density is about: a model (from its best-known scores) or one run (from that run's scores). */
 export interface DensitySubject {
@@ -37,12 +37,6 @@ export interface DensityRow {
   undefinedReason: string | null;
   message: string | null;
   extrapolated: { params: boolean; loss: boolean } | null;
-}
-
-/** Reads a stored calibration back, checking its kind and schema version (a newer library's row fails loudly). */
-export function readCalibration(version: FitVersionRef): ReferenceCalibration {
-  assertCalibration(version.calibration);
-  return version.calibration;
 }
 
 function toRow(version: FitVersionRef, subject: DensitySubject, b: BenchmarkDensity, metric: string | null, source: string | null): DensityRow {

@@ -1,10 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { DomainException, ErrorCode } from '@app/contracts';
-import { DensityException } from '@app/density';
-import { DensityFitVersionEntity } from '@app/database';
-import { densityRows, hasAnyCalibratedScore, readCalibration } from './density-rows';
+import { DensityException, readCalibration } from '@app/density';
+import { DensityReferencesRepository } from '@app/database';
+import { densityRows, hasAnyCalibratedScore } from './density-rows';
 import { DensityStoreService } from './density-store.service';
 import { SubjectScoresService } from './subject-scores.service';
 
@@ -18,17 +16,17 @@ export class RecomputeDensitiesService {
   private readonly logger = new Logger(RecomputeDensitiesService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly references: DensityReferencesRepository,
     private readonly scores: SubjectScoresService,
     private readonly store: DensityStoreService,
   ) {}
 
   async recompute(fitVersionId: string): Promise<{ models: number; runs: number; rows: number }> {
-    const version = await this.db.getRepository(DensityFitVersionEntity).findOneBy({ id: fitVersionId });
+    const version = await this.references.fitVersion(fitVersionId);
     if (!version) throw new DomainException(ErrorCode.NotFound, `density fit version ${fitVersionId} not found`);
     let calibration;
     try {
-      calibration = readCalibration(version);
+      calibration = readCalibration(version.calibration);
     } catch (err) {
       if (err instanceof DensityException) throw new DomainException(ErrorCode.InvalidInput, err.message, { code: err.code });
       throw err;

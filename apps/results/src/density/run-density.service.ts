@@ -1,12 +1,9 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { RunStatus } from '@app/contracts';
-import { ModelEntity } from '@app/database';
-import { benchmarkKey } from '@app/density';
-import { primaryMetricKey } from '@app/reference-fits';
+import { AtRunEndVersion, DensitiesRepository, DensityReferencesRepository, ModelEntity } from '@app/database';
+import { benchmarkKey, primaryMetricKey, readCalibration } from '@app/density';
 import { BenchmarkSummary } from '../finalize/results-json';
-import { DensityRow, DensitySubject, FitVersionRef, densityRows, hasAnyCalibratedScore, readCalibration } from './density-rows';
+import { DensityRow, DensitySubject, densityRows, hasAnyCalibratedScore } from './density-rows';
 import { DensityStoreService } from './density-store.service';
 import { BenchmarkUsage, EfficiencyFigures, efficiencyFigures, pooledUsage } from './run-efficiency';
 import { RunDensitySection, referenceDensity } from './run-density-section';
@@ -20,16 +17,6 @@ export interface RunEndInput {
   benchmarks: readonly BenchmarkSummary[];
 }
 
-type LatestVersion = FitVersionRef & { reference: string; version: number; d0Tokens: number };
-type UsageRow = { benchmark: string; items: number; input: number; output: number; busy: number; workerCost: number | null; unpriced: number };
-
-/** Per benchmark: items, tokens, busy time and worker cost of a run's samples. Exported for bench/aggregation. */
-export const RUN_USAGE_SQL = `SELECT s.benchmark, count(*)::int AS items, coalesce(sum(s.input_tokens), 0)::float8 AS input,
-              coalesce(sum(s.output_tokens), 0)::float8 AS output, coalesce(sum(s.latency_ms::float8), 0) AS busy,
-              sum(s.latency_ms::float8 * w.cost_per_hour) / 3600000 AS "workerCost",
-              count(*) FILTER (WHERE w.cost_per_hour IS NULL)::int AS unpriced
-         FROM samples s JOIN shards sh ON sh.id = s.shard_id AND sh.run_id = $1 LEFT JOIN workers w ON w.id = sh.worker_id
-        WHERE s.run_id = $1 GROUP BY s.benchmark`;
 
 /**
  * Run-end density: token value, cost density and compute density of the run; its capability density against
@@ -42,7 +29,8 @@ export class RunDensityService {
   private readonly logger = new Logger(RunDensityService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly densities: DensitiesRepository,
+    private readonly references: DensityReferencesRepository,
     private readonly scores: SubjectScoresService,
     private readonly store: DensityStoreService,
     private readonly reports: RunReportService,
@@ -71,9 +59,9 @@ export class RunDensityService {
 
     const references: RunDensitySection['references'] = [];
     const rows: DensityRow[] = [];
-    for (const version of await this.latestVersions(input.runId)) {
+    for (const version of await this.references.atRunEndVersions(input.runId)) {
       try {
-        const calibration = readCalibration(version);
+        const calibration = readCalibration(version.calibration);
         const run = this.runSubject(input, version.metrics);
         const known = (await this.scores.models(version.metrics, [input.model.id]))[0];
         // The run is not committed as succeeded yet: its scores are the model's latest.
@@ -101,24 +89,9 @@ export class RunDensityService {
     return { kind: 'run', subjectId: input.runId, modelId: input.model.id, runId: input.runId, params: input.model.paramsTotal, scores };
   }
 
-  /** The latest fits of the families marked at_run_end that the run's project sees: its own and the built-in ones. */
-  private async latestVersions(runId: string): Promise<LatestVersion[]> {
-    return this.db.query(
-      `SELECT DISTINCT ON (v.reference_id) v.id, v.reference_id AS "referenceId", r.name AS reference, v.version,
-              v.d0_tokens AS "d0Tokens", v.metrics, v.calibration
-         FROM density_fit_versions v JOIN density_references r ON r.id = v.reference_id
-        WHERE r.at_run_end AND (r.project_id IS NULL OR r.project_id = (SELECT project_id FROM runs WHERE id = $1))
-        ORDER BY v.reference_id, v.version DESC`,
-      [runId],
-    );
-  }
-
   /** Per benchmark (in its primary metric) and pooled; tokens and busy time from the run's samples. */
   private async efficiency(input: RunEndInput, errors: string[]): Promise<EfficiencyFigures[]> {
-    const usageRows: UsageRow[] = await this.db.query(
-      RUN_USAGE_SQL,
-      [input.runId],
-    );
+    const usageRows = await this.densities.runUsage(input.runId);
     const usages: BenchmarkUsage[] = [];
     for (const b of input.benchmarks) {
       const metric = primaryMetricKey(Object.keys(b.metrics));

@@ -1,7 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
-import { ArtifactKind } from '@app/contracts';
+import { DensitiesRepository } from '@app/database';
 import { ArtifactStore, artifactKeys } from '@app/storage';
 import { RunDensitySection, runReportCsv, runReportJson } from './run-density-section';
 
@@ -9,7 +7,7 @@ import { RunDensitySection, runReportCsv, runReportJson } from './run-density-se
 @Injectable()
 export class RunReportService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly densities: DensitiesRepository,
     private readonly store: ArtifactStore,
   ) {}
 
@@ -20,11 +18,7 @@ export class RunReportService {
     ];
     for (const f of files) {
       const stored = await this.store.putBuffer(f.key, f.body, f.contentType);
-      await this.db.query(
-        `INSERT INTO artifacts (run_id, kind, key, content_type, size_bytes) VALUES ($1, $2, $3, $4, $5)
-         ON CONFLICT (key) DO UPDATE SET size_bytes = EXCLUDED.size_bytes, content_type = EXCLUDED.content_type`,
-        [run.id, ArtifactKind.Report, f.key, f.contentType, stored.sizeBytes],
-      );
+      await this.densities.upsertRunReportArtifact(run.id, f.key, f.contentType, stored.sizeBytes);
     }
     return { json: files[0].key, csv: files[1].key };
   }

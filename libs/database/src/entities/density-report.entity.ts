@@ -1,4 +1,5 @@
 import { Column, CreateDateColumn, Entity, JoinColumn, ManyToOne, PrimaryGeneratedColumn } from 'typeorm';
+import { DensityJobStatus } from '@app/contracts';
 import { DensityReferenceEntity } from './density-reference.entity';
 
 export interface DensityReportFile {
@@ -8,7 +9,10 @@ export interface DensityReportFile {
   sizeBytes: number;
 }
 
-/** A report built for one leaderboard query: JSON, CSV and plots (SVG + PNG) stored in S3. */
+/**
+ * A report built for one leaderboard query: JSON, CSV and plots (SVG + PNG) stored in S3. The API records the request
+ * (queued) and the results service builds it: queued → running → succeeded (files, summary) | failed (error).
+ */
 @Entity({ name: 'density_reports' })
 export class DensityReportEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
@@ -22,6 +26,11 @@ export class DensityReportEntity {
   @Column({ type: 'jsonb', default: [] }) files: DensityReportFile[];
   /** Row count, trend summary, and what could not be drawn and why. */
   @Column({ type: 'jsonb', default: {} }) summary: Record<string, unknown>;
+  @Column({ type: 'text', default: DensityJobStatus.Succeeded }) status: DensityJobStatus;
+  @Column({ type: 'text', nullable: true }) error: string | null;
+  /** DENSITY_… of the density library, or a DomainException code. */
+  @Column({ name: 'error_code', type: 'text', nullable: true }) errorCode: string | null;
   @CreateDateColumn({ name: 'created_at', type: 'timestamptz' }) createdAt: Date;
+  @Column({ name: 'finished_at', type: 'timestamptz', nullable: true }) finishedAt: Date | null;
   @ManyToOne(() => DensityReferenceEntity, { onDelete: 'SET NULL' }) @JoinColumn({ name: 'reference_id' }) reference?: DensityReferenceEntity;
 }

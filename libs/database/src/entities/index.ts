@@ -3,6 +3,7 @@ import { CustomBenchmarkEntity } from './custom-benchmark.entity';
 import { DensityEntity } from './density.entity';
 import { DensityCalibrationEntity } from './density-calibration.entity';
 import { DensityCalibrationRunEntity } from './density-calibration-run.entity';
+import { DensityFitEntity } from './density-fit.entity';
 import { DensityFitVersionEntity } from './density-fit-version.entity';
 import { DensityImportEntity } from './density-import.entity';
 import { DensityImportedScoreEntity } from './density-imported-score.entity';
@@ -29,6 +30,7 @@ export {
   DensityCalibrationEntity,
   DensityCalibrationRunEntity,
   DensityEntity,
+  DensityFitEntity,
   DensityFitVersionEntity,
   DensityImportEntity,
   DensityImportedScoreEntity,
@@ -43,6 +45,6 @@ export type { DensityReportFile } from './density-report.entity';
 
 export const ENTITIES = [ModelEntity, RunEntity, RunBenchmarkEntity, ShardEntity, SampleEntity, WorkerEntity, ArtifactEntity,
   DensityReferenceEntity, DensityReferenceMemberEntity, DensityFitVersionEntity, DensityImportEntity, DensityImportedScoreEntity,
-  DensityEntity, RunEfficiencyEntity, DensityReportEntity, CustomBenchmarkEntity, DensityCalibrationEntity, DensityCalibrationRunEntity,
+  DensityEntity, RunEfficiencyEntity, DensityReportEntity, CustomBenchmarkEntity, DensityCalibrationEntity, DensityCalibrationRunEntity, DensityFitEntity,
   ProjectEntity, ApiKeyEntity, EnrollmentTokenEntity, AuditEntryEntity,
 ];

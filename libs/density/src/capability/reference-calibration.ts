@@ -150,3 +150,9 @@ export function assertCalibration(value: unknown): asserts value is ReferenceCal
     if (curves.composed) assertFit<ComposedScoreFit>(curves.composed, 'composed-score-scaling');
   }
 }
+
+/** A stored calibration read back for use: checked (kind and schema version), so a row of another library version fails loudly. */
+export function readCalibration(stored: unknown): ReferenceCalibration {
+  assertCalibration(stored);
+  return stored;
+}

@@ -1,4 +1,5 @@
 import { DensityErrorCode, DensityException } from '../density.exception';
+import { PRIMARY_METRIC_NAMES } from '../primary-metric';
 
 /** One metric of one task, e.g. ("acc", "none") or ("exact_match", "strict-match"), with its stderr. */
 export interface LmEvalMetric {
@@ -147,8 +148,8 @@ export function parseLmEvalResults(input: string | object, opts: { source?: stri
   };
 }
 
-/** The first metric present in `prefer` order (default acc_norm, acc, exact_match, pass@1, mc2), for one filter. */
-export function primaryMetric(task: LmEvalTaskResult, prefer = ['acc_norm', 'acc', 'exact_match', 'pass@1', 'mc2'], filter?: string): LmEvalMetric | null {
+/** The first metric present in `prefer` order (default: PRIMARY_METRIC_NAMES), for one filter. */
+export function primaryMetric(task: LmEvalTaskResult, prefer: readonly string[] = PRIMARY_METRIC_NAMES, filter?: string): LmEvalMetric | null {
   for (const name of prefer) {
     const hit = task.metrics.find((m) => m.metric === name && (filter === undefined || m.filter === filter));
     if (hit) return hit;
@@ -162,7 +163,7 @@ export function primaryMetric(task: LmEvalTaskResult, prefer = ['acc_norm', 'acc
  */
 export function lmEvalScores(
   imported: LmEvalImport,
-  opts: { prefer?: string[]; filter?: string } = {},
+  opts: { prefer?: readonly string[]; filter?: string } = {},
 ): Record<string, { score: number; stderr: number | null; metric: string; filter: string }> {
   const out: Record<string, { score: number; stderr: number | null; metric: string; filter: string }> = {};
   for (const task of imported.tasks) {

@@ -6,9 +6,9 @@ import { AddressInfo } from 'node:net';
 import * as path from 'path';
 import { BackendKind, DomainException, ErrorCode, GenerateRequest, LoglikelihoodRequest, OpenAiBackendSpec } from '@app/contracts';
 import { LlamaCppBackend } from '../backends/llama-cpp.backend';
-import { OpenAiTestServer } from '../testing/openai-test-server';
 import { OpenAiBackend, OpenAiBackendOptions } from './openai.backend';
 import { MODELS_DIR } from '@app/testing/paths';
+import { OpenAiTestServer } from '@app/testing/openai-test-server';
 
 const STORIES = path.join(MODELS_DIR, 'stories260K.gguf');
 const KEY = 'sk-test-0123456789';

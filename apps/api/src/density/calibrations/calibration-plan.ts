@@ -1,6 +1,6 @@
 import { invalidInput } from '@app/contracts';
 import { assertTwoStepFitFeasible, benchmarkKey } from '@app/density';
-import type { MemberWithModel } from '@app/reference-fits';
+import type { MemberWithModel } from '@app/database';
 import type { BenchmarkRequestDto } from '../../runs/dto/create-run.dto';
 import type { PlannedGroup, PlannedTask } from '../../runs/run-plan';
 

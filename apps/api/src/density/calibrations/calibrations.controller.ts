@@ -1,8 +1,7 @@
-import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Headers, HttpCode, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiHeader, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
 import { invalidInput } from '@app/contracts';
 import { PaginationQueryDto } from '../../common/pagination.dto';
-import { DensityExceptionFilter } from '../density-exception.filter';
 import { CalibrationViewService } from './calibration-view.service';
 import { CalibrationsService } from './calibrations.service';
 import { CalibrateReferenceRequestDto } from './dto/calibrate.dto';
@@ -12,7 +11,6 @@ import type { ProjectScope } from '@app/auth';
 import { Scope } from '../../auth/auth.decorators';
 
 @ApiTags('density')
-@UseFilters(DensityExceptionFilter)
 @Controller('v1/density')
 export class CalibrationsController {
   constructor(

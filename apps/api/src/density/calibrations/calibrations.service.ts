@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
 import { CalibrationStatus, DomainException, ErrorCode, notFound } from '@app/contracts';
-import { DEFAULT_PROJECT_ID, DensityCalibrationEntity, DensityCalibrationRunEntity, isUniqueViolation } from '@app/database';
+import { DEFAULT_PROJECT_ID, DensityCalibrationEntity, DensityCalibrationsRepository, isUniqueViolation } from '@app/database';
 import { CreateRunRequestDto } from '../../runs/dto/create-run.dto';
 import { PreparedRun, WrittenRun, writeRun } from '../../runs/run-writer';
 import { RunsService, isRunnable } from '../../runs/runs.service';
@@ -26,8 +24,7 @@ export class CalibrationsService {
   private readonly logger = new Logger(CalibrationsService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    @InjectRepository(DensityCalibrationEntity) private readonly calibrations: Repository<DensityCalibrationEntity>,
+    private readonly calibrations: DensityCalibrationsRepository,
     private readonly references: ReferencesService,
     private readonly runs: RunsService,
   ) {}
@@ -49,26 +46,25 @@ export class CalibrationsService {
 
     let written: { calibration: DensityCalibrationEntity; runs: WrittenRun[] };
     try {
-      written = await this.db.transaction(async (tx) => {
-        const calibration = await tx.save(
-          tx.create(DensityCalibrationEntity, {
-            referenceId,
-            projectId,
-            status: CalibrationStatus.Running,
-            benchmarks: dto.benchmarks.map((b) => ({ ...b })),
-            benchmarkKeys: keys,
-            pool: dto.pool,
-            priority: dto.priority,
-            shardSize: dto.shardSize ?? null,
-            seed: dto.seed,
-            idempotencyKey: idempotencyKey ?? null,
-          }),
-        );
-        const runs: WrittenRun[] = [];
-        for (const p of prepared) runs.push(await writeRun(tx, p));
-        await tx.insert(DensityCalibrationRunEntity, runs.map((w) => ({ calibrationId: calibration.id, runId: w.run.id })));
-        return { calibration, runs };
-      });
+      written = await this.calibrations.createWithRuns(
+        {
+          referenceId,
+          projectId,
+          status: CalibrationStatus.Running,
+          benchmarks: dto.benchmarks.map((b) => ({ ...b })),
+          benchmarkKeys: keys,
+          pool: dto.pool,
+          priority: dto.priority,
+          shardSize: dto.shardSize ?? null,
+          seed: dto.seed,
+          idempotencyKey: idempotencyKey ?? null,
+        },
+        async (tx) => {
+          const runs: WrittenRun[] = [];
+          for (const p of prepared) runs.push(await writeRun(tx, p));
+          return runs;
+        },
+      );
     } catch (err) {
       // The same Idempotency-Key submitted twice at once: the second finds the first's calibration.
       const raced = idempotencyKey && isUniqueViolation(err) ? await this.byIdempotencyKey(idempotencyKey, scope) : null;
@@ -81,7 +77,7 @@ export class CalibrationsService {
   }
 
   async get(id: string, scope: ProjectScope): Promise<CalibrationWithReference> {
-    const calibration = await this.calibrations.findOne({ where: { id }, relations: { reference: true } });
+    const calibration = await this.calibrations.withReference(id);
     if (!calibration || !inScope(scope, calibration.projectId)) throw notFound('calibration', id);
     return { calibration, reference: calibration.reference!.name };
   }
@@ -89,7 +85,7 @@ export class CalibrationsService {
   /** A family's calibrations, newest first. */
   async list(referenceId: string, scope: ProjectScope, limit: number, offset: number): Promise<CalibrationWithReference[]> {
     const reference = await this.references.get(referenceId, scope);
-    const rows = await this.calibrations.find({ where: scope.projectId ? { referenceId, projectId: scope.projectId } : { referenceId }, order: { createdAt: 'DESC' }, take: limit, skip: offset });
+    const rows = await this.calibrations.listOfReference(referenceId, scope.projectId, limit, offset);
     return rows.map((calibration) => ({ calibration, reference: reference.name }));
   }
 
@@ -99,7 +95,7 @@ export class CalibrationsService {
   }
 
   private async byIdempotencyKey(idempotencyKey: string, scope: ProjectScope): Promise<CalibrationWithReference | null> {
-    const calibration = await this.calibrations.findOne({ where: { idempotencyKey }, relations: { reference: true } });
+    const calibration = await this.calibrations.byIdempotencyKey(idempotencyKey);
     if (calibration && !inScope(scope, calibration.projectId)) throw new DomainException(ErrorCode.Conflict, 'this Idempotency-Key was used by another project: choose another');
     return calibration ? { calibration, reference: calibration.reference!.name } : null;
   }

@@ -1,9 +1,8 @@
 import type { ProjectScope } from '@app/auth';
 import { Scope } from '../../auth/auth.decorators';
-import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Query, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Headers, Param, ParseUUIDPipe, Post, Query } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
 import { DensityImportEntity } from '@app/database';
-import { DensityExceptionFilter } from '../density-exception.filter';
 import { ImportListResponseDto, ImportQueryDto, ImportResponseDto, ImportedModelDto, ListImportsQueryDto } from './dto/import.dto';
 import { ImportsService } from './imports.service';
 
@@ -19,7 +18,6 @@ const toDto = (r: DensityImportEntity, models?: ImportedModelDto[], recomputeJob
 });
 
 @ApiTags('density')
-@UseFilters(DensityExceptionFilter)
 @Controller('v1/density/imports')
 export class ImportsController {
   constructor(private readonly imports: ImportsService) {}

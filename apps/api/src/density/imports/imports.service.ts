@@ -1,8 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
 import { BackendSpec, DomainException, ErrorCode, IMPORTED_BACKEND_KIND, invalidInput, notFound } from '@app/contracts';
-import { DEFAULT_PROJECT_ID, DensityImportEntity, DensityImportedScoreEntity, ModelEntity } from '@app/database';
+import { DEFAULT_PROJECT_ID, DensityImportEntity, DensityImportsRepository, ModelEntity } from '@app/database';
 import { DensityJobsService } from '@app/reference-fits';
 import { CreateModelRequestDto } from '../../models/dto/create-model.dto';
 import { ModelsService } from '../../models/models.service';
@@ -35,8 +33,7 @@ export class ImportsService {
   private readonly logger = new Logger(ImportsService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
-    @InjectRepository(DensityImportEntity) private readonly imports: Repository<DensityImportEntity>,
+    private readonly imports: DensityImportsRepository,
     private readonly models: ModelsService,
     private readonly references: ReferencesService,
     private readonly jobs: DensityJobsService,
@@ -52,14 +49,10 @@ export class ImportsService {
     const matched: Array<{ model: ModelEntity; created: boolean; warnings: string[]; parsed: ParsedModel }> = [];
     for (const p of parsed.models) matched.push({ ...(await this.matchOrCreate(p, scope)), parsed: p });
 
-    const record = await this.db.transaction(async (tx) => {
-      const saved = await tx.save(
-        tx.create(DensityImportEntity, { projectId: ownerProject(scope, DEFAULT_PROJECT_ID), format: parsed.format, fileName: parsed.fileName, source: parsed.source, provenance: parsed.provenance }),
-      );
-      const rows = matched.flatMap((m) => m.parsed.scores.map((s) => ({ importId: saved.id, modelId: m.model.id, ...s })));
-      for (let i = 0; i < rows.length; i += 1000) await tx.insert(DensityImportedScoreEntity, rows.slice(i, i + 1000));
-      return saved;
-    });
+    const record = await this.imports.create(
+      { projectId: ownerProject(scope, DEFAULT_PROJECT_ID), format: parsed.format, fileName: parsed.fileName, source: parsed.source, provenance: parsed.provenance },
+      matched.flatMap((m) => m.parsed.scores.map((s) => ({ modelId: m.model.id, ...s }))),
+    );
 
     const recomputeJobIds: string[] = [];
     for (const versionId of await this.references.latestVersionIds()) {
@@ -74,18 +67,13 @@ export class ImportsService {
   }
 
   async list(scope: ProjectScope, limit: number, offset: number): Promise<[DensityImportEntity[], number]> {
-    return this.imports.findAndCount({ where: scope.projectId ? { projectId: scope.projectId } : {}, order: { importedAt: 'DESC' }, take: limit, skip: offset });
+    return this.imports.list(scope.projectId, limit, offset);
   }
 
   async get(id: string, scope: ProjectScope): Promise<{ record: DensityImportEntity; models: ImportedModelDto[] }> {
-    const record = await this.imports.findOneBy({ id });
+    const record = await this.imports.byId(id);
     if (!record || !inScope(scope, record.projectId)) throw notFound('import', id);
-    const rows: Array<{ modelId: string; name: string; benchmark: string; metric: string | null; value: number; stderr: number | null }> = await this.db.query(
-      `SELECT s.model_id AS "modelId", m.name, s.benchmark, s.metric, s.value, s.stderr
-         FROM density_imported_scores s JOIN models m ON m.id = s.model_id
-        WHERE s.import_id = $1 ORDER BY m.name, s.benchmark, s.metric NULLS FIRST`,
-      [id],
-    );
+    const rows = await this.imports.scoresOf(id);
     const byModel = new Map<string, ImportedModelDto>();
     for (const r of rows) {
       const m = byModel.get(r.modelId) ?? { modelId: r.modelId, name: r.name, created: false, scores: [], warnings: [] };

@@ -1,8 +1,7 @@
 import type { ProjectScope } from '@app/auth';
 import { Scope } from '../../auth/auth.decorators';
-import { Controller, Get, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiExtraModels, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { DensityExceptionFilter } from '../density-exception.filter';
 import { methodOf } from '../references/reference-view';
 import { DensityCellDto, LeaderboardQueryDto, LeaderboardResponseDto } from './dto/leaderboard.dto';
 import { TrendQueryDto, TrendResponseDto } from './dto/trend.dto';
@@ -12,7 +11,6 @@ import { trendView } from './trend-view';
 
 @ApiTags('density')
 @ApiExtraModels(DensityCellDto)
-@UseFilters(DensityExceptionFilter)
 @Controller('v1/density')
 export class LeaderboardController {
   constructor(

@@ -1,7 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DomainException, ErrorCode } from '@app/contracts';
-import { DensityFitVersionEntity, DensityReferenceEntity } from '@app/database';
-import { DensityJobsService, FitDataService, FitVersionWriter } from '@app/reference-fits';
+import { DomainException, ErrorCode, notFound } from '@app/contracts';
+import { DensityFitEntity, DensityFitVersionEntity, DensityFitsRepository, DensityReferenceEntity, DensityReferencesRepository } from '@app/database';
+import { DensityJobsService } from '@app/reference-fits';
+import type { ProjectScope } from '@app/auth';
 import { ReferencesService } from './references.service';
 
 /** A built-in family is fitted by the results service from its table; neither POST …/fit nor a calibration may. */
@@ -15,36 +16,47 @@ export function refuseBuiltin(reference: DensityReferenceEntity): void {
   );
 }
 
-/**
- * Fits a reference family (calibrateReference) and stores the result as a new, immutable version with the
- * data points it used; then enqueues the recompute of every density against it. Too few or unusable points:
- * the library's DensityException propagates (422 through DensityExceptionFilter) and nothing is stored.
- */
-import type { ProjectScope } from '@app/auth';
+export interface FitWithVersion {
+  fit: DensityFitEntity;
+  version: DensityFitVersionEntity | null;
+}
 
+/**
+ * Fitting a reference family is a job of the results service (fit-reference): the API checks the request, records it
+ * (queued) and enqueues the job; the fit's outcome — the version it stored, or why the data could not be fitted — is
+ * read back from the request.
+ */
 @Injectable()
 export class ReferenceFitService {
   private readonly logger = new Logger(ReferenceFitService.name);
 
   constructor(
     private readonly references: ReferencesService,
-    private readonly data: FitDataService,
-    private readonly writer: FitVersionWriter,
+    private readonly fits: DensityFitsRepository,
+    private readonly versions: DensityReferencesRepository,
     private readonly jobs: DensityJobsService,
   ) {}
 
-  async fit(referenceId: string, scope: ProjectScope): Promise<{ version: DensityFitVersionEntity; recomputeJobId: string | null }> {
+  async request(referenceId: string, scope: ProjectScope): Promise<FitWithVersion> {
     const reference = await this.references.get(referenceId, scope);
     refuseBuiltin(reference);
-    const members = await this.references.membersOf(referenceId);
-    const version = await this.writer.fitAndStore(reference, await this.data.collect(reference, members));
-    let recomputeJobId: string | null = null;
+    const fit = await this.fits.insert({ projectId: scope.projectId, referenceId });
     try {
-      recomputeJobId = await this.jobs.recompute(version.id, 'fit');
+      await this.jobs.fit(fit.id);
     } catch (err) {
-      // The version is stored; densities follow at the next import or run end. Say so rather than fail the fit.
-      this.logger.error(`fit version ${version.id}: enqueueing the recompute failed: ${(err as Error).message}`);
+      const message = `the results queue is unavailable: ${(err as Error).message}`;
+      this.logger.error(`fit ${fit.id}: ${message}`);
+      await this.fits.fail(fit.id, { code: ErrorCode.Transient, message });
+      throw new DomainException(ErrorCode.Transient, `${message}; retry the request`, { fitId: fit.id });
     }
-    return { version, recomputeJobId };
+    return { fit, version: null };
+  }
+
+  /** A fit request of a family the scope sees, with the version it stored once it succeeded. */
+  async get(referenceId: string, fitId: string, scope: ProjectScope): Promise<FitWithVersion> {
+    await this.references.get(referenceId, scope);
+    const fit = await this.fits.byId(fitId);
+    if (!fit || fit.referenceId !== referenceId) throw notFound('fit', fitId);
+    return { fit, version: fit.fitVersionId ? await this.versions.fitVersion(fit.fitVersionId) : null };
   }
 }

@@ -1,6 +1,6 @@
-import { DensityFitVersionEntity, DensityReferenceEntity } from '@app/database';
-import type { MemberWithModel } from '@app/reference-fits';
-import { FitVersionResponseDto, FitVersionSummaryDto, ReferenceResponseDto } from './dto/reference-response.dto';
+import { DensityFitEntity, DensityFitVersionEntity, DensityReferenceEntity } from '@app/database';
+import type { MemberWithModel } from '@app/database';
+import { FitRequestResponseDto, FitVersionResponseDto, FitVersionSummaryDto, ReferenceResponseDto } from './dto/reference-response.dto';
 
 export const methodOf = (v: Pick<DensityFitVersionEntity, 'library'>): string | null =>
   typeof v.library?.method === 'string' ? v.library.method : null;
@@ -60,6 +60,19 @@ export const referenceView = {
       dataPoints: v.dataPoints as unknown as Array<Record<string, unknown>>,
       library: v.library,
       ...(recomputeJobId !== undefined ? { recomputeJobId } : {}),
+    };
+  },
+
+  fit(f: DensityFitEntity, version: DensityFitVersionEntity | null): FitRequestResponseDto {
+    return {
+      id: f.id,
+      referenceId: f.referenceId,
+      status: f.status,
+      createdAt: f.createdAt.toISOString(),
+      finishedAt: f.finishedAt?.toISOString() ?? null,
+      version: version ? referenceView.version(version, f.recomputeJobId) : null,
+      recomputeJobId: f.recomputeJobId,
+      error: f.errorCode ? { code: f.errorCode, message: f.error ?? '', details: f.errorDetails } : null,
     };
   },
 };

@@ -1,8 +1,8 @@
-import { Body, Controller, Get, Param, ParseIntPipe, ParseUUIDPipe, Post, UseFilters } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags, ApiUnprocessableEntityResponse } from '@nestjs/swagger';
-import { DensityExceptionFilter } from '../density-exception.filter';
+import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
+import type { Response } from 'express';
 import { CreateReferenceRequestDto } from './dto/create-reference.dto';
-import { FitVersionResponseDto, ReferenceResponseDto } from './dto/reference-response.dto';
+import { FitRequestResponseDto, FitVersionResponseDto, ReferenceResponseDto } from './dto/reference-response.dto';
 import { ReferenceFitService } from './reference-fit.service';
 import { methodOf, referenceView } from './reference-view';
 import { ReferencesService } from './references.service';
@@ -11,7 +11,6 @@ import type { ProjectScope } from '@app/auth';
 import { Scope } from '../../auth/auth.decorators';
 
 @ApiTags('density')
-@UseFilters(DensityExceptionFilter)
 @Controller('v1/density/references')
 export class ReferencesController {
   constructor(
@@ -49,13 +48,29 @@ export class ReferencesController {
     return referenceView.version(await this.references.version(id, version, scope));
   }
 
-  /** Fits the family and stores a new version; densities are then recomputed in the background. */
+  /**
+   * Asks the results service to fit the family (a new version; densities are then recomputed against it). Poll the
+   * Location until the status is succeeded (the version) or failed (why: too few, degenerate or non-monotone points).
+   */
   @Post(':id/fit')
-  @ApiCreatedResponse({ type: FitVersionResponseDto })
-  @ApiUnprocessableEntityResponse({ description: 'too few, degenerate or non-monotone data points (DENSITY_* error codes)' })
-  @ApiOperation({ summary: 'Fit a reference family (a new version)' })
-  async fit(@Param('id', ParseUUIDPipe) id: string, @Scope() scope: ProjectScope): Promise<FitVersionResponseDto> {
-    const { version, recomputeJobId } = await this.fits.fit(id, scope);
-    return referenceView.version(version, recomputeJobId);
+  @HttpCode(202)
+  @ApiAcceptedResponse({ type: FitRequestResponseDto, headers: { Location: { description: 'the fit request to poll', schema: { type: 'string' } } } })
+  @ApiOperation({ summary: 'Fit a reference family (a new version), as a job' })
+  async fit(@Param('id', ParseUUIDPipe) id: string, @Scope() scope: ProjectScope, @Res({ passthrough: true }) res: Response): Promise<FitRequestResponseDto> {
+    const { fit, version } = await this.fits.request(id, scope);
+    res.setHeader('Location', `/v1/density/references/${id}/fits/${fit.id}`);
+    return referenceView.fit(fit, version);
+  }
+
+  @Get(':id/fits/:fitId')
+  @ApiOkResponse({ type: FitRequestResponseDto, description: 'queued | running | succeeded (with the version) | failed (with the reason)' })
+  @ApiOperation({ summary: 'A fit request: its status, the version it stored or why it failed' })
+  async fitStatus(
+    @Param('id', ParseUUIDPipe) id: string,
+    @Param('fitId', ParseUUIDPipe) fitId: string,
+    @Scope() scope: ProjectScope,
+  ): Promise<FitRequestResponseDto> {
+    const { fit, version } = await this.fits.get(id, fitId, scope);
+    return referenceView.fit(fit, version);
   }
 }

@@ -1,11 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
-import { DataSource, Repository } from 'typeorm';
 import { DomainException, ErrorCode, invalidInput, notFound } from '@app/contracts';
-import { DEFAULT_PROJECT_ID, DensityFitVersionEntity, DensityReferenceEntity, DensityReferenceMemberEntity, isUniqueViolation } from '@app/database';
-import { inScope, ownerProject, scopeSql } from '@app/auth';
+import { DEFAULT_PROJECT_ID, DensityFitVersionEntity, DensityReferenceEntity, DensityReferencesRepository, MemberWithModel, isUniqueViolation } from '@app/database';
+import { inScope, ownerProject } from '@app/auth';
 import type { ProjectScope } from '@app/auth';
-import { MemberWithModel, loadMembers } from '@app/reference-fits';
 import { ModelsService } from '../../models/models.service';
 import { CreateReferenceRequestDto } from './dto/create-reference.dto';
 
@@ -21,9 +18,7 @@ export interface ReferenceDetails {
 @Injectable()
 export class ReferencesService {
   constructor(
-    @InjectRepository(DensityReferenceEntity) private readonly references: Repository<DensityReferenceEntity>,
-    @InjectRepository(DensityFitVersionEntity) private readonly versions: Repository<DensityFitVersionEntity>,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly references: DensityReferencesRepository,
     private readonly models: ModelsService,
   ) {}
 
@@ -43,27 +38,20 @@ export class ReferencesService {
     }
     let id: string;
     try {
-      id = await this.db.transaction(async (tx) => {
-        if (dto.isDefault) await tx.update(DensityReferenceEntity, { isDefault: true }, { isDefault: false });
-        const reference = await tx.save(
-          tx.create(DensityReferenceEntity, {
-            name: dto.name,
-            projectId: ownerProject(scope, DEFAULT_PROJECT_ID),
-            description: dto.description ?? null,
-            d0Tokens: dto.d0Tokens,
-            frontierRule: dto.frontier,
-            benchmarks: dto.benchmarks ?? null,
-            metrics: dto.metrics ?? {},
-            isDefault: dto.isDefault,
-            atRunEnd: dto.atRunEnd,
-          }),
-        );
-        await tx.insert(
-          DensityReferenceMemberEntity,
-          dto.members.map((m) => ({ referenceId: reference.id, modelId: m.modelId, role: m.role, measurements: m.measurements ?? {} })),
-        );
-        return reference.id;
-      });
+      id = await this.references.createWithMembers(
+        {
+          name: dto.name,
+          projectId: ownerProject(scope, DEFAULT_PROJECT_ID),
+          description: dto.description ?? null,
+          d0Tokens: dto.d0Tokens,
+          frontierRule: dto.frontier,
+          benchmarks: dto.benchmarks ?? null,
+          metrics: dto.metrics ?? {},
+          isDefault: dto.isDefault,
+          atRunEnd: dto.atRunEnd,
+        },
+        dto.members.map((m) => ({ modelId: m.modelId, role: m.role, measurements: m.measurements ?? {} })),
+      );
     } catch (err) {
       if (isUniqueViolation(err)) {
         throw new DomainException(ErrorCode.Conflict, `a reference family named "${dto.name}" already exists`, { name: dto.name });
@@ -74,14 +62,14 @@ export class ReferencesService {
   }
 
   async list(scope: ProjectScope): Promise<Array<DensityReferenceEntity & { latestVersion: number | null; method: string | null }>> {
-    const rows = (await this.references.find({ order: { createdAt: 'DESC' } })).filter((r) => inScope(scope, r.projectId));
-    const latest = await this.latestVersionNumbers(rows.map((r) => r.id));
+    const rows = (await this.references.list()).filter((r) => inScope(scope, r.projectId));
+    const latest = await this.references.latestVersionNumbers(rows.map((r) => r.id));
     return rows.map((r) => Object.assign(r, { latestVersion: latest.get(r.id)?.version ?? null, method: latest.get(r.id)?.method ?? null }));
   }
 
   /** A family of the scope's project, or a built-in one; another project's is not found. */
   async get(id: string, scope: ProjectScope): Promise<DensityReferenceEntity> {
-    const reference = await this.references.findOneBy({ id });
+    const reference = await this.references.byId(id);
     if (!reference || !inScope(scope, reference.projectId)) throw notFound('reference family', id);
     return reference;
   }
@@ -95,44 +83,35 @@ export class ReferencesService {
   /** By id or by name; without either, the default family, else the most recently fitted one. */
   async resolve(scope: ProjectScope, ref?: string): Promise<DensityReferenceEntity> {
     if (ref) {
-      const found = await this.references.findOneBy(UUID.test(ref) ? { id: ref } : { name: ref });
+      const found = await (UUID.test(ref) ? this.references.byId(ref) : this.references.byName(ref));
       if (!found || !inScope(scope, found.projectId)) throw notFound('reference family', ref);
       return found;
     }
-    const byDefault = await this.references.findOneBy({ isDefault: true });
+    const byDefault = await this.references.defaultReference();
     if (byDefault && inScope(scope, byDefault.projectId)) return byDefault;
-    const params: unknown[] = [];
-    const [latest] = await this.db.query(
-      `SELECT v.reference_id AS id FROM density_fit_versions v JOIN density_references r ON r.id = v.reference_id
-        WHERE ${scopeSql('r.project_id', scope, params)} ORDER BY v.created_at DESC LIMIT 1`,
-      params,
-    );
+    const latest = await this.references.latestFittedId(scope.projectId);
     if (!latest) throw new DomainException(ErrorCode.NotFound, 'no reference family has been fitted yet: create one and POST /v1/density/references/:id/fit');
-    return this.get(latest.id, scope);
+    return this.get(latest, scope);
   }
 
   membersOf(referenceId: string): Promise<MemberWithModel[]> {
-    return loadMembers(this.db.manager, referenceId);
+    return this.references.members(referenceId);
   }
 
-  async versionsOf(referenceId: string): Promise<DensityFitVersionEntity[]> {
-    return this.versions.find({
-      where: { referenceId },
-      order: { version: 'DESC' },
-      select: { id: true, referenceId: true, version: true, d0Tokens: true, metrics: true, quality: true, warnings: true, library: true, createdAt: true },
-    });
+  versionsOf(referenceId: string): Promise<DensityFitVersionEntity[]> {
+    return this.references.versions(referenceId);
   }
 
   async version(referenceId: string, version: number, scope: ProjectScope): Promise<DensityFitVersionEntity> {
     await this.get(referenceId, scope);
-    const found = await this.versions.findOneBy({ referenceId, version });
+    const found = await this.references.version(referenceId, version);
     if (!found) throw notFound(`fit version ${version} of reference family`, referenceId);
     return found;
   }
 
   /** The version densities are read from: the latest one. */
   async latestVersion(reference: DensityReferenceEntity): Promise<DensityFitVersionEntity> {
-    const [found] = await this.versions.find({ where: { referenceId: reference.id }, order: { version: 'DESC' }, take: 1 });
+    const found = await this.references.latestVersion(reference.id);
     if (!found) {
       throw new DomainException(ErrorCode.Conflict, `reference family "${reference.name}" has no fit yet: POST /v1/density/references/${reference.id}/fit`);
     }
@@ -146,22 +125,8 @@ export class ReferencesService {
   }
 
   /** The latest version of every family (what an import must be measured against). */
-  async latestVersionIds(): Promise<string[]> {
-    const rows: Array<{ id: string }> = await this.db.query(
-      `SELECT DISTINCT ON (reference_id) id FROM density_fit_versions ORDER BY reference_id, version DESC`,
-    );
-    return rows.map((r) => r.id);
-  }
-
-  /** reference id → its latest version's number and method. */
-  private async latestVersionNumbers(ids: string[]): Promise<Map<string, { version: number; method: string | null }>> {
-    if (ids.length === 0) return new Map();
-    const rows: Array<{ id: string; version: number; method: string | null }> = await this.db.query(
-      `SELECT DISTINCT ON (reference_id) reference_id AS id, version, library ->> 'method' AS method
-         FROM density_fit_versions WHERE reference_id = ANY($1) ORDER BY reference_id, version DESC`,
-      [ids],
-    );
-    return new Map(rows.map((r) => [r.id, { version: r.version, method: r.method }]));
+  latestVersionIds(): Promise<string[]> {
+    return this.references.latestVersionIds();
   }
 }
 

@@ -1,14 +1,12 @@
 import type { ProjectScope } from '@app/auth';
 import { Scope } from '../../auth/auth.decorators';
-import { Controller, Get, Query, UseFilters } from '@nestjs/common';
+import { Controller, Get, Query } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import { DensityExceptionFilter } from '../density-exception.filter';
 import { ChartsResponseDto } from './dto/charts.dto';
 import { CreateReportRequestDto } from './dto/report.dto';
 import { ReportsService } from './reports.service';
 
 @ApiTags('density')
-@UseFilters(DensityExceptionFilter)
 @Controller('v1/density/charts')
 export class ChartsController {
   constructor(private readonly reports: ReportsService) {}

@@ -1,12 +1,11 @@
 import type { ProjectScope } from '@app/auth';
 import { Scope } from '../../auth/auth.decorators';
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res, UseFilters } from '@nestjs/common';
+import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { DensityReportEntity } from '@app/database';
 import { PaginationQueryDto } from '../../common/pagination.dto';
-import { DensityExceptionFilter } from '../density-exception.filter';
 import { CreateReportRequestDto, ReportListResponseDto, ReportResponseDto } from './dto/report.dto';
 import { ReportsService } from './reports.service';
 
@@ -22,7 +21,6 @@ const toDto = (r: DensityReportEntity): ReportResponseDto => ({
 });
 
 @ApiTags('density')
-@UseFilters(DensityExceptionFilter)
 @Controller('v1/density/reports')
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}

@@ -1,14 +1,11 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
 import { randomUUID } from 'node:crypto';
-import { Repository } from 'typeorm';
 import { DomainException, ErrorCode, notFound } from '@app/contracts';
-import { DensityReportEntity, DensityReportFile } from '@app/database';
-import { DensityException, DensityTrend, ReferenceCalibration } from '@app/density';
+import { DensityReportEntity, DensityReportFile, DensityReportsRepository } from '@app/database';
+import { DensityException, DensityTrend, ReferenceCalibration, readCalibration } from '@app/density';
 import { ArtifactStore, ObjectStream } from '@app/storage';
 import { LeaderboardService } from '../leaderboard/leaderboard.service';
 import { TrendPoint, TrendService } from '../leaderboard/trend.service';
-import { readCalibration } from '../read-calibration';
 import { ChartRendererService } from './chart-renderer.service';
 import { CreateReportRequestDto } from './dto/report.dto';
 import { leaderboardCsv, reportJson, scoreChartSpec, trendChartSpec } from './report-files';
@@ -34,7 +31,7 @@ import { DEFAULT_PROJECT_ID } from '@app/database';
 @Injectable()
 export class ReportsService {
   constructor(
-    @InjectRepository(DensityReportEntity) private readonly reports: Repository<DensityReportEntity>,
+    private readonly reports: DensityReportsRepository,
     private readonly leaderboard: LeaderboardService,
     private readonly trends: TrendService,
     private readonly charts: ChartRendererService,
@@ -101,17 +98,15 @@ export class ReportsService {
       trend: trend ? { doublingTimeDays: trend.doublingTimeDays, doublingTimeMonths: trend.doublingTimeMonths, rSquared: trend.quality.rSquared, frontierRule: trend.frontierRule } : null,
       skipped,
     };
-    return this.reports.save(
-      this.reports.create({ id, projectId: ownerProject(scope, DEFAULT_PROJECT_ID), referenceId: board.reference.id, fitVersionId: board.version.id, title: dto.title ?? null, query, files, summary }),
-    );
+    return this.reports.insert({ id, projectId: ownerProject(scope, DEFAULT_PROJECT_ID), referenceId: board.reference.id, fitVersionId: board.version.id, title: dto.title ?? null, query, files, summary });
   }
 
   async list(scope: ProjectScope, limit: number, offset: number): Promise<[DensityReportEntity[], number]> {
-    return this.reports.findAndCount({ where: scope.projectId ? { projectId: scope.projectId } : {}, order: { createdAt: 'DESC' }, take: limit, skip: offset });
+    return this.reports.list(scope.projectId, limit, offset);
   }
 
   async get(id: string, scope: ProjectScope): Promise<DensityReportEntity> {
-    const report = await this.reports.findOneBy({ id });
+    const report = await this.reports.byId(id);
     if (!report || !inScope(scope, report.projectId)) throw notFound('report', id);
     return report;
   }

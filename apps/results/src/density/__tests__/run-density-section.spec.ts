@@ -1,5 +1,5 @@
 import { parse } from 'csv-parse/sync';
-import { primaryMetricKey } from '@app/reference-fits';
+import { primaryMetricKey } from '@app/density';
 import { densityRows } from '../density-rows';
 import { efficiencyFigures, pooledUsage } from '../run-efficiency';
 import { RunDensitySection, referenceDensity, runReportCsv, runReportJson } from '../run-density-section';

@@ -1,10 +1,8 @@
 import { InjectQueue } from '@nestjs/bullmq';
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { Queue } from 'bullmq';
-import { DataSource, EntityManager } from 'typeorm';
 import { DomainException, ErrorCode } from '@app/contracts';
-import { FitDataPoint } from '@app/database';
+import { BuiltinReferencesRepository, BuiltinScore, BuiltinVersion, FitDataPoint, Queryable } from '@app/database';
 import {
   COMPOSED_EQUATION, DENSITY_SCHEMA_VERSION, PYTHIA_REFERENCE, PythiaTableRow, ReferenceCalibration, benchmarkKey, calibrationQuality, calibrationWarnings,
 } from '@app/density';
@@ -18,6 +16,7 @@ export type InstallResult =
   | { status: 'skipped'; reason: string };
 
 const LOCK = 'densebench:builtin-reference:pythia';
+const TABLE = 'references/pythia/pythia-evals.csv';
 const SOURCE = 'EleutherAI/pythia@a19eecb807ec2c79a39ebf18108816e6ffffc1d5 evals/pythia-v1 (lm-evaluation-harness v0.3)';
 const DESCRIPTION =
   'Built in: the Pythia suite (70M–12B, the same 300B Pile tokens in the same order), from EleutherAI\'s published lm-eval ' +
@@ -37,14 +36,14 @@ export class BuiltinReferenceService {
   private readonly logger = new Logger(BuiltinReferenceService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly builtins: BuiltinReferencesRepository,
     @InjectQueue(QueueName.Results) private readonly queue: Queue,
   ) {}
 
   async install(name: string): Promise<InstallResult> {
     if (name !== PYTHIA_REFERENCE.name) throw new DomainException(ErrorCode.InvalidInput, `unknown built-in reference "${name}" (known: pythia)`);
     const table = readPythiaTable();
-    const current = await this.currentVersion(this.db.manager, pythiaFitIdentity(table));
+    const current = await this.currentVersion(pythiaFitIdentity(table));
     if (current) return { status: 'current', versionId: current };
     const started = Date.now();
     const fitted = await fitPythiaInWorker(table.path);
@@ -61,15 +60,29 @@ export class BuiltinReferenceService {
    */
   async store(table: PythiaTable, calibration: ReferenceCalibration): Promise<InstallResult> {
     const identity = pythiaFitIdentity(table);
-    const result = await this.db.transaction(async (tx): Promise<InstallResult> => {
-      await tx.query(`SELECT pg_advisory_xact_lock(hashtext($1))`, [LOCK]);
-      const now = await this.currentVersion(tx, identity);
+    const result = await this.builtins.locked(LOCK, async (tx): Promise<InstallResult> => {
+      const now = await this.currentVersion(identity, tx);
       if (now) return { status: 'current', versionId: now };
-      const models = await upsertModels(tx, table.rows);
-      const referenceId = await ensureReference(tx, models, calibration);
+      const rows = standardRows(table.rows);
+      const byName = new Map(rows.map((r) => [r.model, r]));
+      const models = await this.builtins.upsertModels(
+        [...byName.values()].map((r) => ({ name: r.model, params: r.params_total })),
+        PYTHIA_REFERENCE.trainingTokens,
+        tx,
+      );
+      const benchmarks = Object.keys(calibration.benchmarks);
+      const referenceId = await this.builtins.ensureReference(
+        { name: PYTHIA_REFERENCE.name, description: DESCRIPTION, d0Tokens: PYTHIA_REFERENCE.trainingTokens, benchmarks, metrics: metricsOf(benchmarks) },
+        [...models.values()],
+        tx,
+      );
       if (!referenceId) return { status: 'skipped', reason: 'a reference family named "pythia" exists and is not the built-in one' };
-      await ensureImport(tx, table, models);
-      const { id, version } = await insertVersion(tx, referenceId, calibration, table, models, identity);
+      await this.builtins.ensureImport(
+        { fileName: TABLE, source: SOURCE, provenance: { tableSha256: table.sha256, builtin: PYTHIA_REFERENCE.name, checkpoint: 'step 143000' } },
+        finalScores(rows, models),
+        tx,
+      );
+      const { id, version } = await this.builtins.insertNextVersion(referenceId, versionOf(calibration, rows, models, identity), tx);
       return { status: 'fitted', referenceId, versionId: id, version };
     });
     if (result.status === 'skipped') this.logger.warn(`built-in reference pythia not installed: ${result.reason}`);
@@ -81,12 +94,8 @@ export class BuiltinReferenceService {
   }
 
   /** The id of the built-in reference's latest version if it was fitted on this table by this fitting code. */
-  private async currentVersion(m: EntityManager, identity: Identity): Promise<string | null> {
-    const [latest]: Array<{ id: string; library: Record<string, unknown> }> = await m.query(
-      `SELECT v.id, v.library FROM density_fit_versions v JOIN density_references r ON r.id = v.reference_id
-        WHERE r.builtin = $1 ORDER BY v.version DESC LIMIT 1`,
-      [PYTHIA_REFERENCE.name],
-    );
+  private async currentVersion(identity: Identity, tx?: Queryable): Promise<string | null> {
+    const latest = await this.builtins.latestVersion(PYTHIA_REFERENCE.name, tx);
     return latest && latest.library.tableSha256 === identity.tableSha256 && latest.library.fitRevision === identity.fitRevision ? latest.id : null;
   }
 }
@@ -95,77 +104,19 @@ type Models = Map<string, string>; // name → id
 
 const standardRows = (rows: readonly PythiaTableRow[]) => rows.filter((r) => r.suite === PYTHIA_REFERENCE.suite);
 
-/** The suite's models by name, global (no project), created when missing (published scores only: no backend a worker runs). */
-async function upsertModels(tx: EntityManager, rows: readonly PythiaTableRow[]): Promise<Models> {
-  const byName = new Map(standardRows(rows).map((r) => [r.model, r]));
-  const names = [...byName.keys()];
-  await tx.query(
-    `INSERT INTO models (project_id, name, params_total, training_tokens, backend)
-     SELECT NULL, name, params, $3, '{"kind":"imported"}'::jsonb FROM unnest($1::text[], $2::bigint[]) AS t(name, params)
-     ON CONFLICT (project_id, name) DO NOTHING`,
-    [names, names.map((n) => byName.get(n)!.params_total), PYTHIA_REFERENCE.trainingTokens],
-  );
-  const found: Array<{ id: string; name: string }> = await tx.query(`SELECT id, name FROM models WHERE project_id IS NULL AND name = ANY($1)`, [names]);
-  return new Map(found.map((m) => [m.name, m.id]));
+const metricsOf = (benchmarks: readonly string[]) => Object.fromEntries(benchmarks.map((key) => [key, PYTHIA_REFERENCE.metrics[key.split('@')[0]]]));
+
+/** The models' final-checkpoint scores, so they appear on the leaderboard beside measured runs. */
+function finalScores(rows: readonly PythiaTableRow[], models: Models): BuiltinScore[] {
+  return rows
+    .filter((r) => r.tokens === PYTHIA_REFERENCE.trainingTokens && PYTHIA_REFERENCE.metrics[r.task] === r.metric)
+    .map((r) => ({ modelId: models.get(r.model)!, benchmark: benchmarkKey(r.task, r.num_fewshot), metric: r.metric, value: r.value, stderr: r.stderr }));
 }
 
-/** The built-in reference's id: created (with its members) when missing; null when a user's family holds the name. */
-async function ensureReference(tx: EntityManager, models: Models, calibration: ReferenceCalibration): Promise<string | null> {
-  const benchmarks = Object.keys(calibration.benchmarks);
-  const metrics = Object.fromEntries(benchmarks.map((key) => [key, PYTHIA_REFERENCE.metrics[key.split('@')[0]]]));
-  let [ref]: Array<{ id: string }> = await tx.query(`SELECT id FROM density_references WHERE builtin = $1`, [PYTHIA_REFERENCE.name]);
-  if (ref) {
-    await tx.query(`UPDATE density_references SET benchmarks = $2, metrics = $3 WHERE id = $1`, [ref.id, benchmarks, metrics]);
-  } else {
-    const [taken] = await tx.query(`SELECT 1 FROM density_references WHERE name = $1`, [PYTHIA_REFERENCE.name]);
-    if (taken) return null;
-    [ref] = await tx.query(
-      `INSERT INTO density_references (project_id, name, description, d0_tokens, frontier_rule, benchmarks, metrics, is_default, at_run_end, builtin)
-       VALUES (NULL, $1, $2, $3, 'record', $4, $5, NOT EXISTS (SELECT 1 FROM density_references WHERE is_default), true, $1) RETURNING id`,
-      [PYTHIA_REFERENCE.name, DESCRIPTION, PYTHIA_REFERENCE.trainingTokens, benchmarks, metrics],
-    );
-  }
-  await tx.query(
-    `INSERT INTO density_reference_members (reference_id, model_id, role) SELECT $1, unnest($2::uuid[]), 'both'
-     ON CONFLICT (reference_id, model_id) DO NOTHING`,
-    [ref.id, [...models.values()]],
-  );
-  return ref.id;
-}
-
-/** The models' final-checkpoint scores as an import (once per table), so they appear beside measured runs. */
-async function ensureImport(tx: EntityManager, table: PythiaTable, models: Models): Promise<void> {
-  const [done] = await tx.query(`SELECT 1 FROM density_imports WHERE format = 'builtin' AND provenance ->> 'tableSha256' = $1`, [table.sha256]);
-  if (done) return;
-  const [imp]: Array<{ id: string }> = await tx.query(
-    `INSERT INTO density_imports (project_id, format, file_name, source, provenance) VALUES (NULL, 'builtin', 'references/pythia/pythia-evals.csv', $1, $2) RETURNING id`,
-    [SOURCE, { tableSha256: table.sha256, builtin: PYTHIA_REFERENCE.name, checkpoint: 'step 143000' }],
-  );
-  const finals = standardRows(table.rows).filter((r) => r.tokens === PYTHIA_REFERENCE.trainingTokens && PYTHIA_REFERENCE.metrics[r.task] === r.metric);
-  await tx.query(
-    `INSERT INTO density_imported_scores (import_id, model_id, benchmark, metric, value, stderr)
-     SELECT $1, * FROM unnest($2::uuid[], $3::text[], $4::text[], $5::float8[], $6::float8[])`,
-    [
-      imp.id,
-      finals.map((r) => models.get(r.model)!),
-      finals.map((r) => benchmarkKey(r.task, r.num_fewshot)),
-      finals.map((r) => r.metric),
-      finals.map((r) => r.value),
-      finals.map((r) => r.stderr),
-    ],
-  );
-}
-
-async function insertVersion(
-  tx: EntityManager,
-  referenceId: string,
-  calibration: ReferenceCalibration,
-  table: PythiaTable,
-  models: Models,
-  identity: Identity,
-): Promise<{ id: string; version: number }> {
+/** The fit version of a calibration of the table: every checkpoint's score it was fitted on, and where they came from. */
+function versionOf(calibration: ReferenceCalibration, rows: readonly PythiaTableRow[], models: Models, identity: Identity): BuiltinVersion {
   const keys = new Set(Object.keys(calibration.benchmarks));
-  const dataPoints: FitDataPoint[] = standardRows(table.rows)
+  const dataPoints: FitDataPoint[] = rows
     .filter((r) => r.step > 0 && PYTHIA_REFERENCE.metrics[r.task] === r.metric && keys.has(benchmarkKey(r.task, r.num_fewshot)))
     .map((r) => ({
       modelId: models.get(r.model)!,
@@ -179,22 +130,22 @@ async function insertVersion(
       scoreSource: `table:${r.source}`,
       lossSource: null,
     }));
-  const metrics = Object.fromEntries([...keys].map((key) => [key, PYTHIA_REFERENCE.metrics[key.split('@')[0]]]));
-  const library = {
-    package: '@app/density',
-    schemaVersion: DENSITY_SCHEMA_VERSION,
-    method: calibration.method,
-    equations: { composed: COMPOSED_EQUATION },
-    builtin: PYTHIA_REFERENCE.name,
-    source: SOURCE,
-    table: 'references/pythia/pythia-evals.csv',
-    ...identity,
+  return {
+    d0Tokens: calibration.d0Tokens,
+    metrics: metricsOf([...keys]),
+    calibration,
+    dataPoints,
+    quality: calibrationQuality(calibration),
+    warnings: calibrationWarnings(calibration),
+    library: {
+      package: '@app/density',
+      schemaVersion: DENSITY_SCHEMA_VERSION,
+      method: calibration.method,
+      equations: { composed: COMPOSED_EQUATION },
+      builtin: PYTHIA_REFERENCE.name,
+      source: SOURCE,
+      table: TABLE,
+      ...identity,
+    },
   };
-  const [row]: Array<{ id: string; version: number }> = await tx.query(
-    `INSERT INTO density_fit_versions (reference_id, version, d0_tokens, metrics, calibration, data_points, quality, warnings, library)
-     SELECT $1, coalesce(max(version), 0) + 1, $2, $3, $4, $5, $6, $7, $8 FROM density_fit_versions WHERE reference_id = $1
-     RETURNING id, version`,
-    [referenceId, calibration.d0Tokens, metrics, calibration, JSON.stringify(dataPoints), calibrationQuality(calibration), JSON.stringify(calibrationWarnings(calibration)), library],
-  );
-  return row;
 }

@@ -1,6 +1,6 @@
 import { DomainException } from '@app/contracts';
 import { DensityErrorCode, DensityException } from '@app/density';
-import type { MemberWithModel } from '@app/reference-fits';
+import type { MemberWithModel } from '@app/database';
 import { calibrationKeys, fullyGiven, planCalibration } from '../calibration-plan';
 
 let n = 0;

@@ -57,3 +57,21 @@ export class ReferenceResponseDto {
   @ApiPropertyOptional({ type: [ReferenceMemberResponseDto] }) members?: ReferenceMemberResponseDto[];
   @ApiPropertyOptional({ type: [FitVersionSummaryDto] }) versions?: FitVersionSummaryDto[];
 }
+
+export class FitErrorDto {
+  @ApiProperty({ example: 'DENSITY_INSUFFICIENT_DATA', description: 'DENSITY_* of the density library, or invalid_input (data that cannot be collected)' })
+  code!: string;
+  @ApiProperty() message!: string;
+  @ApiPropertyOptional({ type: 'object', additionalProperties: true, nullable: true }) details?: Record<string, unknown> | null;
+}
+
+export class FitRequestResponseDto {
+  @ApiProperty({ example: '5e0c2f4a-1d7b-4c39-8f0e-6a2b9d3c7e11' }) id!: string;
+  @ApiProperty() referenceId!: string;
+  @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed'] }) status!: string;
+  @ApiProperty() createdAt!: string;
+  @ApiPropertyOptional({ nullable: true }) finishedAt!: string | null;
+  @ApiPropertyOptional({ type: FitVersionResponseDto, nullable: true, description: 'the version the fit stored (succeeded)' }) version!: FitVersionResponseDto | null;
+  @ApiPropertyOptional({ nullable: true, description: 'the recompute-densities job enqueued for the version' }) recomputeJobId!: string | null;
+  @ApiPropertyOptional({ type: FitErrorDto, nullable: true, description: 'why the data could not be fitted (failed); nothing was stored' }) error!: FitErrorDto | null;
+}

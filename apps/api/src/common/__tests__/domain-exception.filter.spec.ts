@@ -1,21 +1,27 @@
 import { ArgumentsHost, Logger } from '@nestjs/common';
+import { DomainException, ErrorCode } from '@app/contracts';
 import { DensityErrorCode, DensityException } from '@app/density';
-import { DensityExceptionFilter } from '../density-exception.filter';
+import { DomainExceptionFilter } from '../domain-exception.filter';
 
-function respond(exception: DensityException): { status: number; body: Record<string, unknown> } {
+function respond(exception: unknown): { status: number; body: Record<string, unknown> } {
   const out = { status: 0, body: {} as Record<string, unknown> };
   const res = { setHeader: jest.fn(), status: (s: number) => ((out.status = s), res), json: (b: Record<string, unknown>) => ((out.body = b), res) };
   const host = { switchToHttp: () => ({ getResponse: () => res, getRequest: () => ({ headers: { 'x-correlation-id': 'c-1' }, method: 'POST', url: '/x' }) }) };
-  new DensityExceptionFilter().catch(exception, host as unknown as ArgumentsHost);
+  new DomainExceptionFilter().catch(exception, host as unknown as ArgumentsHost);
   return out;
 }
 
-describe('DensityExceptionFilter', () => {
-  it('answers unusable data with 422 and the library\'s code, message and details', () => {
+describe('DomainExceptionFilter', () => {
+  it('answers a density refusal of unusable data with 422 and the library\'s code, message and details', () => {
     const r = respond(new DensityException(DensityErrorCode.InsufficientData, 'need at least 5 points', { n: 3 }));
     expect(r).toEqual({ status: 422, body: { statusCode: 422, error: 'DENSITY_INSUFFICIENT_DATA', message: 'need at least 5 points', details: { n: 3 }, correlationId: 'c-1' } });
     expect(respond(new DensityException(DensityErrorCode.NonMonotoneData, 'x')).status).toBe(422);
     expect(respond(new DensityException(DensityErrorCode.InvalidInput, 'csv line 2')).status).toBe(400);
+  });
+
+  it('maps the shared codes as before', () => {
+    expect(respond(new DomainException(ErrorCode.NotFound, 'run x not found'))).toMatchObject({ status: 404, body: { error: 'not_found', message: 'run x not found' } });
+    expect(respond(new DomainException(ErrorCode.Transient, 'redis down')).status).toBe(503);
   });
 
   it('hides the cause of server-side failures (logged with the correlation id)', () => {
@@ -26,5 +32,11 @@ describe('DensityExceptionFilter', () => {
     expect(JSON.stringify(r.body)).not.toContain('resvg');
     expect(logged).toHaveBeenCalledWith(expect.stringContaining('[c-1]: DENSITY_RENDER_FAILED'));
     logged.mockRestore();
+  });
+
+  it('is one type family: a density refusal is a permanent DomainException', () => {
+    const e = new DensityException(DensityErrorCode.FitFailed, 'no finite solution');
+    expect(e).toBeInstanceOf(DomainException);
+    expect(e.retryable).toBe(false);
   });
 });

@@ -5,57 +5,12 @@
  * vLLM dialects), /v1/models. Tests can make the next N requests fail (429 with Retry-After, 500, …)
  * or be slow, and read how many requests were in flight at once.
  *
- * Not part of any app: tests start it (OpenAiTestServer.start) in their own process.
+ * Not part of any app or of the build: tests start it (OpenAiTestServer.start) in their own process.
  */
 import { createServer, IncomingMessage, Server, ServerResponse } from 'node:http';
 import { AddressInfo } from 'node:net';
-import { loadNativeLlama, NativeContext, NativeModel } from '../llama-cpp/native-binding';
-
-export interface OpenAiTestServerOptions {
-  modelPath: string;
-  /** The model id the server lists and expects in requests (default "test-model"). */
-  modelName?: string;
-  contextSize?: number;
-  sequences?: number;
-  threads?: number;
-  port?: number;
-  /** When set, every request must carry `Authorization: Bearer <apiKey>`. */
-  apiKey?: string;
-}
-
-export interface Fault {
-  /** Answer with this status instead of serving the request… */
-  status?: number;
-  /** …with this Retry-After header (seconds). */
-  retryAfter?: number;
-  /** Or: serve the request after this delay. */
-  delayMs?: number;
-  /** How many requests this applies to. */
-  count: number;
-  /** Only requests to these paths (e.g. ["/v1/completions"]); all when absent. */
-  paths?: string[];
-}
-
-export interface TestServerStats {
-  /** Requests received per path (faulted ones included). */
-  byPath: Record<string, number>;
-  total: number;
-  inFlight: number;
-  maxInFlight: number;
-  faulted: number;
-  unauthorized: number;
-}
-
-const emptyStats = (): TestServerStats => ({ byPath: {}, total: 0, inFlight: 0, maxInFlight: 0, faulted: 0, unauthorized: 0 });
-
-class HttpError extends Error {
-  constructor(
-    readonly status: number,
-    message: string,
-  ) {
-    super(message);
-  }
-}
+import { loadNativeLlama, type NativeContext, type NativeModel } from '@app/inference';
+import { emptyStats, type Fault, HttpError, json, type OpenAiTestServerOptions, readJson, sendStream, type TestServerStats } from './openai-test-http';
 
 export class OpenAiTestServer {
   stats: TestServerStats = emptyStats();
@@ -253,7 +208,7 @@ export class OpenAiTestServer {
       choice.logprobs = await this.echoLogprobs(Int32Array.from([...prompt, ...generated]));
     }
     const usage = { prompt_tokens: prompt.length, completion_tokens: generated.length, total_tokens: prompt.length + generated.length };
-    if (body.stream) return this.stream(res, body, gen?.pieces ?? [], choice.finish_reason as string, usage, false);
+    if (body.stream) return sendStream(res, this.modelName, body, gen?.pieces ?? [], choice.finish_reason as string, usage, false);
     json(res, 200, { id: 'cmpl-test', object: 'text_completion', created: 0, model: this.modelName, choices: [choice], usage });
   }
 
@@ -267,7 +222,7 @@ export class OpenAiTestServer {
     const gen = await this.generate(prompt, maxTokens, body);
     const finish = gen.finishReason === 'length' ? 'length' : 'stop';
     const usage = { prompt_tokens: prompt.length, completion_tokens: gen.tokens.length, total_tokens: prompt.length + gen.tokens.length };
-    if (body.stream) return this.stream(res, body, gen.pieces, finish, usage, true);
+    if (body.stream) return sendStream(res, this.modelName, body, gen.pieces, finish, usage, true);
     json(res, 200, {
       id: 'chatcmpl-test',
       object: 'chat.completion',
@@ -347,35 +302,6 @@ export class OpenAiTestServer {
     return { tokens: texts, token_logprobs: tokenLogprobs, top_logprobs: top, text_offset: textOffset };
   }
 
-  private stream(res: ServerResponse, body: Record<string, unknown>, pieces: string[], finish: string, usage: Record<string, number>, chat: boolean): void {
-    res.writeHead(200, { 'content-type': 'text/event-stream', 'cache-control': 'no-cache' });
-    const base = { id: chat ? 'chatcmpl-test' : 'cmpl-test', object: chat ? 'chat.completion.chunk' : 'text_completion', created: 0, model: this.modelName };
-    const send = (o: unknown) => res.write(`data: ${JSON.stringify(o)}\n\n`);
-    if (chat) send({ ...base, choices: [{ index: 0, delta: { role: 'assistant' }, finish_reason: null }] });
-    for (const p of pieces) send({ ...base, choices: [{ index: 0, ...(chat ? { delta: { content: p } } : { text: p }), finish_reason: null }] });
-    send({ ...base, choices: [{ index: 0, ...(chat ? { delta: {} } : { text: '' }), finish_reason: finish }] });
-    const include = (body.stream_options as { include_usage?: boolean } | undefined)?.include_usage;
-    if (include) send({ ...base, choices: [], usage });
-    res.end('data: [DONE]\n\n');
-  }
 }
 
-async function readJson(req: IncomingMessage): Promise<Record<string, unknown>> {
-  const chunks: Buffer[] = [];
-  for await (const c of req) chunks.push(c as Buffer);
-  const text = Buffer.concat(chunks).toString('utf8');
-  if (!text) return {};
-  try {
-    const v = JSON.parse(text) as unknown;
-    if (typeof v !== 'object' || v === null || Array.isArray(v)) throw new Error('not an object');
-    return v as Record<string, unknown>;
-  } catch (err) {
-    throw new HttpError(400, `invalid JSON body: ${(err as Error).message}`);
-  }
-}
-
-function json(res: ServerResponse, status: number, body: unknown): void {
-  const text = JSON.stringify(body);
-  res.writeHead(status, { 'content-type': 'application/json', 'content-length': Buffer.byteLength(text) });
-  res.end(text);
-}
+export type { Fault, OpenAiTestServerOptions, TestServerStats } from './openai-test-http';
