@@ -3,6 +3,9 @@
 -- workers.byId
 SELECT id, name, hostname, pools, backends, credential_hash AS "credentialHash", status, cost_per_hour AS "costPerHour", info, current_shard_id AS "currentShardId", last_heartbeat_at AS "lastHeartbeatAt", registered_at AS "registeredAt" FROM workers WHERE id = $1;
 
+-- workers.byIds
+SELECT id, name, hostname, pools, backends, credential_hash AS "credentialHash", status, cost_per_hour AS "costPerHour", info, current_shard_id AS "currentShardId", last_heartbeat_at AS "lastHeartbeatAt", registered_at AS "registeredAt" FROM workers WHERE id = ANY($1::uuid[]);
+
 -- workers.heartbeats
 WITH d AS (SELECT * FROM unnest($1::uuid[], $2::uuid[], $3::bool[], $4::jsonb[]) AS d(id, shard, draining, info))
 UPDATE workers w SET last_heartbeat_at = now(), current_shard_id = d.shard,

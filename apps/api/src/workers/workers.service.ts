@@ -3,7 +3,7 @@ import { DomainException, ErrorCode, notFound, WorkerStatus } from '@app/contrac
 import { HeartbeatResult, HeartbeatWrite, WorkerEntity, WorkersRepository } from '@app/database';
 import { CurrentShardDto, HeartbeatRequestDto, RegisterWorkerRequestDto } from './dto/register-worker.dto';
 import { EnrollmentTokensService } from './enrollment-tokens.service';
-import { GroupWriter } from './group-writer';
+import { Batcher } from './batcher';
 import { VerifiedWorkers } from './verified-workers';
 import { hashSecret, newSecret, parseCredential, safeEqual } from './worker-credentials';
 
@@ -32,8 +32,9 @@ export class WorkersService {
     if (dto.workerId) {
       const worker = await this.workers.reRegister(dto.workerId, hash, pools, backends);
       if (!worker) throw notFound('worker', dto.workerId);
-      // The old credential stops here at once (other API replicas forget it within AUTH_CACHE_MS).
-      this.verified.forget(dto.workerId);
+      // The old credential stops here at once: the entry now holds the new one (other API replicas forget it within
+      // AUTH_CACHE_MS).
+      this.verified.remember(worker);
       return { worker, credential: `${dto.workerId}.${secret}` };
     }
     const worker = await this.workers.insert({
@@ -45,6 +46,8 @@ export class WorkersService {
       costPerHour: dto.costPerHour ?? null,
       info: dto.info ?? {},
     });
+    // its first heartbeat needs no read: the credential was just made
+    this.verified.remember(worker);
     return { worker, credential: `${worker.id}.${secret}` };
   }
 
@@ -60,7 +63,7 @@ export class WorkersService {
     const hash = hashSecret(cred.secret);
     const cached = this.verified.get(cred.workerId, hash);
     if (cached) return cached;
-    const worker = await this.workers.findById(cred.workerId);
+    const worker = await this.reads.submit(cred.workerId, null);
     if (!worker || !safeEqual(worker.credentialHash, hash)) {
       throw new DomainException(ErrorCode.Unauthorized, 'invalid worker credential');
     }
@@ -84,7 +87,13 @@ export class WorkersService {
     return found.status;
   }
 
-  private readonly beats = new GroupWriter<HeartbeatWrite, HeartbeatResult>(async (items) => {
+  /** Reads of workers not verified lately, many in one query (a restarted API process meets the whole fleet at once). */
+  private readonly reads = new Batcher<null, WorkerEntity>(async (items) => {
+    const found = await this.workers.findByIds([...items.keys()]);
+    return new Map(found.map((w) => [w.id, w]));
+  });
+
+  private readonly beats = new Batcher<HeartbeatWrite, HeartbeatResult>(async (items) => {
     const found = await this.workers.writeHeartbeats(items);
     for (const id of items.keys()) this.verified.confirm(id, found.get(id));
     return found;

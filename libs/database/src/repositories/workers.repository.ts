@@ -51,6 +51,7 @@ export const WORKERS_SQL = {
      WHERE id = $1 AND status <> $6
     RETURNING ${COLUMNS}`,
   byId: `SELECT ${COLUMNS} FROM workers WHERE id = $1`,
+  byIds: `SELECT ${COLUMNS} FROM workers WHERE id = ANY($1::uuid[])`,
   list: `SELECT ${COLUMNS} FROM workers WHERE $1::text[] IS NULL OR status = ANY($1::text[]) ORDER BY registered_at DESC`,
   // Conditional: a drain stays, a removed worker stays removed (a stale "active" would let the sweep call it lost
   // later), and a lost worker that heartbeats is back. One statement for a whole batch of heartbeats.
@@ -100,6 +101,10 @@ export class WorkersRepository {
   async findById(id: string): Promise<WorkerEntity | null> {
     const [row] = await this.db.query(WORKERS_SQL.byId, [id]);
     return (row as WorkerEntity | undefined) ?? null;
+  }
+
+  async findByIds(ids: string[]): Promise<WorkerEntity[]> {
+    return ids.length ? this.db.query(WORKERS_SQL.byIds, [ids]) : [];
   }
 
   async list(status?: WorkerStatus[]): Promise<WorkerEntity[]> {
