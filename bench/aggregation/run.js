@@ -8,8 +8,8 @@
  *   npm run build:ts && node bench/aggregation/run.js [--runs 1250] [--docs 1000] [--iters 100] [--keep]
  *
  * Each query runs --iters times on random runs/models, the queries interleaved; p50 and p99 in ms are
- * printed (target p50 < 50 ms). The SQL is that of the files named in each label. --keep keeps the
- * database (densebench_bench_aggregation) for the next invocation, which then skips the generation.
+ * printed (target p50 < 50 ms). Each case calls the repository method its label names, as the services do.
+ * --keep keeps the database (densebench_bench_aggregation) for the next invocation, which then skips the generation.
  */
 const { arg, flag, header, dist, percentile, fmt, DATA_DIR } = require('../lib/common');
 const { scratchDatabase, dropDatabase } = require('../lib/stack');
@@ -67,7 +67,8 @@ async function main() {
   const { dataSourceOptions } = dist('libs/database/src/data-source-options');
   const { TaskRegistry } = dist('libs/benchmarks/src/index');
   const { RunMetricsService } = dist('apps/results/src/finalize/run-metrics.service');
-  const { DensitiesRepository, DensityLeaderboardRepository } = dist('libs/database/src/repositories/index');
+  const { CustomBenchmarksRepository, DensitiesRepository, DensityLeaderboardRepository, RunsRepository, SamplesRepository, ShardsRepository, RUNS_SQL, DENSITIES_SQL } =
+    dist('libs/database/src/repositories/index');
 
   const url = await scratchDatabase(DB, { fresh: false });
   const db = new Client({ connectionString: url });
@@ -88,20 +89,22 @@ async function main() {
     const sizes = (await q(`SELECT pg_size_pretty(pg_total_relation_size('samples')) AS s, pg_size_pretty(pg_database_size(current_database())) AS d`)).rows[0];
     console.log(`data: ~${fmt(Number(samples))} sample rows (samples ${sizes.s}, database ${sizes.d})`);
 
-    const runMetrics = new RunMetricsService(ds, new TaskRegistry(DATA_DIR));
+    const runsRepo = new RunsRepository(ds);
+    const samplesRepo = new SamplesRepository(ds);
+    const shardsRepo = new ShardsRepository(ds);
+    const runMetrics = new RunMetricsService(runsRepo, samplesRepo, new CustomBenchmarksRepository(ds), new TaskRegistry(DATA_DIR));
     const pick = (xs) => xs[Math.floor(Math.random() * xs.length)];
-    const sql = require('./queries');
     const densities = new DensitiesRepository(ds);
     const board = new DensityLeaderboardRepository(ds);
     const top = { fitVersionId: versionId, from: null, to: null, benchmarks: [], sort: 'density', direction: 'DESC', limit: 50, offset: 0, projectId: null };
     const cases = [
-      ['results run-metrics.service.ts: losses per benchmark', () => q(sql.losses, [pick(runIds)])],
-      ['results run-metrics.service.ts: metrics of one benchmark', () => q(sql.benchmarkMetrics, [pick(runIds), pick(BENCHMARKS)])],
+      ['SamplesRepository.runLosses (losses per benchmark)', () => samplesRepo.runLosses(pick(runIds))],
+      ['SamplesRepository.benchmarkMetrics (metrics of one benchmark)', () => samplesRepo.benchmarkMetrics(pick(runIds), pick(BENCHMARKS))],
       ['results RunMetricsService.aggregate(run) (all of the above + JS)', () => runMetrics.aggregate(pick(runIds))],
-      ['results finalize-run.service.ts: run totals', () => q(sql.totals, [pick(runIds)])],
+      ['SamplesRepository.runTotals (finalize)', () => samplesRepo.runTotals(pick(runIds))],
       ['DensitiesRepository.runUsage (run-end efficiency)', () => densities.runUsage(pick(runIds))],
-      ['api run-view.service.ts: benchmarks progress', () => q(sql.runViewBenchmarks, [pick(runIds)])],
-      ['api run-view.service.ts: shard counts', () => q(sql.runViewShards, [pick(runIds)])],
+      ['RunsRepository.viewBenchmarks (run view: progress)', () => runsRepo.viewBenchmarks(pick(runIds))],
+      ['ShardsRepository.countsByStatus (run view: shard counts)', () => shardsRepo.countsByStatus(pick(runIds))],
       ['DensityLeaderboardRepository.heads (ranked rows)', () => board.heads(top)],
       ['DensityLeaderboardRepository.cells', async () => {
         const ids = (await board.heads(top)).map((r) => r.model_id);
@@ -126,7 +129,7 @@ async function main() {
       const p50 = percentile(times[k], 50);
       console.log(`${label.padEnd(68)} ${fmt(p50, 2).padStart(8)} ${fmt(percentile(times[k], 99), 2).padStart(8)}  ${p50 < 50 ? 'ok' : 'MISS'}`);
     }
-    for (const [name, s, p] of [['run-view benchmarks', sql.runViewBenchmarks, [runIds[0]]], ['efficiency usage', sql.usage, [runIds[0]]]]) {
+    for (const [name, s, p] of [['run-view benchmarks', RUNS_SQL.view_benchmarks, [runIds[0]]], ['efficiency usage', DENSITIES_SQL.run_usage, [runIds[0]]]]) {
       const plan = (await q(`EXPLAIN ${s}`, p)).rows.map((r) => r['QUERY PLAN']);
       console.log(`\nplan of ${name}:\n  ${plan.join('\n  ')}`);
     }

@@ -88,6 +88,7 @@ async function main() {
   const concurrency = arg('concurrency', batched ? RESULTS_WORKER_CONFIG.concurrency : 4);
   const how = batched ? `batched: ${RESULTS_INGEST_BATCH.lanes} lanes of up to ${RESULTS_INGEST_BATCH.maxShards} shards` : 'one transaction per shard';
   const { RowsHandoff } = dist('libs/queue/src/rows-handoff');
+  const { RunEvents } = dist('libs/queue/src/run-events');
   const { validateEnv } = dist('libs/config/src/env.schema');
   const maxBytes = handoffOn ? validateEnv(process.env).ROWS_HANDOFF_MAX_BYTES : 0;
   const source = objectsInMemory ? ', rows objects from memory' : handoffOn ? `, rows objects up to ${fmt(maxBytes / 1024)} KiB through Redis` : ', rows objects from S3';
@@ -98,6 +99,7 @@ async function main() {
   require('@nestjs/common').Logger.overrideLogger(['warn', 'error']);
   const { SampleArtifactWriter } = dist('apps/worker/src/shards/sample-artifact-writer');
   const { IngestShardService } = dist('apps/results/src/ingest/ingest-shard.service');
+  const { SamplesRepository, ShardsRepository } = dist('libs/database/src/repositories/index');
   const { IngestBatcher } = dist('apps/results/src/ingest/ingest-batcher');
   const { copyLine, SAMPLE_COLUMNS } = dist("libs/contracts/src/index");
 
@@ -107,6 +109,7 @@ async function main() {
   const ds = await new DataSource(dataSourceOptions(url, 10)).initialize();
   const redisPrefix = `bench-ingestion-${process.pid}`;
   let handoff;
+  let events;
   try {
     const store = new ArtifactStore(createS3Client({ region: 'us-east-1', endpoint: s3.endpoint, forcePathStyle: true, accessKeyId: s3.accessKeyId, secretAccessKey: s3.secretAccessKey }), 'bench');
     await store.ensureBucket();
@@ -124,7 +127,9 @@ async function main() {
         r.disconnect();
       }
     })();
-    const service = new IngestShardService(ds, serviceStore, handoff);
+    // Its run notices go to Redis as the service's do (a publish per batch: part of the cost measured).
+    events = new RunEvents({ url: REDIS_URL, prefix: redisPrefix });
+    const service = new IngestShardService(new SamplesRepository(ds), new ShardsRepository(ds), serviceStore, handoff, events);
     // What an ingest job calls: the service's batcher (as ResultsModule builds it), or the service itself.
     const batches = [];
     const batcher = new IngestBatcher((ids) => (batches.push(ids.length), service.ingestMany(ids)), RESULTS_INGEST_BATCH);
@@ -229,6 +234,7 @@ async function main() {
   } finally {
     await ds.destroy();
     await handoff?.onApplicationShutdown();
+    await events?.onApplicationShutdown();
     await clearRedisPrefix(redisPrefix).catch(() => undefined);
     await s3.stop();
     await dropDatabase(DB);

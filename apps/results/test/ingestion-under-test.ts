@@ -1,4 +1,5 @@
 import { DataSource } from 'typeorm';
+import { SamplesRepository, ShardsRepository } from '@app/database';
 import { RowsHandoff } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
 import { testArtifactStore, testDataSource, testRowsHandoff, testRunEvents } from '@app/testing';
@@ -15,7 +16,7 @@ export async function ingestionUnderTest(): Promise<{ db: DataSource; store: Art
     db,
     store,
     handoff,
-    ingest: new IngestShardService(db, store, handoff, events),
+    ingest: new IngestShardService(new SamplesRepository(db), new ShardsRepository(db), store, handoff, events),
     close: async () => {
       await db.destroy();
       await handoff.onApplicationShutdown();

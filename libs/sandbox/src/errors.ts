@@ -1,5 +1,5 @@
-/** Errors of the sandbox itself, as opposed to a program's failure (which is a result, not an error). */
 import type { SandboxProbe } from './types';
+
 /** The sandbox could not be set up or refused to run (no isolation and no `allowUnsafe`). */
 export class SandboxUnavailableError extends Error {
   constructor(

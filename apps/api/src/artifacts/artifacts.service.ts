@@ -1,8 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { DomainException, ErrorCode, notFound } from '@app/contracts';
-import { ArtifactEntity } from '@app/database';
+import { ArtifactEntity, ArtifactsRepository } from '@app/database';
 import { ArtifactStore, ObjectStream } from '@app/storage';
 import { RunsService } from '../runs/runs.service';
 
@@ -11,19 +9,19 @@ import type { ProjectScope } from '@app/auth';
 @Injectable()
 export class ArtifactsService {
   constructor(
-    @InjectRepository(ArtifactEntity) private readonly artifacts: Repository<ArtifactEntity>,
+    private readonly artifacts: ArtifactsRepository,
     private readonly runs: RunsService,
     private readonly store: ArtifactStore,
   ) {}
 
   async listForRun(runId: string, scope: ProjectScope): Promise<ArtifactEntity[]> {
     await this.runs.get(runId, scope);
-    return this.artifacts.find({ where: { runId }, order: { kind: 'ASC', benchmark: 'ASC', key: 'ASC' } });
+    return this.artifacts.ofRun(runId);
   }
 
   /** An artifact of a run in the scope; another project's is not found. */
   private async find(id: string, scope: ProjectScope): Promise<ArtifactEntity> {
-    const artifact = await this.artifacts.findOneBy({ id });
+    const artifact = await this.artifacts.get(id);
     if (!artifact) throw notFound('artifact', id);
     await this.runs.get(artifact.runId, scope).catch(() => {
       throw notFound('artifact', id);

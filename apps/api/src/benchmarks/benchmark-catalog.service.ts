@@ -1,11 +1,9 @@
 import { Injectable } from '@nestjs/common';
-import { InjectRepository } from '@nestjs/typeorm';
-import { Repository } from 'typeorm';
 import { parseTaskYaml, sha256, TaskRegistry } from '@app/benchmarks';
 import { ownerProject } from '@app/auth';
 import type { ProjectScope } from '@app/auth';
 import { DomainException, ErrorCode, notFound } from '@app/contracts';
-import { CustomBenchmarkEntity, DEFAULT_PROJECT_ID, findCustomTaskYaml } from '@app/database';
+import { CustomBenchmarksRepository, DEFAULT_PROJECT_ID } from '@app/database';
 
 /**
  * The tasks this API knows: the built-in suite plus YAML tasks registered through the API, stored in
@@ -16,7 +14,7 @@ import { CustomBenchmarkEntity, DEFAULT_PROJECT_ID, findCustomTaskYaml } from '@
 export class BenchmarkCatalog {
   constructor(
     readonly registry: TaskRegistry,
-    @InjectRepository(CustomBenchmarkEntity) private readonly custom: Repository<CustomBenchmarkEntity>,
+    private readonly custom: CustomBenchmarksRepository,
   ) {}
 
   /** Registers stored YAML tasks for names this process does not know yet. */
@@ -42,13 +40,12 @@ export class BenchmarkCatalog {
   /** Names of the custom tasks and groups of other projects than the scope's. */
   async hiddenNames(scope: ProjectScope): Promise<Set<string>> {
     if (scope.projectId === null) return new Set();
-    const rows: Array<{ defines: string[] }> = await this.custom.query(`SELECT defines FROM custom_benchmarks WHERE project_id <> $1`, [scope.projectId]);
-    return new Set(rows.flatMap((r) => r.defines));
+    return new Set(await this.custom.namesOfOtherProjects(scope.projectId));
   }
 
   /** The stored YAML that defines a task or group, if it is a custom one. */
   yamlFor(name: string): Promise<string | null> {
-    return findCustomTaskYaml(this.custom.manager, name);
+    return this.custom.yamlFor(name);
   }
 
   /** Validates (data loaded, first documents rendered) and stores a YAML task; returns what it defines. */
@@ -56,11 +53,8 @@ export class BenchmarkCatalog {
     const projectId = ownerProject(scope, DEFAULT_PROJECT_ID);
     // Another project's task of the same name is neither replaced nor revealed: the name is taken.
     const names = parseTaskYaml(yaml, 'api').map((d) => String((d.config as { task?: string; group?: string }).task ?? (d.config as { group?: string }).group));
-    const [taken]: Array<{ name: string }> = await this.custom.query(
-      `SELECT unnest(defines) AS name FROM custom_benchmarks WHERE project_id <> $1 INTERSECT SELECT unnest($2::text[]) LIMIT 1`,
-      [projectId, names],
-    );
-    if (taken) throw new DomainException(ErrorCode.Conflict, `the benchmark name "${taken.name}" is taken: choose another`);
+    const taken = await this.custom.firstTakenName(projectId, names);
+    if (taken) throw new DomainException(ErrorCode.Conflict, `the benchmark name "${taken}" is taken: choose another`);
     const { tasks, groups } = await this.registry.registerYaml(yaml, { source: 'api', replace });
     const defines = [...tasks.map((t) => t.name), ...groups.map((g) => g.name)];
     await this.custom.save({ name: defines[0], projectId, yaml, sha256: sha256(yaml), defines });

@@ -1,12 +1,9 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
 import { text } from 'express';
-import { CustomBenchmarkEntity } from '@app/database';
 import { BenchmarkCatalog } from './benchmark-catalog.service';
 import { BenchmarksController } from './benchmarks.controller';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([CustomBenchmarkEntity])],
   controllers: [BenchmarksController],
   providers: [BenchmarkCatalog],
   exports: [BenchmarkCatalog],

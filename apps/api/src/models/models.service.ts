@@ -1,14 +1,10 @@
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { InjectRepository } from '@nestjs/typeorm';
-import { QueryFailedError, Repository, FindOptionsWhere, IsNull } from 'typeorm';
 import { apiConfig, hubConfig, pathsConfig } from '@app/config';
 import { BackendKind, BackendSpec, DomainException, ErrorCode, invalidInput, notFound } from '@app/contracts';
-import { DEFAULT_PROJECT_ID, ModelEntity } from '@app/database';
+import { DEFAULT_PROJECT_ID, isUniqueViolation, ModelEntity, ModelsRepository } from '@app/database';
 import { checkModelFile } from '@app/files';
 import { CreateModelRequestDto } from './dto/create-model.dto';
-
-const PG_UNIQUE_VIOLATION = '23505';
 
 import { inScope, ownerProject } from '@app/auth';
 import type { ProjectScope } from '@app/auth';
@@ -18,7 +14,7 @@ export class ModelsService {
   private readonly logger = new Logger(ModelsService.name);
 
   constructor(
-    @InjectRepository(ModelEntity) private readonly models: Repository<ModelEntity>,
+    private readonly models: ModelsRepository,
     @Inject(pathsConfig.KEY) private readonly paths: ConfigType<typeof pathsConfig>,
     @Inject(hubConfig.KEY) private readonly hub: ConfigType<typeof hubConfig>,
     @Inject(apiConfig.KEY) private readonly api: ConfigType<typeof apiConfig>,
@@ -32,7 +28,7 @@ export class ModelsService {
     if (dto.paramsActive !== undefined && dto.paramsActive > paramsTotal) {
       throw invalidInput('paramsActive cannot exceed paramsTotal', { paramsActive: dto.paramsActive, paramsTotal });
     }
-    const entity = this.models.create({
+    const entity = {
       name: dto.name,
       projectId: ownerProject(scope, DEFAULT_PROJECT_ID),
       paramsTotal,
@@ -43,11 +39,11 @@ export class ModelsService {
       priceInputPerM: dto.priceInputPerM ?? null,
       priceOutputPerM: dto.priceOutputPerM ?? null,
       backend: stripUndefined(dto.backend) as BackendSpec,
-    });
+    };
     try {
-      return await this.models.save(entity);
+      return await this.models.insert(entity);
     } catch (err) {
-      if (err instanceof QueryFailedError && (err as { code?: string }).code === PG_UNIQUE_VIOLATION) {
+      if (isUniqueViolation(err)) {
         throw new DomainException(ErrorCode.Conflict, `a model named "${dto.name}" already exists`, { name: dto.name });
       }
       throw err;
@@ -83,15 +79,13 @@ export class ModelsService {
 
   /** A model of the scope's project, or a built-in one; another project's is not found. */
   async get(id: string, scope: ProjectScope): Promise<ModelEntity> {
-    const m = await this.models.findOneBy({ id });
+    const m = await this.models.get(id);
     if (!m || !inScope(scope, m.projectId)) throw notFound('model', id);
     return m;
   }
 
   async list(scope: ProjectScope, limit: number, offset: number, name?: string): Promise<[ModelEntity[], number]> {
-    const where: FindOptionsWhere<ModelEntity> = name ? { name } : {};
-    const scoped = scope.projectId === null ? where : [{ ...where, projectId: scope.projectId }, { ...where, projectId: IsNull() }];
-    return this.models.findAndCount({ where: scoped, order: { createdAt: 'DESC' }, take: limit, skip: offset });
+    return this.models.list({ projectId: scope.projectId ?? undefined, name, limit, offset });
   }
 }
 

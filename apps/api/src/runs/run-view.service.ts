@@ -1,46 +1,30 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { RunStatus, ShardStatus } from '@app/contracts';
-import { RunEntity } from '@app/database';
+import { RunEntity, RunListItem, RunsRepository, SamplesRepository, ShardsRepository } from '@app/database';
 import { RunDensityViewService } from '../density/run-density/run-density-view.service';
 import { BenchmarkProgressDto, RunResponseDto, RunSummaryDto, ShardCountsDto } from './dto/run-response.dto';
-
-/** Progress and metrics per benchmark of a run. Exported for bench/aggregation. */
-export const RUN_VIEW_BENCHMARKS_SQL = `SELECT rb.name, rb.is_group AS "isGroup", rb.total_samples AS total, rb.num_fewshot AS "numFewshot", rb.metrics,
-                rb.task_info->'leaves' AS leaves, coalesce(sum(s.done_samples), 0)::int AS done
-           FROM run_benchmarks rb LEFT JOIN shards s ON s.run_id = $1 AND s.run_benchmark_id = rb.id
-          WHERE rb.run_id = $1 GROUP BY rb.id ORDER BY rb.name`;
-
-/** Shard counts by status of a run. Exported for bench/aggregation. */
-export const RUN_VIEW_SHARDS_SQL = `SELECT status, count(*)::int AS n, sum(output_tokens_per_s) AS rate FROM shards WHERE run_id = $1 GROUP BY status`;
-
-/** Tokens (input + output) of a run's ingested samples, per benchmark: with the samples done, a live rate. */
-export const RUN_VIEW_TOKENS_SQL = `SELECT benchmark AS name, coalesce(sum(input_tokens + output_tokens), 0)::float8 AS tokens FROM samples WHERE run_id = $1 GROUP BY benchmark`;
 
 /** Builds the API's view of a run: progress per benchmark (samples done/total) and shard counts. */
 @Injectable()
 export class RunViewService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly runs: RunsRepository,
+    private readonly shards: ShardsRepository,
+    private readonly samples: SamplesRepository,
     private readonly density: RunDensityViewService,
   ) {}
 
   async view(run: RunEntity & { model?: { name: string } }): Promise<RunResponseDto> {
-    const [benchmarks, shardRows, density, tokenRows] = await Promise.all([
-      this.db.query(
-        RUN_VIEW_BENCHMARKS_SQL,
-        [run.id],
-      ) as Promise<Array<BenchmarkProgressDto & { leaves: string[] | null }>>,
-      this.db.query(RUN_VIEW_SHARDS_SQL, [run.id]) as Promise<
-        Array<{ status: ShardStatus; n: number; rate: number | null }>
-      >,
+    const [rows, shardRows, density, tokenRows] = await Promise.all([
+      this.runs.viewBenchmarks(run.id),
+      this.shards.countsByStatus(run.id),
       // Densities and efficiency are stored for succeeded runs only (results service): the runs that
       // clients poll while they are queued or running need none of these three queries.
       run.status === RunStatus.Succeeded ? this.density.forRun(run.id) : null,
       // A queued run has no samples yet.
-      run.status === RunStatus.Queued ? [] : (this.db.query(RUN_VIEW_TOKENS_SQL, [run.id]) as Promise<Array<{ name: string; tokens: number }>>),
+      run.status === RunStatus.Queued ? [] : this.samples.tokensByBenchmark(run.id),
     ]);
+    const benchmarks = rows as Array<BenchmarkProgressDto & { leaves: string[] | null }>;
     const tokensOf = new Map(tokenRows.map((r) => [r.name, r.tokens]));
     for (const b of benchmarks) b.tokens = b.isGroup ? (b.leaves ?? []).reduce((a, l) => a + (tokensOf.get(l) ?? 0), 0) : (tokensOf.get(b.name) ?? 0);
     const shards: ShardCountsDto = { pending: 0, running: 0, done: 0, failed: 0, cancelled: 0 };
@@ -83,11 +67,11 @@ export class RunViewService {
     };
   }
 
-  summary(run: RunEntity): RunSummaryDto {
+  summary(run: RunListItem): RunSummaryDto {
     return {
       id: run.id,
       modelId: run.modelId,
-      modelName: (run as RunEntity & { model?: { name: string } }).model?.name ?? '',
+      modelName: run.model?.name ?? '',
       status: run.status,
       pool: run.pool,
       benchmarks: run.benchmarks.map((b) => b.name),

@@ -1,7 +1,6 @@
 import { randomUUID } from 'node:crypto';
-import { EntityManager } from 'typeorm';
 import { ReplayBackendSpec, RunStatus } from '@app/contracts';
-import { RunBenchmarkEntity, RunEntity, ShardEntity } from '@app/database';
+import { managerOf, NewShard, Queryable, RunEntity, RunsRepository, ShardsRepository } from '@app/database';
 import { artifactKeys } from '@app/storage';
 import { CreateRunRequestDto } from './dto/create-run.dto';
 import { PlannedGroup, PlannedTask } from './run-plan';
@@ -26,16 +25,15 @@ export interface WrittenRun {
   samples: number;
 }
 
-type ShardRow = Omit<
-  ShardEntity,
-  'status' | 'attempts' | 'workerId' | 'doneSamples' | 'outputTokensPerSecond' | 'error' | 'envelope' | 'startedAt' | 'finishedAt' | 'ingestedAt' | 'run' | 'runBenchmark'
->;
-
 /** Writes a prepared run, its benchmarks (groups and tasks) and its shards in the caller's transaction. */
-export async function writeRun(tx: EntityManager, prepared: PreparedRun, idempotencyKey?: string): Promise<WrittenRun> {
+export async function writeRun(tx: Queryable, prepared: PreparedRun, idempotencyKey?: string): Promise<WrittenRun> {
+  // Every statement runs on tx: the repositories' own DataSource is only where tx comes from.
+  const db = managerOf(tx).connection;
+  const runs = new RunsRepository(db);
+  const shards = new ShardsRepository(db);
   const { dto, planned, backendOverride } = prepared;
-  const run = await tx.save(
-    tx.create(RunEntity, {
+  const run = await runs.insert(
+    {
       modelId: dto.modelId,
       projectId: prepared.projectId,
       status: RunStatus.Queued,
@@ -46,17 +44,16 @@ export async function writeRun(tx: EntityManager, prepared: PreparedRun, idempot
       benchmarks: dto.benchmarks.map((b) => ({ ...b })),
       idempotencyKey: idempotencyKey ?? null,
       backendOverride: backendOverride ?? null,
-    }),
+    },
+    tx,
   );
-  const shardRows: ShardRow[] = [];
+  const shardRows: NewShard[] = [];
   let samples = 0;
   for (const g of planned.groups) {
-    await tx.save(tx.create(RunBenchmarkEntity, { runId: run.id, name: g.name, isGroup: true, numFewshot: g.numFewshot, limit: null, totalSamples: g.total, taskInfo: { leaves: g.leaves } }));
+    await runs.insertBenchmark({ runId: run.id, name: g.name, isGroup: true, numFewshot: g.numFewshot, limit: null, totalSamples: g.total, taskInfo: { leaves: g.leaves } }, tx);
   }
   for (const p of planned.tasks) {
-    const rb = await tx.save(
-      tx.create(RunBenchmarkEntity, { runId: run.id, name: p.name, numFewshot: p.numFewshot, limit: p.limit, totalSamples: p.total }),
-    );
+    const rb = await runs.insertBenchmark({ runId: run.id, name: p.name, numFewshot: p.numFewshot, limit: p.limit, totalSamples: p.total }, tx);
     samples += p.total;
     planShards(p.total, dto.shardSize ?? autoShardSize(p.total, backendOverride ? 'replay' : 'model')).forEach((r, index) => {
       const id = randomUUID();
@@ -72,7 +69,6 @@ export async function writeRun(tx: EntityManager, prepared: PreparedRun, idempot
       });
     });
   }
-  // Bounded statements: Postgres takes at most 65,535 parameters per query.
-  for (let i = 0; i < shardRows.length; i += 1000) await tx.insert(ShardEntity, shardRows.slice(i, i + 1000));
+  await shards.insertMany(shardRows, tx);
   return { run, backendKind: prepared.backendKind, shardIds: shardRows.map((s) => s.id), samples };
 }

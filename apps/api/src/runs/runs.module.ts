@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { RunBenchmarkEntity, RunEntity, ShardEntity } from '@app/database';
 import { BenchmarksApiModule } from '../benchmarks/benchmarks.module';
 import { RunDensityModule } from '../density/run-density/run-density.module';
 import { ModelsModule } from '../models/models.module';
@@ -15,7 +13,7 @@ import { ShardsController } from './shards.controller';
 import { ShardsService } from './shards.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([RunEntity, RunBenchmarkEntity, ShardEntity]), ModelsModule, WorkersModule, RunDensityModule, BenchmarksApiModule],
+  imports: [ModelsModule, WorkersModule, RunDensityModule, BenchmarksApiModule],
   controllers: [RunsController, ShardsController],
   providers: [RunsService, RunViewService, RunQueueService, ShardsService, RunSamplesService, RunStreamService],
   exports: [RunsService],

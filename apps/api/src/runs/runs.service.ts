@@ -1,9 +1,7 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource, InjectRepository } from '@nestjs/typeorm';
 import { isUUID } from 'class-validator';
-import { DataSource, In, Repository } from 'typeorm';
-import { BackendKind, DomainException, ErrorCode, invalidInput, notFound, ReplayBackendSpec, RunStatus, ShardStatus } from '@app/contracts';
-import { DEFAULT_PROJECT_ID, isUniqueViolation, ModelEntity, RunEntity, ShardEntity } from '@app/database';
+import { BackendKind, DomainException, ErrorCode, invalidInput, notFound, ReplayBackendSpec, RunStatus } from '@app/contracts';
+import { DEFAULT_PROJECT_ID, isUniqueViolation, ModelEntity, RunEntity, RunListItem, RunsRepository, ShardsRepository } from '@app/database';
 import { RunEvents } from '@app/queue';
 import { inScope, ownerProject } from '@app/auth';
 import type { ProjectScope } from '@app/auth';
@@ -35,9 +33,8 @@ export class RunsService {
   private readonly logger = new Logger(RunsService.name);
 
   constructor(
-    @InjectRepository(RunEntity) private readonly runs: Repository<RunEntity>,
-    @InjectRepository(ShardEntity) private readonly shards: Repository<ShardEntity>,
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly runs: RunsRepository,
+    private readonly shards: ShardsRepository,
     private readonly models: ModelsService,
     private readonly catalog: BenchmarkCatalog,
     private readonly queue: RunQueueService,
@@ -58,7 +55,7 @@ export class RunsService {
     const prepared = await this.prepare(dto, scope, backendOverride);
     let written: WrittenRun;
     try {
-      written = await this.db.transaction((tx) => writeRun(tx, prepared, idempotencyKey));
+      written = await this.runs.transaction((tx) => writeRun(tx, prepared, idempotencyKey));
     } catch (err) {
       const raced = idempotencyKey && isUniqueViolation(err) ? await this.byIdempotencyKey(idempotencyKey, projectId) : null;
       if (raced) return raced;
@@ -101,29 +98,24 @@ export class RunsService {
 
   /** A run of the scope's project; another project's is not found. */
   async get(id: string, scope: ProjectScope): Promise<RunEntity & { model?: { name: string } }> {
-    const run = await this.runs.findOne({ where: { id }, relations: { model: true } });
+    const run = await this.runs.getWithModel(id);
     if (!run || !inScope(scope, run.projectId)) throw notFound('run', id);
     return run;
   }
 
-  async list(q: ListRunsQueryDto, scope: ProjectScope): Promise<[RunEntity[], number]> {
-    // The summary's columns only: a finished run's metrics and envelope (jsonb) are not parsed for a list page.
-    const qb = this.runs
-      .createQueryBuilder('r')
-      .leftJoin('r.model', 'm')
-      .select(['r.id', 'r.modelId', 'r.status', 'r.pool', 'r.benchmarks', 'r.error', 'r.createdAt', 'r.finishedAt', 'm.id', 'm.name'])
-      .orderBy('r.createdAt', 'DESC')
-      .take(q.limit)
-      .skip(q.offset);
-    if (scope.projectId) qb.andWhere('r.project_id = :projectId', { projectId: scope.projectId });
-    if (q.status) qb.andWhere('r.status = :status', { status: q.status });
-    if (q.modelId) qb.andWhere('r.model_id = :modelId', { modelId: q.modelId });
-    if (q.model) qb.andWhere(isUUID(q.model) ? '(m.name = :model OR m.id = CAST(:model AS uuid))' : 'm.name = :model', { model: q.model });
-    if (q.pool) qb.andWhere('r.pool = :pool', { pool: q.pool });
-    if (q.benchmark) qb.andWhere('r.benchmarks @> CAST(:benchmark AS jsonb)', { benchmark: JSON.stringify([{ name: q.benchmark }]) });
-    if (q.from) qb.andWhere('r.created_at >= :from', { from: new Date(q.from) });
-    if (q.to) qb.andWhere('r.created_at < :to', { to: endOf(q.to) });
-    return qb.getManyAndCount();
+  async list(q: ListRunsQueryDto, scope: ProjectScope): Promise<[RunListItem[], number]> {
+    return this.runs.list({
+      projectId: scope.projectId,
+      status: q.status,
+      modelId: q.modelId,
+      model: q.model ? { nameOrId: q.model, orId: isUUID(q.model) } : undefined,
+      pool: q.pool,
+      benchmark: q.benchmark,
+      from: q.from ? new Date(q.from) : undefined,
+      to: q.to ? endOf(q.to) : undefined,
+      limit: q.limit,
+      offset: q.offset,
+    });
   }
 
   /** Cancels a queued or running run: pending shards are cancelled; running ones stop at their next progress report. */
@@ -132,14 +124,9 @@ export class RunsService {
     if ([RunStatus.Succeeded, RunStatus.Failed, RunStatus.Cancelled].includes(run.status)) {
       throw new DomainException(ErrorCode.Conflict, `run ${id} already ended (${run.status})`);
     }
-    const cancelled = await this.db.transaction(async (tx) => {
-      await tx.update(RunEntity, { id }, { status: RunStatus.Cancelled, error: 'cancelled by user', finishedAt: new Date() });
-      const rows: Array<{ id: string }> = await tx.query(
-        // A top-level SELECT: for a bare UPDATE … RETURNING, TypeORM's query() returns [rows, count].
-        `WITH c AS (UPDATE shards SET status = $2 WHERE run_id = $1 AND status IN ($3, $4) RETURNING id) SELECT id FROM c`,
-        [id, ShardStatus.Cancelled, ShardStatus.Pending, ShardStatus.Running],
-      );
-      return rows.map((r) => r.id);
+    const cancelled = await this.runs.transaction(async (tx) => {
+      await this.runs.markCancelled(id, 'cancelled by user', tx);
+      return this.shards.cancelOpen(id, tx);
     });
     const model = await this.models.get(run.modelId, scope);
     const removed = await this.queue.removePending(run.pool, (run.backendOverride ?? model.backend).kind, cancelled);
@@ -180,17 +167,7 @@ export class RunsService {
   }
 
   private async byIdempotencyKey(idempotencyKey: string, projectId: string): Promise<CreatedRun | null> {
-    const existing = await this.runs.findOneBy({ idempotencyKey, projectId });
-    return existing ? { run: existing, ...(await this.counts(existing.id)) } : null;
-  }
-
-  private async counts(runId: string): Promise<{ shards: number; samples: number }> {
-    const r = await this.shards
-      .createQueryBuilder('s')
-      .select('count(*)::int', 'shards')
-      .addSelect('coalesce(sum(s.doc_end - s.doc_start), 0)::int', 'samples')
-      .where('s.run_id = :runId', { runId })
-      .getRawOne<{ shards: number; samples: number }>();
-    return r ?? { shards: 0, samples: 0 };
+    const existing = await this.runs.byIdempotencyKey(idempotencyKey, projectId);
+    return existing ? { run: existing, ...(await this.shards.runSize(existing.id)) } : null;
   }
 }

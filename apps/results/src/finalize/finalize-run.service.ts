@@ -1,11 +1,8 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { existsSync, readFileSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { DataSource } from 'typeorm';
-import { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
 import { ArtifactKind, RunStatus, ShardStatus } from '@app/contracts';
-import { ModelEntity, RunBenchmarkEntity, RunEntity, ShardEntity } from '@app/database';
+import { ArtifactsRepository, ModelsRepository, RunsRepository, SamplesRepository, ShardsRepository } from '@app/database';
 import { RunEvents } from '@app/queue';
 import { ArtifactStore, artifactKeys } from '@app/storage';
 import { CalibrationNotifier } from '../calibrations/calibration-notifier.service';
@@ -15,10 +12,6 @@ import { buildResultsJson } from './results-json';
 import { RunMetricsService } from './run-metrics.service';
 
 const DENSEBENCH_VERSION = packageVersion();
-
-/** Tokens and busy time of a run's samples. Exported for bench/aggregation. */
-export const RUN_TOTALS_SQL = `SELECT coalesce(sum(input_tokens),0)::float8 AS input, coalesce(sum(output_tokens),0)::float8 AS output,
-                coalesce(sum(latency_ms::float8),0) AS busy FROM samples WHERE run_id = $1`;
 
 /**
  * Runs once all shards of a run have ended (the flow's parent job): records shard failures, ingests
@@ -30,7 +23,11 @@ export class FinalizeRunService {
   private readonly logger = new Logger(FinalizeRunService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly runs: RunsRepository,
+    private readonly shardsRepo: ShardsRepository,
+    private readonly samples: SamplesRepository,
+    private readonly models: ModelsRepository,
+    private readonly artifacts: ArtifactsRepository,
     private readonly ingest: IngestShardService,
     private readonly store: ArtifactStore,
     private readonly runMetrics: RunMetricsService,
@@ -41,8 +38,7 @@ export class FinalizeRunService {
 
   /** @param shardFailures shard id → the reason its job failed for good */
   async finalize(runId: string, shardFailures: Map<string, string>): Promise<RunStatus> {
-    const runs = this.db.getRepository(RunEntity);
-    const run = await runs.findOneBy({ id: runId });
+    const run = await this.runs.get(runId);
     if (!run) throw new Error(`run ${runId} not found`);
     if (run.status === RunStatus.Succeeded || run.status === RunStatus.Failed) {
       // A retry after the run was settled: its calibrations may not have been told yet.
@@ -50,7 +46,7 @@ export class FinalizeRunService {
       return run.status;
     }
 
-    const shards = await this.db.getRepository(ShardEntity).find({ where: { runId }, order: { benchmark: 'ASC', index: 'ASC' } });
+    const shards = await this.shardsRepo.ofRun(runId);
     const errors: string[] = [];
     for (const s of shards) {
       if (s.ingestedAt || s.status === ShardStatus.Cancelled) continue;
@@ -61,18 +57,13 @@ export class FinalizeRunService {
       } catch (err) {
         const reason = (err as Error).message;
         errors.push(`${s.benchmark} shard ${s.index}: ${reason}`);
-        await this.db.getRepository(ShardEntity).update(s.id, { status: ShardStatus.Failed, error: reason, finishedAt: new Date() });
+        await this.shardsRepo.markFailed(s.id, reason);
       }
     }
 
     const benchmarks = await this.runMetrics.aggregate(runId);
     const envelope = await this.envelope(runId, run.seed);
-    const totals: { input: number; output: number; busy: number } = (
-      await this.db.query(
-        RUN_TOTALS_SQL,
-        [runId],
-      )
-    )[0];
+    const totals = await this.samples.runTotals(runId);
     const finishedAt = new Date();
     const wallMs = run.startedAt ? finishedAt.getTime() - run.startedAt.getTime() : null;
     const status = run.status === RunStatus.Cancelled ? RunStatus.Cancelled : errors.length ? RunStatus.Failed : RunStatus.Succeeded;
@@ -80,7 +71,8 @@ export class FinalizeRunService {
       status === RunStatus.Cancelled ? run.error : errors.length ? `${errors.length} shard(s) failed; first: ${errors[0]}` : null;
     const metrics = Object.fromEntries(benchmarks.map((b) => [b.name, b.metrics]));
 
-    const model = await this.db.getRepository(ModelEntity).findOneByOrFail({ id: run.modelId });
+    const model = await this.models.get(run.modelId);
+    if (!model) throw new Error(`model ${run.modelId} of run ${runId} not found`);
     const results = buildResultsJson({
       runId,
       model: { id: model.id, name: model.name, paramsTotal: model.paramsTotal, paramsActive: model.paramsActive, backend: model.backend },
@@ -96,16 +88,10 @@ export class FinalizeRunService {
     const key = artifactKeys.results(runId);
     const stored = await this.store.putBuffer(key, JSON.stringify(results, null, 2), 'application/json');
 
-    await this.db.transaction(async (tx) => {
-      for (const b of benchmarks) {
-        await tx.update(RunBenchmarkEntity, { runId, name: b.name }, { metrics: b.metrics, doneSamples: b.evaluated });
-      }
-      await tx.query(
-        `INSERT INTO artifacts (run_id, kind, key, content_type, size_bytes) VALUES ($1, $2, $3, 'application/json', $4)
-         ON CONFLICT (key) DO UPDATE SET size_bytes = EXCLUDED.size_bytes`,
-        [runId, ArtifactKind.Results, key, stored.sizeBytes],
-      );
-      await tx.update(RunEntity, { id: runId }, {
+    await this.runs.transaction(async (tx) => {
+      for (const b of benchmarks) await this.runs.setBenchmarkResults(runId, b.name, b.metrics, b.evaluated, tx);
+      await this.artifacts.upsert({ runId, kind: ArtifactKind.Results, key, contentType: 'application/json', sizeBytes: stored.sizeBytes }, tx);
+      await this.runs.settle(runId, {
         status,
         error,
         metrics,
@@ -114,9 +100,8 @@ export class FinalizeRunService {
         busyMs: totals.busy,
         wallMs,
         finishedAt,
-        // jsonb: TypeORM's deep-partial typing does not fit Record<string, unknown>.
-        envelope: envelope as QueryDeepPartialEntity<RunEntity>['envelope'],
-      });
+        envelope,
+      }, tx);
     });
     this.logger.log(`run ${runId} ${status}${error ? `: ${error}` : ''}`);
     await this.events.publish(runId, 'ended');
@@ -130,10 +115,7 @@ export class FinalizeRunService {
    * device, batch settings) and machines that produced the samples.
    */
   private async envelope(runId: string, seed: number): Promise<Record<string, unknown>> {
-    const rows: Array<{ benchmark: string; envelope: Record<string, any> | null }> = await this.db.query(
-      `SELECT benchmark, envelope FROM shards WHERE run_id = $1 AND envelope IS NOT NULL ORDER BY benchmark, shard_index`,
-      [runId],
-    );
+    const rows = await this.shardsRepo.envelopes(runId);
     const tasks: Record<string, unknown> = {};
     const backends = new Map<string, unknown>();
     const machines = new Map<string, unknown>();

@@ -1,18 +1,8 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { aggregateGroupTree, aggregateTask, TaskRegistry, TaskResults } from '@app/benchmarks';
-import { findCustomTaskYaml, RunBenchmarkEntity } from '@app/database';
+import { CustomBenchmarksRepository, LossRow, RunBenchmarkEntity, RunsRepository, SamplesRepository } from '@app/database';
 import { BenchmarkSummary } from './results-json';
 
-type LossRow = { benchmark: string; n: number; nll: number; tokens: number; bytes: number };
-
-/** Conditional loss per benchmark of a run (document order: float sums independent of ingestion order). Exported for bench/aggregation. */
-export const RUN_LOSSES_SQL = `SELECT benchmark, count(*)::int AS n, sum(loss_nll ORDER BY doc_id) AS nll, sum(loss_tokens)::float8 AS tokens, sum(loss_bytes)::float8 AS bytes
-         FROM samples WHERE run_id = $1 AND loss_nll IS NOT NULL GROUP BY benchmark`;
-
-/** Per-sample metrics of one benchmark of a run, in document order. Exported for bench/aggregation. */
-export const BENCHMARK_METRICS_SQL = `SELECT metrics FROM samples WHERE run_id = $1 AND benchmark = $2 ORDER BY doc_id`;
 
 /**
  * A run's metrics as lm-evaluation-harness computes them: each task's per-sample values aggregated by
@@ -23,26 +13,22 @@ export const BENCHMARK_METRICS_SQL = `SELECT metrics FROM samples WHERE run_id =
 @Injectable()
 export class RunMetricsService {
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly runs: RunsRepository,
+    private readonly samples: SamplesRepository,
+    private readonly custom: CustomBenchmarksRepository,
     private readonly registry: TaskRegistry,
   ) {}
 
   async aggregate(runId: string): Promise<BenchmarkSummary[]> {
-    const rbs = await this.db.getRepository(RunBenchmarkEntity).find({ where: { runId }, order: { name: 'ASC' } });
+    const rbs = await this.runs.benchmarks(runId);
     for (const rb of rbs) await this.ensureKnown(rb.name);
     // Sums and per-sample lists in document order: float sums and seeded bootstraps then give the same
     // digits whatever order the shards were ingested in (a re-scored run equals its source exactly).
-    const losses: LossRow[] = await this.db.query(
-      RUN_LOSSES_SQL,
-      [runId],
-    );
+    const losses = await this.samples.runLosses(runId);
     const leaves: Record<string, TaskResults> = {};
     const out: BenchmarkSummary[] = [];
     for (const rb of rbs.filter((r) => !r.isGroup)) {
-      const rows: Array<{ metrics: Record<string, number> }> = await this.db.query(
-        BENCHMARK_METRICS_SQL,
-        [runId, rb.name],
-      );
+      const rows = await this.samples.benchmarkMetrics(runId, rb.name);
       const task = this.registry.get(rb.name);
       leaves[rb.name] = aggregateTask(task, rows);
       const summary = this.summary(rb, leaves[rb.name], rows.length, task.version);
@@ -73,7 +59,7 @@ export class RunMetricsService {
   /** Tasks registered through the API are stored as YAML; this process may not have seen them yet. */
   private async ensureKnown(name: string): Promise<void> {
     if (this.registry.has(name) || this.registry.hasGroup(name)) return;
-    const yaml = await findCustomTaskYaml(this.db, name);
+    const yaml = await this.custom.yamlFor(name);
     if (!yaml) throw new Error(`benchmark ${name} is neither built in nor registered`);
     await this.registry.registerYaml(yaml, { source: 'custom', replace: true, checkData: false });
   }

@@ -2,15 +2,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { promisify } from 'node:util';
 import { gunzip as gunzipCb } from 'node:zlib';
-import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import type { QueryRunner } from 'typeorm';
 import { DomainException, ErrorCode } from '@app/contracts';
+import type { IngestTransaction, SamplesRepository } from '@app/database';
 import type { HandedRows } from '@app/queue';
 import { ArtifactStore, artifactKeys } from '@app/storage';
 import { ShardRow } from './copy-rows';
 import type { IngestedShard } from './load-shard';
-import { SAMPLE_COLUMNS } from './sample-rows';
 
 const gunzip = promisify(gunzipCb);
 
@@ -88,8 +85,8 @@ export function countShardRows(text: Buffer, shardId: string): number {
  * returned for the JSONL path.
  */
 export async function copyFreshShards(
-  runner: QueryRunner,
-  client: PoolClient,
+  samples: SamplesRepository,
+  t: IngestTransaction,
   shards: ShardRow[],
   fetches: Map<string, Promise<FetchedRows | null>>,
 ): Promise<{ loaded: IngestedShard[]; withoutRows: ShardRow[] }> {
@@ -111,22 +108,13 @@ export async function copyFreshShards(
       if (rows.text.length > 0 && rows.text[rows.text.length - 1] !== LF) yield Buffer.from('\n');
     }
   }
-  const copy = client.query(copyFrom(`COPY samples (${SAMPLE_COLUMNS}) FROM STDIN`));
+  const copy = samples.copyInto(t, 'samples');
   await pipeline(Readable.from(objects()), copy);
   if (loaded.length === 0) return { loaded, withoutRows };
 
   const expected = loaded.reduce((n, d) => n + d.count, 0);
   if (Number(copy.rowCount) !== expected) throw new BatchRejected(`${copy.rowCount} rows copied, expected ${expected}`);
-  const col = <T>(f: (s: ShardRow) => T) => loaded.map((d) => f(d.shard));
-  const bad: Array<{ id: string }> = await runner.query(
-    `SELECT f.id FROM unnest($1::uuid[], $2::uuid[], $3::text[], $4::int[], $5::int[]) AS f(id, run_id, benchmark, doc_start, doc_end)
-       LEFT JOIN samples s ON s.run_id = f.run_id AND s.benchmark = f.benchmark AND s.doc_id >= f.doc_start AND s.doc_id < f.doc_end
-      GROUP BY f.id, f.doc_start, f.doc_end
-     HAVING count(s.doc_id) <> f.doc_end - f.doc_start
-         OR count(*) FILTER (WHERE s.shard_id <> f.id) > 0
-         OR count(*) FILTER (WHERE jsonb_typeof(s.metrics) <> 'object' OR jsonb_path_exists(s.metrics, '$.* ? (@.type() != "number")')) > 0`,
-    [col((s) => s.id), col((s) => s.runId), col((s) => s.benchmark), col((s) => s.docStart), col((s) => s.docEnd)],
-  );
-  if (bad.length > 0) throw new BatchRejected(`shard(s) ${bad.map((b) => b.id).join(', ')} failed the check`);
+  const bad = await samples.checkCopiedBatch(t, loaded.map((d) => d.shard));
+  if (bad.length > 0) throw new BatchRejected(`shard(s) ${bad.join(', ')} failed the check`);
   return { loaded, withoutRows };
 }

@@ -1,15 +1,13 @@
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { createGunzip } from 'node:zlib';
-import type { PoolClient } from 'pg';
-import { from as copyFrom } from 'pg-copy-streams';
-import type { QueryRunner } from 'typeorm';
 import { DomainException, ErrorCode, SampleRecord } from '@app/contracts';
+import type { IngestShardRow, IngestTransaction, SamplesRepository, SampleTarget } from '@app/database';
 import type { ArtifactStore, ObjectStream, StoredObject } from '@app/storage';
 import { copyBatches, gunzipped } from './jsonl-lines';
-import { copyLine, invalidReason, SAMPLE_COLUMNS } from './sample-rows';
+import { copyLine, invalidReason } from './sample-rows';
 
-export type ShardRow = { id: string; runId: string; benchmark: string; docStart: number; docEnd: number; artifactKey: string; ingested: boolean; fresh: boolean };
+export type ShardRow = IngestShardRow;
 
 /** Rows COPYed for a shard: how many, from which object, and the per-sample JSONL artifact they stand for. */
 export interface LoadedRows {
@@ -31,13 +29,13 @@ const isBadInput = (err: unknown) => typeof (err as { code?: unknown })?.code ==
  */
 export async function copyRows(
   store: ArtifactStore,
-  runner: QueryRunner,
-  client: PoolClient,
+  samples: SamplesRepository,
+  t: IngestTransaction,
   shard: ShardRow,
   rows: ObjectStream,
-  target: 'samples' | 'tmp_samples',
+  target: SampleTarget,
 ): Promise<LoadedRows> {
-  const copy = client.query(copyFrom(`COPY ${target} (${SAMPLE_COLUMNS}) FROM STDIN`));
+  const copy = samples.copyInto(t, target);
   const gunzip = createGunzip({ chunkSize: 64 * 1024 });
   try {
     await pipeline(rows.body, gunzip, copy);
@@ -47,34 +45,32 @@ export async function copyRows(
     throw err;
   }
   const copied = Number(copy.rowCount);
-  // In samples, only the shard's key range can hold this COPY's rows (none were there before): counting
-  // that range through the primary key equals the rows copied exactly when every row is inside it.
-  const where = target === 'samples' ? `run_id = $1 AND benchmark = $2 AND doc_id >= $4 AND doc_id < $5` : 'true';
-  const [check]: Array<{ n: number; docs: number; foreign: number; badMetrics: number }> = await runner.query(
-    `SELECT count(*)::int AS n, count(DISTINCT doc_id)::int AS docs,
-            count(*) FILTER (WHERE run_id <> $1 OR benchmark <> $2 OR shard_id <> $3 OR doc_id < $4 OR doc_id >= $5)::int AS foreign,
-            count(*) FILTER (WHERE jsonb_typeof(metrics) <> 'object' OR jsonb_path_exists(metrics, '$.* ? (@.type() != "number")'))::int AS "badMetrics"
-       FROM ${target} WHERE ${where}`,
-    [shard.runId, shard.benchmark, shard.id, shard.docStart, shard.docEnd],
-  );
+  const check = await samples.checkCopied(t, target, shard);
   if (check.n !== copied || check.foreign > 0) throw invalidArtifact(rows.key, `${copied - check.n + check.foreign} rows are not of shard ${shard.id} (${shard.benchmark} documents [${shard.docStart}, ${shard.docEnd}))`);
   if (check.docs !== check.n) throw invalidArtifact(rows.key, `${check.n - check.docs} documents appear twice`);
   if (check.badMetrics > 0) throw invalidArtifact(rows.key, `${check.badMetrics} rows have metrics that are not finite numbers`);
   // The worker writes the rows once the JSONL is stored, and names its size; otherwise look it up.
   const samplesBytes = Number(rows.metadata['samples-bytes']);
   if (Number.isInteger(samplesBytes) && samplesBytes > 0) return { key: rows.key, count: copied, samples: { contentType: 'application/gzip', sizeBytes: samplesBytes } };
-  const samples = await store.head(shard.artifactKey);
-  if (!samples) throw new DomainException(ErrorCode.MissingResource, `artifact ${shard.artifactKey} of shard ${shard.id} is missing (its rows are in ${rows.key})`);
-  return { key: rows.key, count: copied, samples };
+  const jsonl = await store.head(shard.artifactKey);
+  if (!jsonl) throw new DomainException(ErrorCode.MissingResource, `artifact ${shard.artifactKey} of shard ${shard.id} is missing (its rows are in ${rows.key})`);
+  return { key: rows.key, count: copied, samples: jsonl };
 }
 
 /** COPYs the rows of the shard's per-sample JSONL artifact, parsed and checked line by line, into target. */
-export async function copyJsonl(store: ArtifactStore, client: PoolClient, shard: ShardRow, target: string, opened: (body: Readable) => void): Promise<LoadedRows> {
+export async function copyJsonl(
+  store: ArtifactStore,
+  samples: SamplesRepository,
+  t: IngestTransaction,
+  shard: ShardRow,
+  target: SampleTarget,
+  opened: (body: Readable) => void,
+): Promise<LoadedRows> {
   const object = await store.getStream(shard.artifactKey);
   if (!object) throw new DomainException(ErrorCode.MissingResource, `artifact ${shard.artifactKey} of shard ${shard.id} is missing`);
   opened(object.body);
   const invalid = (why: string) => invalidArtifact(shard.artifactKey, why);
-  const copy = client.query(copyFrom(`COPY ${target} (${SAMPLE_COLUMNS}) FROM STDIN`));
+  const copy = samples.copyInto(t, target);
   let count = 0;
   const seen = new Set<number>();
   const toRow = (line: string): string => {

@@ -1,12 +1,10 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import type { PoolClient } from 'pg';
-import { DataSource, QueryRunner } from 'typeorm';
 import { DomainException, ErrorCode } from '@app/contracts';
+import { SamplesRepository, ShardsRepository } from '@app/database';
 import { RowsHandoff, RunEvents } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
 import { copyFreshShards, fetchRows } from './copy-batch';
-import { IngestedShard, loadShard, lockShards, recordIngested } from './load-shard';
+import { IngestedShard, loadShard } from './load-shard';
 
 export type IngestOutcome = { ingested: number; inserted: number } | { alreadyIngested: true };
 
@@ -26,7 +24,8 @@ export class IngestShardService {
   private readonly logger = new Logger(IngestShardService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly samples: SamplesRepository,
+    private readonly shards: ShardsRepository,
     private readonly store: ArtifactStore,
     private readonly handoff: RowsHandoff,
     private readonly events: RunEvents,
@@ -65,24 +64,24 @@ export class IngestShardService {
   }
 
   /**
-   * One transaction for many shards: lock those not locked elsewhere (see lockShards), skip the ingested
+   * One transaction for many shards: lock those not locked elsewhere (see ShardsRepository.lockForIngest), skip the ingested
    * ones, fetch every fresh shard's rows object at once while ONE COPY takes them in as they arrive,
    * then the rare cases one by one (documents already there: temp table + ON CONFLICT; no rows object:
    * the JSONL), ONE statement to mark them all ingested, ONE commit.
    */
   private async batch(shardIds: string[]): Promise<Map<string, IngestOutcome>> {
-    return this.inTransaction(async (runner, client) => {
-      const shards = await lockShards(runner, shardIds, true);
+    return this.samples.ingestTransaction(async (t) => {
+      const shards = await this.shards.lockForIngest(shardIds, true, t.tx);
       const out = new Map<string, IngestOutcome>();
       for (const s of shards) if (s.ingested) out.set(s.id, { alreadyIngested: true });
       const fresh = shards.filter((s) => !s.ingested && s.fresh);
       const handed = await this.handoff.take(fresh.map((s) => s.id));
       const fetches = new Map(fresh.map((s) => [s.id, fetchRows(this.store, s, handed.get(s.id))]));
-      const { loaded, withoutRows } = await copyFreshShards(runner, client, fresh, fetches);
+      const { loaded, withoutRows } = await copyFreshShards(this.samples, t, fresh, fetches);
       const done: IngestedShard[] = [...loaded];
-      for (const s of [...withoutRows, ...shards.filter((s) => !s.ingested && !s.fresh)]) done.push(await loadShard(runner, client, this.store, s));
-      await recordIngested(runner, done);
-      await runner.commitTransaction();
+      for (const s of [...withoutRows, ...shards.filter((s) => !s.ingested && !s.fresh)]) done.push(await loadShard(this.samples, t, this.store, s));
+      await this.shards.recordIngested(done, t.tx);
+      await t.commit();
       for (const d of done) out.set(d.shard.id, { ingested: d.count, inserted: d.inserted });
       await this.handoff.drop([...handed.keys()]);
       for (const runId of new Set(done.map((d) => d.shard.runId))) await this.events.publish(runId, 'ingested');
@@ -100,16 +99,16 @@ export class IngestShardService {
   private async ingestAlone(shardId: string, useHandoff: boolean): Promise<IngestOutcome> {
     let handedUsed = false;
     try {
-      return await this.inTransaction(async (runner, client): Promise<IngestOutcome> => {
+      return await this.samples.ingestTransaction(async (t): Promise<IngestOutcome> => {
         // Locked: concurrent ingestions of the shard are serialized, the later one finds it ingested.
-        const [shard] = await lockShards(runner, [shardId], false);
+        const [shard] = await this.shards.lockForIngest([shardId], false, t.tx);
         if (!shard) throw new DomainException(ErrorCode.NotFound, `shard ${shardId} not found`);
         if (shard.ingested) return { alreadyIngested: true };
         const handed = useHandoff ? (await this.handoff.take([shard.id])).get(shard.id) : undefined;
         handedUsed = handed !== undefined;
-        const done = await loadShard(runner, client, this.store, shard, handed);
-        await recordIngested(runner, [done]);
-        await runner.commitTransaction();
+        const done = await loadShard(this.samples, t, this.store, shard, handed);
+        await this.shards.recordIngested([done], t.tx);
+        await t.commit();
         await this.events.publish(shard.runId, 'ingested');
         this.logger.log(`shard ${shard.id} (${shard.benchmark} ${shard.docStart}-${shard.docEnd}): ${done.count} samples, ${done.inserted} new`);
         return { ingested: done.count, inserted: done.inserted };
@@ -121,24 +120,6 @@ export class IngestShardService {
     } finally {
       // Rows taken from Redis, or maybe left there by a rolled-back batch, are of no more use (a miss left nothing).
       if (handedUsed || !useHandoff) await this.handoff.drop([shardId]);
-    }
-  }
-
-  /** Runs fn in a transaction on its own connection; rolls back unless fn committed. */
-  private async inTransaction<T>(fn: (runner: QueryRunner, client: PoolClient) => Promise<T>): Promise<T> {
-    const runner = this.db.createQueryRunner();
-    const client = (await runner.connect()) as PoolClient;
-    try {
-      await runner.startTransaction();
-      const result = await fn(runner, client);
-      // fn returned without committing (e.g. the shard was ingested already): nothing to keep.
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      return result;
-    } catch (err) {
-      if (runner.isTransactionActive) await runner.rollbackTransaction();
-      throw err;
-    } finally {
-      await runner.release();
     }
   }
 }

@@ -1,12 +1,10 @@
 import { InjectFlowProducer, InjectQueue } from '@nestjs/bullmq';
 import { Inject, Injectable, Logger } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
-import { InjectDataSource } from '@nestjs/typeorm';
 import { FlowProducer, Queue } from 'bullmq';
 import type IORedis from 'ioredis';
-import { DataSource } from 'typeorm';
 import { queueConfig } from '@app/config';
-import { RunStatus, ShardStatus } from '@app/contracts';
+import { OpenShardRow, RunsRepository, ShardsRepository } from '@app/database';
 import { jobIds, PoolQueues, QueuedRun, QueueName, RUN_FLOW_PRODUCER, runFlow, shardJob } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
 import { IngestShardService } from '../ingest/ingest-shard.service';
@@ -18,12 +16,6 @@ export interface ReconcileOutcome {
   requeued: number;
   /** Shards whose stored artifact was ingested here (their ingest job was lost). */
   ingested: number;
-}
-
-interface OpenShard {
-  id: string;
-  samples: number;
-  artifact_key: string;
 }
 
 /**
@@ -39,7 +31,8 @@ export class ReconcileRunsService {
   private readonly logger = new Logger(ReconcileRunsService.name);
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly runs: RunsRepository,
+    private readonly shards: ShardsRepository,
     @InjectQueue(QueueName.Results) private readonly results: Queue,
     @InjectFlowProducer(RUN_FLOW_PRODUCER) private readonly flows: FlowProducer,
     @Inject(queueConfig.KEY) private readonly cfg: ConfigType<typeof queueConfig>,
@@ -49,13 +42,7 @@ export class ReconcileRunsService {
   ) {}
 
   async reconcile(): Promise<ReconcileOutcome> {
-    const runs: QueuedRun[] = await this.db.query(
-      `SELECT r.id, r.pool, r.priority, coalesce(r.backend_override->>'kind', m.backend->>'kind') AS backend
-         FROM runs r JOIN models m ON m.id = r.model_id
-        WHERE r.status IN ($1, $2) AND r.created_at < now() - make_interval(secs => $3::float8 / 1000)
-        ORDER BY r.created_at`,
-      [RunStatus.Queued, RunStatus.Running, this.cfg.reconcileGraceMs],
-    );
+    const runs: QueuedRun[] = await this.runs.openRuns(this.cfg.reconcileGraceMs);
     const out: ReconcileOutcome = { rebuilt: [], requeued: 0, ingested: 0 };
     for (const run of runs) {
       try {
@@ -71,11 +58,7 @@ export class ReconcileRunsService {
   }
 
   private async reconcileRun(run: QueuedRun, out: ReconcileOutcome): Promise<void> {
-    const open: OpenShard[] = await this.db.query(
-      `SELECT id, doc_end - doc_start AS samples, artifact_key FROM shards
-        WHERE run_id = $1 AND ingested_at IS NULL AND status IN ($2, $3) ORDER BY benchmark, shard_index`,
-      [run.id, ShardStatus.Pending, ShardStatus.Running],
-    );
+    const open = await this.shards.openNotIngested(run.id);
     const finalize = await this.results.getJob(jobIds.finalize(run.id));
     const missing = await this.withoutJob(run, open);
     if (finalize && missing.length === 0) return;
@@ -103,7 +86,7 @@ export class ReconcileRunsService {
   }
 
   /** The open shards whose job is in none of BullMQ's states (one EXISTS each, one round trip). */
-  private async withoutJob(run: QueuedRun, open: OpenShard[]): Promise<OpenShard[]> {
+  private async withoutJob(run: QueuedRun, open: OpenShardRow[]): Promise<OpenShardRow[]> {
     if (open.length === 0) return [];
     const queue = this.pools.get(run.pool, run.backend);
     const client = (await queue.client) as unknown as IORedis;
@@ -118,7 +101,7 @@ export class ReconcileRunsService {
   }
 
   /** The shard's artifact is stored and whole: written by this shard, with every sample (the writer's metadata). */
-  private async storedWhole(s: OpenShard): Promise<boolean> {
+  private async storedWhole(s: OpenShardRow): Promise<boolean> {
     const head = await this.store.head(s.artifact_key);
     return head !== null && head.metadata['shard-id'] === s.id && head.metadata.samples === String(s.samples);
   }

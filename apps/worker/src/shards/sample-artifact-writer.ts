@@ -7,10 +7,8 @@ import { ArtifactStore, artifactKeys, StoredObject } from '@app/storage';
 const gzipAsync = promisify(gzip);
 
 /**
- * JSONL handed to gzip per write, and gzip's output chunk. One deflate call per record (~2.5 KB) cost
- * more in call overhead than in compression; so did zlib's default 16 KiB output chunk (a main-thread
- * callback each). With 64 KiB both ways, one worker replays 9.3k samples/s instead of 6.3k (measured
- * side by side, BENCHMARKS.md item 4).
+ * JSONL handed to gzip per write, and gzip's output chunk: large enough that deflate's per-call overhead and
+ * zlib's main-thread callbacks per output chunk stay small beside the compression itself (BENCHMARKS.md item 4).
  */
 const CHUNK_CHARS = 64 * 1024;
 

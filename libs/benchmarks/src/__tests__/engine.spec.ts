@@ -1,7 +1,7 @@
 import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { LoglikelihoodResult, RollingLoglikelihoodResult } from '@app/contracts';
+import { LoglikelihoodResult, RollingLoglikelihoodResult, SAMPLE_RECORD_SCHEMA_VERSION } from '@app/contracts';
 import { prepareMultipleChoice, scoreMultipleChoice } from '../engine/sample';
 import { countWords, scoreSample } from '../engine/score';
 import { TaskRegistry } from '../registry';
@@ -39,7 +39,7 @@ describe('the generic engine', () => {
     const p = prepareMultipleChoice(task, doc, 0, []);
     expect(p.requests).toEqual(p.choices.map((c) => ({ context: p.context, continuation: ` ${c}` })));
     const rec = scoreMultipleChoice(task, p, [ll(-2), ll(-9), ll(-9), ll(-9)], { latencyMs: 4 });
-    expect(rec).toMatchObject({ doc_id: 0, benchmark: 'arc_easy', metrics: { acc: 1, acc_norm: 1 }, loss: { nll: 2, tokens: 3, bytes: Buffer.byteLength(` ${p.choices[0]}`) } });
+    expect(rec).toMatchObject({ schema_version: SAMPLE_RECORD_SCHEMA_VERSION, doc_id: 0, benchmark: 'arc_easy', metrics: { acc: 1, acc_norm: 1 }, loss: { nll: 2, tokens: 3, bytes: Buffer.byteLength(` ${p.choices[0]}`) } });
     expect(rec.arguments).toHaveLength(4);
     expect(rec.resps).toEqual([[[-2, false]], [[-9, false]], [[-9, false]], [[-9, false]]]);
     expect(rec.tokens).toEqual({ input: 4 * 23, output: 0 });

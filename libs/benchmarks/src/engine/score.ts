@@ -1,5 +1,5 @@
 import { recordResponses } from '@app/contracts';
-import type { GenerateResult, LoglikelihoodResult, RollingLoglikelihoodResult, SampleRecord } from '@app/contracts';
+import { type GenerateResult, type LoglikelihoodResult, type RollingLoglikelihoodResult, SAMPLE_RECORD_SCHEMA_VERSION, type SampleRecord } from '@app/contracts';
 import { CodeExecutor, evaluateCandidates, ProgramResult } from '../code/code-executor';
 import { docError } from '../errors';
 import { applyFilters } from '../filters/filters';
@@ -213,6 +213,7 @@ function buildRecord(
     } else input += (res as RollingLoglikelihoodResult).tokens;
   }
   const record: SampleRecord = {
+    schema_version: SAMPLE_RECORD_SCHEMA_VERSION,
     doc_id: s.docId,
     benchmark: task.name,
     doc_hash: docHash(s.doc),

@@ -1,6 +1,8 @@
 import { API_KEYS_SQL } from './api-keys.repository';
+import { ARTIFACTS_SQL } from './artifacts.repository';
 import { AUDIT_LOG_SQL } from './audit-log.repository';
 import { BUILTIN_REFERENCES_SQL } from './builtin-references.repository';
+import { CUSTOM_BENCHMARKS_SQL } from './custom-benchmarks.repository';
 import { DENSITIES_SQL } from './densities.repository';
 import { DENSITY_CALIBRATIONS_SQL } from './density-calibrations.repository';
 import { DENSITY_FITS_SQL } from './density-fits.repository';
@@ -11,6 +13,9 @@ import { DENSITY_REPORTS_SQL } from './density-reports.repository';
 import { ENROLLMENT_TOKENS_SQL } from './enrollment-tokens.repository';
 import { METRICS_SQL } from './metrics.repository';
 import { PROJECTS_SQL } from './projects.repository';
+import { RUNS_SQL } from './runs.repository';
+import { SAMPLES_SQL } from './samples.repository';
+import { SHARDS_SQL } from './shards.repository';
 import type { SqlStatements } from './sql';
 
 /**
@@ -19,8 +24,10 @@ import type { SqlStatements } from './sql';
  */
 export const SQL_CATALOG: Readonly<Record<string, SqlStatements>> = {
   api_keys: API_KEYS_SQL,
+  artifacts: ARTIFACTS_SQL,
   audit_log: AUDIT_LOG_SQL,
   builtin_references: BUILTIN_REFERENCES_SQL,
+  custom_benchmarks: CUSTOM_BENCHMARKS_SQL,
   densities: DENSITIES_SQL,
   density_calibrations: DENSITY_CALIBRATIONS_SQL,
   density_fits: DENSITY_FITS_SQL,
@@ -31,4 +38,7 @@ export const SQL_CATALOG: Readonly<Record<string, SqlStatements>> = {
   enrollment_tokens: ENROLLMENT_TOKENS_SQL,
   metrics: METRICS_SQL,
   projects: PROJECTS_SQL,
+  runs: RUNS_SQL,
+  samples: SAMPLES_SQL,
+  shards: SHARDS_SQL,
 };

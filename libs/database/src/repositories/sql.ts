@@ -1,4 +1,4 @@
-import type { DataSource, EntityManager } from 'typeorm';
+import { DataSource, EntityManager } from 'typeorm';
 
 /** What a repository runs its SQL on: the pool, or the manager of a transaction it was handed. */
 export type Queryable = DataSource | EntityManager;
@@ -22,3 +22,6 @@ export async function returningRows<T>(db: Queryable, sql: string, params: unkno
   }
   return result as T[];
 }
+
+/** The entity manager of a Queryable: TypeORM's entity methods (save, insert, update) live on the manager. */
+export const managerOf = (q: Queryable): EntityManager => (q instanceof DataSource ? q.manager : q);

@@ -1,5 +1,5 @@
 import { gzipSync } from 'node:zlib';
-import { DomainException, ErrorCode, GenerateRequest, recordResponses, SampleRecord, TypedRequest, AnyResult } from '@app/contracts';
+import { DomainException, ErrorCode, GenerateRequest, recordResponses, SAMPLE_RECORD_SCHEMA_VERSION, SampleRecord, TypedRequest, AnyResult } from '@app/contracts';
 import { ArtifactReader, ReplayBackend } from './replay.backend';
 
 /** An artifact store in memory: key → gzipped JSONL. */
@@ -20,7 +20,7 @@ const RUN = '11111111-2222-3333-4444-555555555555';
 const greedyGen = (context: string, seed: number): GenerateRequest => ({ context, until: ['\n'], maxTokens: 32, temperature: 0, seed });
 
 function record(docId: number, requests: TypedRequest[], responses: AnyResult[]): Partial<SampleRecord> {
-  return { doc_id: docId, benchmark: 'demo', arguments: [], resps: [], metrics: {}, responses: recordResponses(requests, responses) };
+  return { schema_version: SAMPLE_RECORD_SCHEMA_VERSION, doc_id: docId, benchmark: 'demo', arguments: [], resps: [], metrics: {}, responses: recordResponses(requests, responses) };
 }
 
 describe('ReplayBackend', () => {
@@ -91,6 +91,17 @@ describe('ReplayBackend', () => {
     expect(await b.loglikelihood([{ context: 'ctx', continuation: ' no' }])).toEqual([{ logprob: -3, isGreedy: false, contextTokens: 0, continuationTokens: 0 }]);
     const g = await b.generateUntil([greedyGen('Q?', 1), greedyGen('Q?', 2)]);
     expect(g.map((x) => x.text)).toEqual(['first', 'second']);
+  });
+
+  it('refuses a record of a newer schema version than it reads, naming the artifact and line', async () => {
+    const newer = new MemoryReader();
+    newer.put(`runs/${RUN}/samples/demo/a.jsonl.gz`, [record(0, [], []), { ...record(1, [], []), schema_version: SAMPLE_RECORD_SCHEMA_VERSION + 1 }]);
+    const err = await ReplayBackend.open({ kind: 'replay' as never, sourceRunId: RUN, benchmark: 'demo' }, newer).catch((e: unknown) => e);
+    expect(err).toBeInstanceOf(DomainException);
+    expect((err as DomainException).code).toBe(ErrorCode.InvalidInput);
+    expect((err as Error).message).toMatch(
+      new RegExp(`^artifact runs/${RUN}/samples/demo/a.jsonl.gz, line 2: schema_version ${SAMPLE_RECORD_SCHEMA_VERSION + 1} is newer than this densebench reads`),
+    );
   });
 
   it('fails clearly when the source run has no artifacts for the benchmark', async () => {

@@ -17,6 +17,7 @@ import {
   RollingLoglikelihoodResult,
   SampleRecord,
   TypedRequest,
+  unreadableSampleRecordVersion,
 } from '@app/contracts';
 import { BackendInfo, InferenceBackend } from '../backend.interface';
 
@@ -244,6 +245,8 @@ function forEachRecord(buf: Buffer, key: string, each: (r: SampleRecord) => void
     } catch {
       throw new DomainException(ErrorCode.InvalidInput, `artifact ${key} has a line that is not JSON (line ${line})`);
     }
+    const unreadable = unreadableSampleRecordVersion(r);
+    if (unreadable) throw new DomainException(ErrorCode.InvalidInput, `artifact ${key}, line ${line}: ${unreadable}`);
     each(r);
   }
 }

@@ -1,8 +1,7 @@
 import { Injectable } from '@nestjs/common';
-import { InjectDataSource } from '@nestjs/typeorm';
-import { DataSource } from 'typeorm';
 import { gunzipSync } from 'node:zlib';
 import { DomainException, ErrorCode, SampleRecord } from '@app/contracts';
+import { SamplesRepository, ShardsRepository } from '@app/database';
 import { ArtifactStore } from '@app/storage';
 import { RunsService } from '../runs.service';
 import { ListSamplesQueryDto } from './list-samples.dto';
@@ -24,7 +23,8 @@ export class RunSamplesService {
   private readonly cache = new Map<string, Map<number, SampleRecord>>();
 
   constructor(
-    @InjectDataSource() private readonly db: DataSource,
+    private readonly samples: SamplesRepository,
+    private readonly shards: ShardsRepository,
     private readonly store: ArtifactStore,
     private readonly runs: RunsService,
   ) {}
@@ -35,14 +35,7 @@ export class RunSamplesService {
   }
 
   private async page(runId: string, q: ListSamplesQueryDto): Promise<{ items: SampleView[]; total: number }> {
-    const filter = q.benchmark ? 'AND s.benchmark = $2' : '';
-    const params: unknown[] = q.benchmark ? [runId, q.benchmark] : [runId];
-    const [{ total }] = await this.db.query(`SELECT count(*)::int AS total FROM samples s WHERE s.run_id = $1 ${filter}`, params);
-    const rows: Array<{ benchmark: string; doc_id: number; artifact_key: string }> = await this.db.query(
-      `SELECT s.benchmark, s.doc_id, sh.artifact_key FROM samples s JOIN shards sh ON sh.id = s.shard_id
-        WHERE s.run_id = $1 ${filter} ORDER BY s.benchmark, s.doc_id LIMIT $${params.length + 1} OFFSET $${params.length + 2}`,
-      [...params, q.limit, q.offset],
-    );
+    const { rows, total } = await this.samples.page(runId, q.benchmark, q.limit, q.offset);
     const items: SampleView[] = [];
     for (const r of rows) {
       const record = (await this.records(r.artifact_key)).get(r.doc_id);
@@ -53,13 +46,10 @@ export class RunSamplesService {
   }
 
   private async search(runId: string, q: ListSamplesQueryDto): Promise<{ items: SampleView[]; total: number }> {
-    const shards: Array<{ artifact_key: string }> = await this.db.query(
-      `SELECT artifact_key FROM shards WHERE run_id = $1 AND ingested_at IS NOT NULL ${q.benchmark ? 'AND benchmark = $2' : ''} ORDER BY benchmark, doc_start`,
-      q.benchmark ? [runId, q.benchmark] : [runId],
-    );
+    const keys = await this.shards.ingestedArtifactKeys(runId, q.benchmark);
     const matches: SampleView[] = [];
-    for (const s of shards) {
-      for (const r of (await this.records(s.artifact_key)).values()) {
+    for (const key of keys) {
+      for (const r of (await this.records(key)).values()) {
         const v = sampleView(r);
         if (sampleMatches(v, q.q!)) matches.push(v);
       }
