@@ -1,18 +1,22 @@
 import { Injectable } from '@nestjs/common';
-import { DensitiesRepository } from '@app/database';
+import { ArtifactKind } from '@app/contracts';
+import { ArtifactsRepository, DensitiesRepository } from '@app/database';
 import { RunDensityDto, RunEfficiencyDto, RunReferenceDensityDto } from './dto/run-density.dto';
 
 /** The `density` field of GET /v1/runs/:id: what the results service stored when the run finalized (or since). */
 @Injectable()
 export class RunDensityViewService {
-  constructor(private readonly densities: DensitiesRepository) {}
+  constructor(
+    private readonly densities: DensitiesRepository,
+    private readonly artifacts: ArtifactsRepository,
+  ) {}
 
   /** Null when the run has no density figures (not finished, not succeeded, or finalized before this feature). */
   async forRun(runId: string): Promise<RunDensityDto | null> {
     const [figures, efficiency, reports] = await Promise.all([
       this.densities.runFigures(runId),
       this.densities.runEfficiency(runId) as Promise<RunEfficiencyDto[]>,
-      this.densities.runReportArtifacts(runId),
+      this.artifacts.ofRun(runId).then((all) => all.filter((a) => a.kind === ArtifactKind.Report)),
     ]);
     if (figures.length === 0 && efficiency.length === 0) return null;
     const byVersion = new Map<string, RunReferenceDensityDto>();
