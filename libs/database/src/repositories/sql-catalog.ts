@@ -16,6 +16,7 @@ import { PROJECTS_SQL } from './projects.repository';
 import { RUNS_SQL } from './runs.repository';
 import { SAMPLES_SQL } from './samples.repository';
 import { SHARDS_SQL } from './shards.repository';
+import { WORKERS_SQL } from './workers.repository';
 import type { SqlStatements } from './sql';
 
 /**
@@ -41,4 +42,5 @@ export const SQL_CATALOG: Readonly<Record<string, SqlStatements>> = {
   runs: RUNS_SQL,
   samples: SAMPLES_SQL,
   shards: SHARDS_SQL,
+  workers: WORKERS_SQL,
 };
