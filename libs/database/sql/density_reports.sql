@@ -10,3 +10,6 @@ UPDATE density_reports SET status = 'failed', error = $2, error_code = $3, finis
 -- density_reports.succeed
 UPDATE density_reports SET status = 'succeeded', files = $2, summary = $3, finished_at = now()
  WHERE id = $1 AND status = 'running' RETURNING id;
+
+-- density_reports.unfinished
+SELECT id FROM density_reports WHERE status IN ('queued', 'running') ORDER BY created_at;

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DensityJobStatus, DomainException, ErrorCode } from '@app/contracts';
+import { DensityJobStatus, DomainException, ErrorCode, permanentRefusal } from '@app/contracts';
 import { DensityReferencesRepository, DensityReportsRepository } from '@app/database';
 import { ReportBuilder, ReportQuery } from '@app/density-reports';
 
@@ -38,9 +38,9 @@ export class BuildReportService {
       const { files, summary } = await this.builder.build(report.id, reference, version, query, report.scopeProjectId);
       if (!(await this.reports.succeed(reportId, files, summary))) return { status: (await this.reports.byId(reportId))?.status ?? 'missing' };
     } catch (err) {
-      const refusal = err instanceof DomainException && !err.retryable;
+      const refusal = permanentRefusal(err);
       if (!refusal && !lastAttempt) throw err; // transient (database, S3): retried, still running
-      const reason = { code: err instanceof DomainException ? err.code : ErrorCode.Transient, message: (err as Error).message };
+      const reason = refusal ?? { code: ErrorCode.Transient, message: (err as Error).message };
       await this.reports.fail(reportId, reason);
       this.logger.warn(`report ${reportId} failed (${reason.code}): ${reason.message}`);
       if (!refusal) throw err;

@@ -4,6 +4,7 @@ import { ReferenceFitsModule } from '@app/reference-fits';
 import { BuiltinReferenceScheduler } from './builtin/builtin-reference.scheduler';
 import { BuiltinReferenceService } from './builtin/builtin-reference.service';
 import { BuildReportService } from './build-report.service';
+import { DensityRequestsScheduler } from './density-requests.scheduler';
 import { DensityStoreService } from './density-store.service';
 import { FitReferenceService } from './fit-reference.service';
 import { RecomputeDensitiesService } from './recompute-densities.service';
@@ -15,7 +16,7 @@ import { SubjectScoresService } from './subject-scores.service';
 @Module({
   imports: [ReferenceFitsModule, DensityReportsModule],
   providers: [
-    FitReferenceService, BuildReportService,
+    FitReferenceService, BuildReportService, DensityRequestsScheduler,
     SubjectScoresService, DensityStoreService, RunReportService, RunDensityService, RecomputeDensitiesService, BuiltinReferenceService, BuiltinReferenceScheduler,
   ],
   exports: [RunDensityService, RecomputeDensitiesService, BuiltinReferenceService, FitReferenceService, BuildReportService],

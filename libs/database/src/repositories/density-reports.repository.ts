@@ -12,6 +12,7 @@ export const DENSITY_REPORTS_SQL = {
   fail: `
     UPDATE density_reports SET status = 'failed', error = $2, error_code = $3, finished_at = now()
      WHERE id = $1 AND status IN ('queued', 'running')`,
+  unfinished: `SELECT id FROM density_reports WHERE status IN ('queued', 'running') ORDER BY created_at`,
 } satisfies SqlStatements;
 
 export type NewReport = Pick<DensityReportEntity, 'projectId' | 'scopeProjectId' | 'referenceId' | 'fitVersionId' | 'title' | 'query'>;
@@ -43,6 +44,11 @@ export class DensityReportsRepository {
   /** Records its files and summary, if it is still running (false: another delivery ended it first). */
   async succeed(id: string, files: readonly DensityReportFile[], summary: Record<string, unknown>): Promise<boolean> {
     return (await returningRows(this.db, DENSITY_REPORTS_SQL.succeed, [id, JSON.stringify(files), summary])).length > 0;
+  }
+
+  /** Reports not built yet (their job may have been lost with Redis). */
+  async unfinished(): Promise<string[]> {
+    return (await this.db.query(DENSITY_REPORTS_SQL.unfinished)).map((r: { id: string }) => r.id);
   }
 
   /** Fails it with the reason, unless it has ended already. */
