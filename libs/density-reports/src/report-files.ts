@@ -1,6 +1,6 @@
 import { stringify } from 'csv-stringify/sync';
 import { FitDataPoint, TrendPoint } from '@app/database';
-import { DensityTrend, ReferenceCalibration, densityTrendSpec, referenceScoreCurve, scoreVsParamsSpec } from '@app/density';
+import { AVERAGE, DensityTrend, ReferenceCalibration, densityTrendSpec, referenceScoreCurve, scoreVsParamsSpec } from '@app/density';
 import type { LeaderboardRow } from './leaderboard-reader';
 
 type Spec = ReturnType<typeof scoreVsParamsSpec>;
@@ -53,7 +53,7 @@ export function scoreChartSpec(rows: readonly LeaderboardRow[], calibration: Ref
   if (points.length === 0) return null;
   const sizes = points.map((p) => p.params);
   const curve = referenceScoreCurve(calibration.average, calibration.d0Tokens, [Math.min(...sizes) / 2, Math.max(...sizes) * 2]);
-  return scoreVsParamsSpec(points, { benchmark: 'AVERAGE', curve, title });
+  return scoreVsParamsSpec(points, { benchmark: AVERAGE, curve, title });
 }
 
 /** Density against release date (log axis) with the fitted trend line and the frontier highlighted. */

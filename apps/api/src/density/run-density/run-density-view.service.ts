@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { ArtifactKind } from '@app/contracts';
+import { AVERAGE } from '@app/density';
 import { ArtifactsRepository, DensitiesRepository } from '@app/database';
 import { RunDensityDto, RunEfficiencyDto, RunReferenceDensityDto } from './dto/run-density.dto';
 
@@ -22,7 +23,7 @@ export class RunDensityViewService {
     const byVersion = new Map<string, RunReferenceDensityDto>();
     for (const { fitVersionId, referenceId, reference, version, d0Tokens, method, ...figure } of figures) {
       const entry = byVersion.get(fitVersionId) ?? { referenceId, reference, fitVersionId, version, d0Tokens, method, headline: null as never, benchmarks: [] };
-      if (figure.benchmark === 'AVERAGE') entry.headline = figure;
+      if (figure.benchmark === AVERAGE) entry.headline = figure;
       else entry.benchmarks.push(figure);
       byVersion.set(fitVersionId, entry);
     }
