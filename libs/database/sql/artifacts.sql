@@ -2,4 +2,4 @@
 
 -- artifacts.upsert_run_artifact
 INSERT INTO artifacts (run_id, kind, key, content_type, size_bytes) VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (key) DO UPDATE SET size_bytes = EXCLUDED.size_bytes;
+ON CONFLICT (key) DO UPDATE SET size_bytes = EXCLUDED.size_bytes, content_type = EXCLUDED.content_type;
