@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ArtifactKind, BackendSpec, RunStatus, ShardStatus } from '@app/contracts';
 import { ShardEntity } from '../entities/shard.entity';
+import type { ShardRange } from './samples.repository';
 import { managerOf, Queryable, returningRows, SqlStatements } from './sql';
 
 const ENDED_RUN = [RunStatus.Cancelled, RunStatus.Failed, RunStatus.Succeeded];
@@ -60,12 +61,7 @@ export interface OpenShardRow {
 }
 
 /** A shard locked for ingestion: ingested already, and "fresh" (none of its documents in samples yet). */
-export interface IngestShardRow {
-  id: string;
-  runId: string;
-  benchmark: string;
-  docStart: number;
-  docEnd: number;
+export interface IngestShardRow extends ShardRange {
   artifactKey: string;
   ingested: boolean;
   fresh: boolean;
