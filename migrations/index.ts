@@ -11,5 +11,6 @@ import { AddModelArchitecture1796490000000 } from './1796490000000-AddModelArchi
 import { AddShardOutputRate1796500000000 } from './1796500000000-AddShardOutputRate';
 import { AddProjectsAndKeys1796510000000 } from './1796510000000-AddProjectsAndKeys';
 import { AddDensityFitsAndReportStatus1796520000000 } from './1796520000000-AddDensityFitsAndReportStatus';
+import { AddDensityReportScope1796530000000 } from './1796530000000-AddDensityReportScope';
 
-export const MIGRATIONS: Function[] = [InitSchema1795458609979, AddDensity1795460113907, AddBenchmarkGroupsAndCustomTasks1795462563605, AddRunBackendOverride1795465098034, AddShardsRunBenchmarkIndex1795467000000, RunShardSizeAuto1795468000000, AddBuiltinReferences1795469000000, AddDensityCalibrations1796485671847, AddModelArchitecture1796490000000, AddShardOutputRate1796500000000, AddProjectsAndKeys1796510000000, AddDensityFitsAndReportStatus1796520000000];
+export const MIGRATIONS: Function[] = [InitSchema1795458609979, AddDensity1795460113907, AddBenchmarkGroupsAndCustomTasks1795462563605, AddRunBackendOverride1795465098034, AddShardsRunBenchmarkIndex1795467000000, RunShardSizeAuto1795468000000, AddBuiltinReferences1795469000000, AddDensityCalibrations1796485671847, AddModelArchitecture1796490000000, AddShardOutputRate1796500000000, AddProjectsAndKeys1796510000000, AddDensityFitsAndReportStatus1796520000000, AddDensityReportScope1796530000000];

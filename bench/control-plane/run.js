@@ -8,7 +8,7 @@
  * rate achieved and the api's CPU.
  *
  *   npm run build:ts && node bench/control-plane/run.js [--workers 10000] [--period 5] [--duration 30]
- *                                                       [--sockets 256] [--claims-per-s 50] [--shards 20000]
+ *                                                       [--sockets 256] [--claims-per-s 50] [--shards 20000] [--cpu-prof DIR]
  *
  * The stack is the embedded one (api + results processes, machine Postgres and Redis) with no worker
  * process: the claims go straight to POST /v1/shards/:id/claim for the shards of one run (hellaswag
@@ -25,6 +25,7 @@ const durationS = arg('duration', 30);
 const sockets = arg('sockets', 256);
 const claimsPerS = arg('claims-per-s', 50);
 const nShards = arg('shards', 20000);
+const cpuProfDir = arg('cpu-prof', '');
 const TOKEN = 'bench-enrollment-token-0123456789';
 
 function requester(base) {
@@ -57,7 +58,16 @@ async function pool(n, concurrency, fn) {
 
 async function main() {
   header(`control plane: ${nWorkers} workers heartbeating every ${periodS} s (${fmt(nWorkers / periodS, 0)}/s) + ${claimsPerS} claims/s, ${durationS} s, ≤ ${sockets} sockets`);
-  const bench = await startBenchStack({ name: 'control_plane', workers: 0, env: { ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: 'warn' } });
+  const env = { ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: 'warn' };
+  if (cpuProfDir) {
+    // Node 20 refuses --cpu-prof in NODE_OPTIONS: profile the api process through the preload instead
+    Object.assign(env, {
+      NODE_OPTIONS: `${process.env.NODE_OPTIONS ?? ''} --require ${require('node:path').join(__dirname, '..', 'lib', 'cpu-prof-preload.js')}`.trim(),
+      BENCH_CPU_PROF_DIR: require('node:path').resolve(cpuProfDir),
+      BENCH_CPU_PROF_MATCH: 'apps/api/',
+    });
+  }
+  const bench = await startBenchStack({ name: 'control_plane', workers: 0, env });
   const apiPid = bench.stack.processes.find((p) => p.name === 'api').pid;
   const call = requester(bench.stack.apiUrl);
   try {
@@ -125,7 +135,9 @@ async function main() {
     console.log(`|---|---:|---:|---:|---:|---:|`);
     console.log(`| heartbeat | ${hb.length} | ${served(hb)} (${fmt(nWorkers / periodS, 0)}) | ${p(hb, 50)} | ${p(hb, 99)} | ${max(hb)} |`);
     console.log(`| claim | ${claims.length} | ${served(claims)} (${claimsPerS}) | ${p(claims, 50)} | ${p(claims, 99)} | ${max(claims)} |`);
-    console.log(`backlog drained ${fmt(wall - durationS, 1)} s after the window; api CPU ${(apiCpu * 100).toFixed(0)}%, this process (simulator + S3 server) ${(selfCpu * 100).toFixed(0)}% of one core; errors ${errors.length}${errors.length ? ` (first: ${errors[0]})` : ''}; load ${require('node:os').loadavg().map((l) => l.toFixed(2)).join(' ')}`);
+    // CPU per request holds under load (wall latency does not): what the api would need to serve the fleet alone.
+    const perRequestMs = (apiCpu * wall * 1000) / Math.max(1, hb.length + claims.length);
+    console.log(`backlog drained ${fmt(wall - durationS, 1)} s after the window; api CPU ${(apiCpu * 100).toFixed(0)}% (${perRequestMs.toFixed(2)} ms per request), this process (simulator + S3 server) ${(selfCpu * 100).toFixed(0)}% of one core; errors ${errors.length}${errors.length ? ` (first: ${errors[0]})` : ''}; load ${require('node:os').loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
     await bench.stop();
   }

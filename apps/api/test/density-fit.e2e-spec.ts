@@ -2,6 +2,8 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { fitReference, pollDensityJob, startApi, startResults, truncateAll, waitFor, authed } from '@app/testing';
+import { DensityFitsRepository } from '@app/database';
+import { DensityRequestsScheduler } from '../../results/src/density/density-requests.scheduler';
 import { FitReferenceService } from '../../results/src/density/fit-reference.service';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
@@ -154,6 +156,13 @@ describe('density: reference fit, leaderboard, chance level, too few points and 
     const versions = (await http.get(`/v1/density/references/${referenceId}`).expect(200)).body.versions.map((v: { version: number }) => v.version);
     expect(versions).toEqual([3, 2, 1]);
     expect((await db.query(`SELECT count(*)::int AS n FROM density_fit_versions WHERE library ->> 'fitId' = $1`, [done.id]))[0].n).toBe(1);
+  });
+
+  it('fits a request whose job Redis lost once the results service enqueues the unfinished ones again (at its start)', async () => {
+    const lost = await new DensityFitsRepository(db).insert({ projectId: null, referenceId }); // queued, no job
+    expect(await results.get(DensityRequestsScheduler).requeue()).toBeGreaterThanOrEqual(1);
+    const ended = await pollDensityJob(http, { headers: { location: `/v1/density/references/${referenceId}/fits/${lost.id}` }, body: lost as never });
+    expect(ended).toMatchObject({ status: 'succeeded', version: { version: 4 } });
   });
 
   it('fails a fit of a family with too few points (DENSITY_INSUFFICIENT_DATA) and stores no version', async () => {

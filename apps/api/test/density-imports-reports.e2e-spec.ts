@@ -2,7 +2,9 @@ import { INestApplication, INestApplicationContext } from '@nestjs/common';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { ArtifactStore } from '@app/storage';
-import { fitReference, startApi, startResults, truncateAll, waitFor, authed } from '@app/testing';
+import { fitReference, pollDensityJob, startApi, startResults, truncateAll, waitFor, authed } from '@app/testing';
+import { DensityReportsRepository } from '@app/database';
+import { BuildReportService } from '../../results/src/density/build-report.service';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
 import { ResultsModule } from '../../results/src/results.module';
@@ -146,7 +148,12 @@ describe('density: imports of existing results and reports (REST, real Postgres/
     // Two dated models are too few for a trend: that plot is left out, and the summary says why.
     await http.post('/v1/density/imports').set('Content-Type', 'text/csv').send('model,params,release_date,arc_easy\nlater-model,1M,2024-03-01,70%\n').expect(201);
     await leaderboardWhen('', (items) => items.length === 2);
-    const partial = await http.post('/v1/density/reports').send({}).expect(201);
+    // The API answers at once (202, queued, no files yet) with the report to poll; the results service builds it.
+    const accepted = await http.post('/v1/density/reports').send({}).expect(202);
+    expect(accepted.body).toMatchObject({ status: 'queued', files: [], error: null, finishedAt: null });
+    expect(accepted.headers.location).toBe(`/v1/density/reports/${accepted.body.id}`);
+    const partial = { body: await pollDensityJob(http, accepted as never) };
+    expect(partial.body).toMatchObject({ id: accepted.body.id, status: 'succeeded', error: null });
     expect(partial.body.files.map((f: { name: string }) => f.name)).toEqual(['leaderboard.json', 'leaderboard.csv', 'score-vs-params.svg', 'score-vs-params.png']);
     expect(partial.body.summary.trend).toBeNull();
     expect(partial.body.summary.skipped['density-vs-date']).toContain('need at least 3 points');
@@ -158,7 +165,7 @@ describe('density: imports of existing results and reports (REST, real Postgres/
 
     await http.post('/v1/density/imports').set('Content-Type', 'text/csv').send('model,params,release_date,arc_easy\nmid-model,2M,2023-09-01,0.65\n').expect(201);
     await leaderboardWhen('', (items) => items.length === 3);
-    const created = await http.post('/v1/density/reports').send({ title: 'density report', sort: 'density' }).expect(201);
+    const created = { body: await pollDensityJob(http, await http.post('/v1/density/reports').send({ title: 'density report', sort: 'density' }).expect(202) as never) };
     const names = created.body.files.map((f: { name: string }) => f.name);
     expect(names).toEqual(['leaderboard.json', 'leaderboard.csv', 'score-vs-params.svg', 'score-vs-params.png', 'density-vs-date.svg', 'density-vs-date.png']);
     expect(created.body.summary).toMatchObject({ rows: 3, total: 3, skipped: {} });
@@ -194,5 +201,23 @@ describe('density: imports of existing results and reports (REST, real Postgres/
     expect(downloaded.get('density-vs-date.svg')!.toString()).toContain('doubling every');
 
     expect((await http.get(`/v1/density/reports/${created.body.id}/files/nope.txt`).expect(404)).body.message).toContain('has no file');
+
+    // A re-delivered job finds the report built and builds nothing again.
+    const builder = results.get(BuildReportService);
+    expect(await builder.build(created.body.id)).toEqual({ status: 'succeeded' });
+    expect((await db.query('SELECT files, finished_at FROM density_reports WHERE id = $1', [created.body.id]))[0].files).toEqual(files);
+  });
+
+  it('fails a report whose family is gone before it is built, with the reason and no files', async () => {
+    const reports = new DensityReportsRepository(db);
+    const orphan = await reports.insert({ projectId: null, scopeProjectId: null, referenceId: null, fitVersionId: null, title: 'orphan', query: { sort: 'density', order: 'desc', limit: 10, offset: 0 } });
+    expect(await results.get(BuildReportService).build(orphan.id)).toEqual({ status: 'failed' });
+    const failed = (await http.get(`/v1/density/reports/${orphan.id}`).expect(200)).body;
+    expect(failed).toMatchObject({ status: 'failed', files: [], summary: {}, error: { code: 'not_found', message: expect.stringContaining('deleted before it was built') } });
+    expect(failed.finishedAt).not.toBeNull();
+    expect((await http.get(`/v1/density/reports/${orphan.id}/files/leaderboard.json`).expect(404)).body.message).toContain('it is failed');
+    // Delivered again, it stays failed.
+    expect(await results.get(BuildReportService).build(orphan.id)).toEqual({ status: 'failed' });
+    expect(await store.list(`density/reports/${orphan.id}/`)).toEqual([]);
   });
 });

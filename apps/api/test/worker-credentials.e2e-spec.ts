@@ -4,6 +4,7 @@ import { DataSource } from 'typeorm';
 import { authed, ENROLLMENT_TOKEN, startApi, truncateAll } from '@app/testing';
 import { AppModule } from '../src/app.module';
 import { configureApp } from '../src/bootstrap';
+import { newSecret } from '../src/workers/worker-credentials';
 
 /** Workers: enrollment tokens of their own, a credential each (rotated on re-registration), their own shards only. */
 describe('worker credentials and enrollment tokens', () => {
@@ -35,6 +36,25 @@ describe('worker credentials and enrollment tokens', () => {
     expect((await register(`dbe_${'0'.repeat(32)}_${'a'.repeat(43)}`).expect(401)).body.message).toBe('invalid enrollment token');
     const [{ last_used_at }] = await db.query(`SELECT last_used_at FROM enrollment_tokens WHERE id = $1`, [made.body.id]);
     expect(last_used_at).not.toBeNull();
+  });
+
+  it('a fleet this process never saw (an API restart) is read in batches: every worker authenticated as itself, a wrong secret refused', async () => {
+    const fleet = await Promise.all(
+      Array.from({ length: 40 }, async (_, i) => {
+        const { secret, hash } = newSecret();
+        const [{ id }] = await db.query(
+          `INSERT INTO workers (name, pools, backends, credential_hash, status, info) VALUES ($1, '{idle}', '{llama-cpp}', $2, 'active', '{}') RETURNING id`,
+          [`cold-${i}`, hash],
+        );
+        return { id: id as string, credential: `${id}.${secret}` };
+      }),
+    );
+    const beat = (id: string, credential: string) => anon().post(`/v1/workers/${id}/heartbeat`).set('Authorization', `Bearer ${credential}`).send({ info: { n: id } });
+    const answers = await Promise.all([...fleet.map((w) => beat(w.id, w.credential)), beat(fleet[0].id, `${fleet[0].id}.${newSecret().secret}`)]);
+    expect(answers.slice(0, -1).map((r) => r.status)).toEqual(fleet.map(() => 200));
+    expect(answers.at(-1)!.status).toBe(401);
+    const rows: Array<{ id: string; info: { n: string } }> = await db.query(`SELECT id, info FROM workers WHERE name LIKE 'cold-%'`);
+    expect(rows.every((r) => r.info.n === r.id)).toBe(true);
   });
 
   it('rotates a worker\'s credential when it registers again: the old one stops working at once', async () => {

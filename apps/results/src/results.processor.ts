@@ -6,6 +6,7 @@ import { JobName, JobPayloadMap, QueueName, RESULTS_OTHER_JOBS_CONCURRENCY, RESU
 import { AdvanceCalibrationService } from './calibrations/advance-calibration.service';
 import { ConcurrencyLimit } from './concurrency-limit';
 import { BuiltinReferenceService } from './density/builtin/builtin-reference.service';
+import { BuildReportService } from './density/build-report.service';
 import { FitReferenceService } from './density/fit-reference.service';
 import { RecomputeDensitiesService } from './density/recompute-densities.service';
 import { ReconcileRunsService } from './reconcile/reconcile-runs.service';
@@ -14,7 +15,8 @@ import { IngestBatcher } from './ingest/ingest-batcher';
 import { SweepWorkersService } from './sweep/sweep-workers.service';
 
 /**
- * The results queue: shard ingestion, run finalization, the lost-worker sweep, the queue reconciler, density recomputation and calibrations.
+ * The results queue: shard ingestion, run finalization, the lost-worker sweep, the queue reconciler, density recomputation,
+ * calibrations, reference fits and density reports.
  * Its concurrency is high so that many ingest jobs are active at once and the batcher can group them;
  * the other jobs run at most RESULTS_OTHER_JOBS_CONCURRENCY at once.
  */
@@ -37,6 +39,7 @@ export class ResultsProcessor extends WorkerHost {
     private readonly calibrations: AdvanceCalibrationService,
     private readonly reconciler: ReconcileRunsService,
     private readonly fits: FitReferenceService,
+    private readonly reports: BuildReportService,
   ) {
     super();
   }
@@ -67,6 +70,8 @@ export class ResultsProcessor extends WorkerHost {
         return this.calibrations.advance((job.data as JobPayloadMap[JobName.AdvanceCalibration]).calibrationId);
       case JobName.FitReference:
         return this.fits.run((job.data as JobPayloadMap[JobName.FitReference]).fitId, lastAttempt(job));
+      case JobName.BuildDensityReport:
+        return this.reports.build((job.data as JobPayloadMap[JobName.BuildDensityReport]).reportId, lastAttempt(job));
       default:
         throw new UnrecoverableError(`unknown job ${job.name} on the results queue`);
     }

@@ -1,5 +1,6 @@
 import { randomUUID } from 'node:crypto';
 import { DataSource } from 'typeorm';
+import { WorkersRepository } from '@app/database';
 import { insertRun, testDataSource } from '@app/testing';
 import { SweepWorkersService } from '../src/sweep/sweep-workers.service';
 
@@ -19,7 +20,7 @@ describe('SweepWorkersService (Postgres)', () => {
 
   beforeAll(async () => {
     db = await testDataSource(2);
-    sweep = new SweepWorkersService(db, { workerLostAfterMs: 60_000 } as never);
+    sweep = new SweepWorkersService(new WorkersRepository(db), { workerLostAfterMs: 60_000 } as never);
   });
   afterAll(() => db?.destroy());
 

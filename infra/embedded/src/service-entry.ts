@@ -17,8 +17,8 @@ export const serviceEntry = (app: ServiceApp): string => join(DIST, 'apps', app,
  * the service shuts down as it would on its own. A terminal's Ctrl-C already reaches the whole process group:
  * passing SIGINT on as well would interrupt the service's graceful shutdown with a second signal.
  */
-export function runService(app: ServiceApp, extraEnv: Record<string, string> = {}): Promise<number> {
-  const child = spawn(process.execPath, [serviceEntry(app)], { env: childEnv(extraEnv), stdio: 'inherit' });
+export function runService(app: ServiceApp, extraEnv: Record<string, string> = {}, entry = serviceEntry(app)): Promise<number> {
+  const child = spawn(process.execPath, [entry], { env: childEnv(extraEnv), stdio: 'inherit' });
   const forward = (signal: NodeJS.Signals) => () => child.kill(signal);
   const handlers = (['SIGTERM', 'SIGHUP'] as const).map((s) => [s, forward(s)] as const);
   for (const [s, h] of handlers) process.on(s, h);

@@ -44,3 +44,10 @@ export const invalidInput = (message: string, details?: Record<string, unknown>)
 
 export const isRetryable = (err: unknown): boolean =>
   !(err instanceof DomainException) || err.retryable;
+
+/**
+ * The reason a job's request fails for good: a permanent DomainException (a DensityException too: the same data fails
+ * the same way again); null for a failure that may pass when retried.
+ */
+export const permanentRefusal = (err: unknown): { code: string; message: string; details?: Record<string, unknown> } | null =>
+  err instanceof DomainException && !err.retryable ? { code: err.code, message: err.message, details: err.details } : null;

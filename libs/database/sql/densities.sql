@@ -58,9 +58,6 @@ SELECT d.fit_version_id AS "fitVersionId", d.reference_id AS "referenceId", r.na
   JOIN density_references r ON r.id = d.reference_id
  WHERE d.subject_kind = 'run' AND d.subject_id = $1 ORDER BY r.name, d.benchmark;
 
--- densities.run_report_artifacts
-SELECT id, key FROM artifacts WHERE run_id = $1 AND kind = 'report' ORDER BY key;
-
 -- densities.run_scores
 SELECT r.id AS "runId", r.model_id AS "modelId", m.params_total::float8 AS params, (rb.name || CASE WHEN coalesce(rb.num_fewshot, 0) > 0 THEN '@' || rb.num_fewshot || '-shot' ELSE '' END) AS benchmark,
        (rb.metrics -> ($2::jsonb ->> (rb.name || CASE WHEN coalesce(rb.num_fewshot, 0) > 0 THEN '@' || rb.num_fewshot || '-shot' ELSE '' END)) ->> 'value')::float8 AS score,
@@ -76,7 +73,3 @@ SELECT s.benchmark, count(*)::int AS items, coalesce(sum(s.input_tokens), 0)::fl
        count(*) FILTER (WHERE w.cost_per_hour IS NULL)::int AS unpriced
   FROM samples s JOIN shards sh ON sh.id = s.shard_id AND sh.run_id = $1 LEFT JOIN workers w ON w.id = sh.worker_id
  WHERE s.run_id = $1 GROUP BY s.benchmark;
-
--- densities.upsert_run_report_artifact
-INSERT INTO artifacts (run_id, kind, key, content_type, size_bytes) VALUES ($1, $2, $3, $4, $5)
-ON CONFLICT (key) DO UPDATE SET size_bytes = EXCLUDED.size_bytes, content_type = EXCLUDED.content_type;

@@ -16,3 +16,6 @@ UPDATE density_fits SET recompute_job_id = $2 WHERE id = $1;
 
 -- density_fits.succeed
 UPDATE density_fits SET status = 'succeeded', fit_version_id = $2, finished_at = now() WHERE id = $1;
+
+-- density_fits.unfinished
+SELECT id FROM density_fits WHERE status IN ('queued', 'running') ORDER BY created_at;

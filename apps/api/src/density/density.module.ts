@@ -1,5 +1,6 @@
 import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
 import { text } from 'express';
+import { DensityReportsModule } from '@app/density-reports';
 import { ReferenceFitsModule } from '@app/reference-fits';
 import { ModelsModule } from '../models/models.module';
 import { RunsModule } from '../runs/runs.module';
@@ -14,7 +15,6 @@ import { TrendService } from './leaderboard/trend.service';
 import { ReferenceFitService } from './references/reference-fit.service';
 import { ReferencesController } from './references/references.controller';
 import { ReferencesService } from './references/references.service';
-import { ChartRendererService } from './reports/chart-renderer.service';
 import { ChartsController } from './reports/charts.controller';
 import { ReportsController } from './reports/reports.controller';
 import { ReportsService } from './reports/reports.service';
@@ -29,11 +29,12 @@ import { ReportsService } from './reports/reports.service';
     ModelsModule,
     RunsModule,
     ReferenceFitsModule,
+    DensityReportsModule,
   ],
   controllers: [ReferencesController, CalibrationsController, ImportsController, LeaderboardController, ReportsController, ChartsController],
   providers: [
     ReferencesService, ReferenceFitService, ImportsService, LeaderboardService, TrendService,
-    ChartRendererService, ReportsService, CalibrationsService, CalibrationViewService,
+    ReportsService, CalibrationsService, CalibrationViewService,
   ],
 })
 export class DensityModule implements NestModule {

@@ -21,7 +21,7 @@ export class MetricsService {
     @InjectQueue(QueueName.Results) private readonly results: Queue,
   ) {
     collectDefaultMetrics({ register: this.registry, prefix: 'densebench_api_' });
-    const self = this;
+    // collect() runs with the gauge as `this`: it reaches the collaborators through the constructor's parameters.
     new Gauge({
       name: 'densebench_queue_jobs',
       help: 'BullMQ jobs per shard pool (summed over backends; _results for the results queue) and state',
@@ -29,11 +29,11 @@ export class MetricsService {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const { pool, backend } of await self.counts.knownQueues()) {
-          const counts = await self.pools.get(pool, backend).getJobCounts(...JOB_STATES);
+        for (const { pool, backend } of await counts.knownQueues()) {
+          const counts = await pools.get(pool, backend).getJobCounts(...JOB_STATES);
           for (const s of JOB_STATES) this.inc({ pool, state: s }, counts[s] ?? 0);
         }
-        const r = await self.results.getJobCounts(...JOB_STATES);
+        const r = await results.getJobCounts(...JOB_STATES);
         for (const s of JOB_STATES) this.set({ pool: '_results', state: s }, r[s] ?? 0);
       },
     });
@@ -44,7 +44,7 @@ export class MetricsService {
       registers: [this.registry],
       async collect() {
         this.reset();
-        for (const row of await self.counts.runsByStatus()) this.set({ status: row.status }, row.n);
+        for (const row of await counts.runsByStatus()) this.set({ status: row.status }, row.n);
       },
     });
     new Gauge({
@@ -54,7 +54,7 @@ export class MetricsService {
       registers: [this.registry],
       async collect() {
         this.reset();
-        const rows = await self.counts.workersByStatusAndPool();
+        const rows = await counts.workersByStatusAndPool();
         for (const row of rows) this.set({ status: row.status, pool: row.pool }, row.n);
       },
     });

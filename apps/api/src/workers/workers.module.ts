@@ -1,6 +1,4 @@
 import { Module } from '@nestjs/common';
-import { TypeOrmModule } from '@nestjs/typeorm';
-import { WorkerEntity } from '@app/database';
 import { EnrollmentTokensController } from './enrollment-tokens.controller';
 import { EnrollmentTokensService } from './enrollment-tokens.service';
 import { WorkerAuthGuard } from './worker-auth.guard';
@@ -8,7 +6,6 @@ import { WorkersController } from './workers.controller';
 import { WorkersService } from './workers.service';
 
 @Module({
-  imports: [TypeOrmModule.forFeature([WorkerEntity])],
   controllers: [WorkersController, EnrollmentTokensController],
   providers: [WorkersService, WorkerAuthGuard, EnrollmentTokensService],
   exports: [WorkersService, WorkerAuthGuard],

@@ -1,5 +1,5 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { CalibrationStatus, DomainException } from '@app/contracts';
+import { CalibrationStatus, permanentRefusal } from '@app/contracts';
 import { DensityCalibrationEntity, DensityCalibrationsRepository, DensityFitVersionEntity, DensityReferencesRepository } from '@app/database';
 import { DensityException } from '@app/density';
 import {
@@ -60,9 +60,11 @@ export class AdvanceCalibrationService {
         return stored;
       });
     } catch (err) {
-      const refusal = fitRefusal(err);
+      const refusal = permanentRefusal(err);
       if (!refusal) throw err; // transient (database, queue): the job is retried, still fitting
-      return this.fail(calibration.id, CalibrationStatus.Fitting, refusal.code, refusal.reason);
+      // The library's codes (DENSITY_…) as they are; data that cannot be collected is the calibration's invalid input.
+      const code = err instanceof DensityException ? refusal.code : CalibrationFailure.InvalidInput;
+      return this.fail(calibration.id, CalibrationStatus.Fitting, code, refusal.message);
     }
     if (!version) return { status: CalibrationStatus.Succeeded };
     this.logger.log(`calibration ${calibration.id}: reference ${calibration.referenceId} fitted as version ${version.version}`);
@@ -81,11 +83,4 @@ export class AdvanceCalibrationService {
     if (!canTransition(from, to)) throw new Error(`calibration ${id}: no transition ${from} → ${to}`);
     await this.calibrations.moveIfIn(id, from, to, patch);
   }
-}
-
-/** The fit's refusals, which fail the calibration for good: the library's, and data that cannot be collected. */
-function fitRefusal(err: unknown): { code: string; reason: string } | null {
-  if (err instanceof DensityException) return { code: err.code, reason: err.message };
-  if (err instanceof DomainException && !err.retryable) return { code: CalibrationFailure.InvalidInput, reason: err.message };
-  return null;
 }

@@ -1,7 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
-import { DensityJobStatus, DomainException, ErrorCode } from '@app/contracts';
+import { DensityJobStatus, ErrorCode, permanentRefusal } from '@app/contracts';
 import { DensityFitVersionEntity, DensityFitsRepository, DensityReferencesRepository } from '@app/database';
-import { DensityException } from '@app/density';
 import { DensityJobsService, FitDataService, FitVersionWriter } from '@app/reference-fits';
 
 export type FitOutcome = { status: DensityJobStatus | 'missing'; fitVersionId?: string };
@@ -43,7 +42,7 @@ export class FitReferenceService {
         return stored;
       });
     } catch (err) {
-      const refusal = refusalOf(err);
+      const refusal = permanentRefusal(err);
       if (!refusal && !lastAttempt) throw err; // transient (database, queue): retried, still running
       const reason = refusal ?? { code: ErrorCode.Transient, message: (err as Error).message };
       await this.fits.fail(fitId, reason);
@@ -62,11 +61,4 @@ export class FitReferenceService {
     await this.fits.setRecomputeJob(fitId, await this.jobs.recompute(fitVersionId, 'fit'));
     return { status: DensityJobStatus.Succeeded, fitVersionId };
   }
-}
-
-/** The fit's refusals, which fail the request for good: the library's, and data that cannot be collected. */
-function refusalOf(err: unknown): { code: string; message: string; details?: Record<string, unknown> } | null {
-  if (err instanceof DensityException) return { code: err.code, message: err.message, details: err.details };
-  if (err instanceof DomainException && !err.retryable) return { code: err.code, message: err.message, details: err.details };
-  return null;
 }

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
-import { DensitiesRepository } from '@app/database';
+import { ArtifactsRepository } from '@app/database';
+import { ArtifactKind } from '@app/contracts';
 import { ArtifactStore, artifactKeys } from '@app/storage';
 import { RunDensitySection, runReportCsv, runReportJson } from './run-density-section';
 
@@ -7,7 +8,7 @@ import { RunDensitySection, runReportCsv, runReportJson } from './run-density-se
 @Injectable()
 export class RunReportService {
   constructor(
-    private readonly densities: DensitiesRepository,
+    private readonly artifacts: ArtifactsRepository,
     private readonly store: ArtifactStore,
   ) {}
 
@@ -18,7 +19,7 @@ export class RunReportService {
     ];
     for (const f of files) {
       const stored = await this.store.putBuffer(f.key, f.body, f.contentType);
-      await this.densities.upsertRunReportArtifact(run.id, f.key, f.contentType, stored.sizeBytes);
+      await this.artifacts.upsert({ runId: run.id, kind: ArtifactKind.Report, key: f.key, contentType: f.contentType, sizeBytes: stored.sizeBytes });
     }
     return { json: files[0].key, csv: files[1].key };
   }

@@ -18,6 +18,8 @@ export class DensityReportEntity {
   @PrimaryGeneratedColumn('uuid') id: string;
   /** Owning project (null: built in, visible to every project). */
   @Column({ name: 'project_id', type: 'uuid', nullable: true }) projectId: string | null;
+  /** Whose models the request saw: this project's and the built-in ones; null: every project's. */
+  @Column({ name: 'scope_project_id', type: 'uuid', nullable: true }) scopeProjectId: string | null;
   @Column({ name: 'reference_id', type: 'uuid', nullable: true }) referenceId: string | null;
   @Column({ name: 'fit_version_id', type: 'uuid', nullable: true }) fitVersionId: string | null;
   @Column({ type: 'text', nullable: true }) title: string | null;

@@ -1,7 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import type { QueryDeepPartialEntity } from 'typeorm/query-builder/QueryPartialEntity';
-import { ArtifactKind } from '@app/contracts';
 import { runBenchmarkKeySql } from '../benchmark-key-sql';
 import { DensityEntity } from '../entities/density.entity';
 import { RunEfficiencyEntity } from '../entities/run-efficiency.entity';
@@ -67,10 +66,6 @@ export const DENSITIES_SQL = {
     SELECT benchmark, metric, score, items, input_tokens AS "inputTokens", output_tokens AS "outputTokens", busy_ms AS "busyMs",
            cost_usd AS "costUsd", pricing, token_value AS "tokenValue", cost_density AS "costDensity", compute_density AS "computeDensity"
       FROM run_efficiency WHERE run_id = $1 ORDER BY (benchmark = 'ALL'), benchmark`,
-  run_report_artifacts: `SELECT id, key FROM artifacts WHERE run_id = $1 AND kind = 'report' ORDER BY key`,
-  upsert_run_report_artifact: `
-    INSERT INTO artifacts (run_id, kind, key, content_type, size_bytes) VALUES ($1, $2, $3, $4, $5)
-    ON CONFLICT (key) DO UPDATE SET size_bytes = EXCLUDED.size_bytes, content_type = EXCLUDED.content_type`,
 } satisfies SqlStatements;
 
 export type NewDensity = Omit<DensityEntity, 'id' | 'computedAt' | 'fitVersion' | 'model' | 'run' | 'subjectKind'> & { subjectKind: 'model' | 'run' };
@@ -107,23 +102,16 @@ export interface RunUsageRow {
 }
 
 /** One stored density of a run, with the fit version it is against. */
-export interface RunFigureRow {
-  fitVersionId: string;
-  referenceId: string;
+export interface RunFigureRow
+  extends Pick<
+    DensityEntity,
+    | 'fitVersionId' | 'referenceId' | 'benchmark' | 'metric' | 'score' | 'params' | 'lossHat'
+    | 'effectiveParams' | 'density' | 'undefinedReason' | 'message' | 'extrapolated'
+  > {
   reference: string;
   version: number;
   d0Tokens: number;
   method: string | null;
-  benchmark: string;
-  metric: string | null;
-  score: number | null;
-  params: number;
-  lossHat: number | null;
-  effectiveParams: number | null;
-  density: number | null;
-  undefinedReason: string | null;
-  message: string | null;
-  extrapolated: { params: boolean; loss: boolean } | null;
   validation: { validated: boolean; typicalFactor: number | null; worstFactor: number | null } | null;
 }
 
@@ -199,15 +187,5 @@ export class DensitiesRepository {
 
   runEfficiency(runId: string): Promise<RunEfficiencyRow[]> {
     return this.db.query(DENSITIES_SQL.run_efficiency, [runId]);
-  }
-
-  /** The run's density report files (artifacts of kind report). */
-  runReportArtifacts(runId: string): Promise<Array<{ id: string; key: string }>> {
-    return this.db.query(DENSITIES_SQL.run_report_artifacts, [runId]);
-  }
-
-  /** Records a run's density report file as an artifact (again: its size and type are updated). */
-  async upsertRunReportArtifact(runId: string, key: string, contentType: string, sizeBytes: number): Promise<void> {
-    await this.db.query(DENSITIES_SQL.upsert_run_report_artifact, [runId, ArtifactKind.Report, key, contentType, sizeBytes]);
   }
 }

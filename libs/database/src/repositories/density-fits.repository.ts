@@ -14,6 +14,7 @@ export const DENSITY_FITS_SQL = {
     UPDATE density_fits SET status = 'failed', error = $2, error_code = $3, error_details = $4, finished_at = now()
      WHERE id = $1 AND status IN ('queued', 'running')`,
   set_recompute_job: `UPDATE density_fits SET recompute_job_id = $2 WHERE id = $1`,
+  unfinished: `SELECT id FROM density_fits WHERE status IN ('queued', 'running') ORDER BY created_at`,
 } satisfies SqlStatements;
 
 /** Requests to fit a reference family (density_fits): queued by the API, done by the results service. */
@@ -48,6 +49,11 @@ export class DensityFitsRepository {
   /** Fails it with the reason, unless it has ended already. */
   async fail(id: string, error: { code: string; message: string; details?: Record<string, unknown> | null }): Promise<void> {
     await this.db.query(DENSITY_FITS_SQL.fail, [id, error.message, error.code, error.details ?? null]);
+  }
+
+  /** Requests not ended yet (their job may have been lost with Redis). */
+  async unfinished(): Promise<string[]> {
+    return (await this.db.query(DENSITY_FITS_SQL.unfinished)).map((r: { id: string }) => r.id);
   }
 
   async setRecomputeJob(id: string, jobId: string): Promise<void> {

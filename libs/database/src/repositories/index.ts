@@ -18,6 +18,7 @@ import { ProjectsRepository } from './projects.repository';
 import { RunsRepository } from './runs.repository';
 import { SamplesRepository } from './samples.repository';
 import { ShardsRepository } from './shards.repository';
+import { WorkersRepository } from './workers.repository';
 
 export * from './sql';
 export * from './sql-catalog';
@@ -40,6 +41,7 @@ export * from './projects.repository';
 export * from './runs.repository';
 export * from './samples.repository';
 export * from './shards.repository';
+export * from './workers.repository';
 
 /**
  * The repositories DatabaseModule provides: one per aggregate, each the only code that runs SQL on its tables.
@@ -65,4 +67,5 @@ export const REPOSITORIES: Provider[] = [
   RunsRepository,
   SamplesRepository,
   ShardsRepository,
+  WorkersRepository,
 ];

@@ -9,12 +9,14 @@ import { DENSITY_FITS_SQL } from './density-fits.repository';
 import { DENSITY_IMPORTS_SQL } from './density-imports.repository';
 import { DENSITY_LEADERBOARD_SQL } from './density-leaderboard.repository';
 import { DENSITY_REFERENCES_SQL } from './density-references.repository';
+import { DENSITY_REPORTS_SQL } from './density-reports.repository';
 import { ENROLLMENT_TOKENS_SQL } from './enrollment-tokens.repository';
 import { METRICS_SQL } from './metrics.repository';
 import { PROJECTS_SQL } from './projects.repository';
 import { RUNS_SQL } from './runs.repository';
 import { SAMPLES_SQL } from './samples.repository';
 import { SHARDS_SQL } from './shards.repository';
+import { WORKERS_SQL } from './workers.repository';
 import type { SqlStatements } from './sql';
 
 /**
@@ -33,10 +35,12 @@ export const SQL_CATALOG: Readonly<Record<string, SqlStatements>> = {
   density_imports: DENSITY_IMPORTS_SQL,
   density_leaderboard: DENSITY_LEADERBOARD_SQL,
   density_references: DENSITY_REFERENCES_SQL,
+  density_reports: DENSITY_REPORTS_SQL,
   enrollment_tokens: ENROLLMENT_TOKENS_SQL,
   metrics: METRICS_SQL,
   projects: PROJECTS_SQL,
   runs: RUNS_SQL,
   samples: SAMPLES_SQL,
   shards: SHARDS_SQL,
+  workers: WORKERS_SQL,
 };

@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { DensityFitVersionEntity, DensityLeaderboardRepository, DensityReferenceEntity, TrendPoint } from '@app/database';
-import { DensityTrend, FrontierRule, fitDensityTrend } from '@app/density';
+import { DensityFitVersionEntity, DensityReferenceEntity, TrendPoint } from '@app/database';
+import { DensityTrend, FrontierRule } from '@app/density';
+import { LeaderboardReader } from '@app/density-reports';
+import type { ProjectScope } from '@app/auth';
 import { ReferencesService } from '../references/references.service';
 import { TrendQueryDto } from './dto/trend.dto';
-
-export type { TrendPoint };
 
 export interface TrendResult {
   reference: DensityReferenceEntity;
@@ -17,27 +17,16 @@ export interface TrendResult {
  * The Densing Law trend over the leaderboard: ln ρ_max = A·t + B on the models' headline densities against
  * their release dates (fitDensityTrend, seeded bootstrap CI). Too few points: DensityException → 422.
  */
-import type { ProjectScope } from '@app/auth';
-
 @Injectable()
 export class TrendService {
   constructor(
-    private readonly leaderboard: DensityLeaderboardRepository,
+    private readonly reader: LeaderboardReader,
     private readonly references: ReferencesService,
   ) {}
 
   async trend(q: TrendQueryDto, scope: ProjectScope): Promise<TrendResult> {
     const { reference, version } = await this.references.resolveLatest(scope, q.reference);
-    const points = await this.points(version.id, scope, q.from, q.to);
-    const trend = fitDensityTrend(
-      points.map((p) => ({ id: p.model, releaseDate: p.releaseDate, density: p.density })),
-      { frontier: (q.frontier ?? reference.frontierRule) as FrontierRule },
-    );
-    return { reference, version, points, trend };
-  }
-
-  /** Models with a defined headline density and a release date in [from, to]. */
-  points(versionId: string, scope: ProjectScope, from?: string, to?: string): Promise<TrendPoint[]> {
-    return this.leaderboard.trendPoints(versionId, scope.projectId, from ?? null, to ?? null);
+    const frontier = (q.frontier ?? reference.frontierRule) as FrontierRule;
+    return { reference, version, ...(await this.reader.trend(version.id, { from: q.from, to: q.to, frontier }, scope.projectId)) };
   }
 }

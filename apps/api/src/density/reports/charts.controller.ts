@@ -18,10 +18,10 @@ export class ChartsController {
   })
   @ApiOkResponse({ type: ChartsResponseDto })
   async get(@Query() q: CreateReportRequestDto, @Scope() scope: ProjectScope): Promise<ChartsResponseDto> {
-    const { board, specs, skipped } = await this.reports.chartSpecs(q, scope);
+    const { reference, version, specs, skipped } = await this.reports.chartSpecs(q, scope);
     return {
-      reference: { id: board.reference.id, name: board.reference.name, d0Tokens: board.reference.d0Tokens },
-      fitVersion: { id: board.version.id, version: board.version.version },
+      reference: { id: reference.id, name: reference.name, d0Tokens: reference.d0Tokens },
+      fitVersion: { id: version.id, version: version.version },
       charts: specs.map((s) => ({ name: s.name, spec: s.spec as Record<string, unknown> })),
       skipped,
     };

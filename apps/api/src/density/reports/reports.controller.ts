@@ -1,7 +1,7 @@
 import type { ProjectScope } from '@app/auth';
 import { Scope } from '../../auth/auth.decorators';
-import { Body, Controller, Get, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
-import { ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
+import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
+import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
 import type { Response } from 'express';
 import { pipeline } from 'node:stream/promises';
 import { DensityReportEntity } from '@app/database';
@@ -17,7 +17,10 @@ const toDto = (r: DensityReportEntity): ReportResponseDto => ({
   query: r.query,
   files: r.files.map((f) => ({ name: f.name, contentType: f.contentType, sizeBytes: f.sizeBytes, downloadUrl: `/v1/density/reports/${r.id}/files/${f.name}` })),
   summary: r.summary,
+  status: r.status,
+  error: r.errorCode ? { code: r.errorCode, message: r.error ?? '' } : null,
   createdAt: r.createdAt.toISOString(),
+  finishedAt: r.finishedAt?.toISOString() ?? null,
 });
 
 @ApiTags('density')
@@ -25,11 +28,19 @@ const toDto = (r: DensityReportEntity): ReportResponseDto => ({
 export class ReportsController {
   constructor(private readonly reports: ReportsService) {}
 
+  /** The results service builds it: poll the Location until the status is succeeded (its files) or failed (why). */
   @Post()
-  @ApiCreatedResponse({ type: ReportResponseDto, description: 'JSON, CSV, score-vs-params and density-vs-date (SVG + PNG), stored in S3' })
-  @ApiOperation({ summary: 'Build a density report (JSON, CSV, SVG/PNG plots) into S3' })
-  async create(@Body() dto: CreateReportRequestDto, @Scope() scope: ProjectScope): Promise<ReportResponseDto> {
-    return toDto(await this.reports.create(dto, scope));
+  @HttpCode(202)
+  @ApiAcceptedResponse({
+    type: ReportResponseDto,
+    description: 'queued; once built: JSON, CSV, score-vs-params and density-vs-date (SVG + PNG), stored in S3',
+    headers: { Location: { description: 'the report to poll', schema: { type: 'string' } } },
+  })
+  @ApiOperation({ summary: 'Build a density report (JSON, CSV, SVG/PNG plots) into S3, as a job' })
+  async create(@Body() dto: CreateReportRequestDto, @Scope() scope: ProjectScope, @Res({ passthrough: true }) res: Response): Promise<ReportResponseDto> {
+    const report = await this.reports.create(dto, scope);
+    res.setHeader('Location', `/v1/density/reports/${report.id}`);
+    return toDto(report);
   }
 
   @Get()

@@ -42,7 +42,11 @@ export class ReportResponseDto {
   @ApiProperty({ type: [ReportFileDto] }) files!: ReportFileDto[];
   @ApiProperty({ description: 'rows, trend summary, and what could not be drawn and why', type: 'object', additionalProperties: true })
   summary!: Record<string, unknown>;
+  @ApiProperty({ enum: ['queued', 'running', 'succeeded', 'failed'], description: 'files and summary are there once succeeded' }) status!: string;
+  @ApiPropertyOptional({ nullable: true, description: 'why it could not be built (failed)', type: 'object', properties: { code: { type: 'string' }, message: { type: 'string' } } })
+  error!: { code: string; message: string } | null;
   @ApiProperty() createdAt!: string;
+  @ApiPropertyOptional({ nullable: true }) finishedAt!: string | null;
 }
 
 export class ReportListResponseDto {

@@ -1,4 +1,4 @@
-import { GroupWriter } from './group-writer';
+import { Batcher } from './batcher';
 
 /** A write that records its batches and ends when released (its items' values doubled). */
 function slowWrite() {
@@ -13,10 +13,10 @@ function slowWrite() {
 
 const tick = () => new Promise((r) => setImmediate(r));
 
-describe('GroupWriter', () => {
+describe('Batcher', () => {
   it('writes a lone item at once, and what arrives during a write together in the next one', async () => {
     const w = slowWrite();
-    const g = new GroupWriter(w.write);
+    const g = new Batcher(w.write);
     const a = g.submit('a', 1);
     await tick();
     expect(w.batches).toEqual([[['a', 1]]]);
@@ -33,7 +33,7 @@ describe('GroupWriter', () => {
 
   it('one key twice before its write: the later item is written, both callers get its result', async () => {
     const w = slowWrite();
-    const g = new GroupWriter(w.write);
+    const g = new Batcher(w.write);
     const first = g.submit('x', 0);
     await tick();
     const [p, q] = [g.submit('y', 1), g.submit('y', 5)];
@@ -47,7 +47,7 @@ describe('GroupWriter', () => {
 
   it('a failed write rejects its own callers only; the next batch is written', async () => {
     let calls = 0;
-    const g = new GroupWriter<number, number>(async (items) => {
+    const g = new Batcher<number, number>(async (items) => {
       if (calls++ === 0) throw new Error('connection lost');
       return new Map([...items].map(([k, v]) => [k, v]));
     });
@@ -59,7 +59,7 @@ describe('GroupWriter', () => {
 
   it('splits batches at maxBatch', async () => {
     const sizes: number[] = [];
-    const g = new GroupWriter<number, number>(async (items) => {
+    const g = new Batcher<number, number>(async (items) => {
       sizes.push(items.size);
       return new Map();
     }, 2);

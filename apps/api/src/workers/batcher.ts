@@ -4,21 +4,21 @@ interface Waiter<R> {
 }
 
 /**
- * Group commit: items are written in one call (one statement, one commit) instead of one each. An item
- * is written at once when no write is in flight; those that arrive during a write go together in the
- * next one, so a lone item waits for nothing and a busy stream costs one write per round trip. The same
- * key twice before its write: the later item is written, and both callers get its result.
+ * Many calls by key as one (one statement, one round trip): group commit for writes, a data loader for reads.
+ * An item goes at once when no call is in flight; those that arrive meanwhile go together in the next one, so a
+ * lone item waits for nothing and a busy stream costs one call per round trip. The same key twice before its
+ * call: the later item goes, and both callers get its result.
  */
-export class GroupWriter<T, R> {
+export class Batcher<T, R> {
   private pending = new Map<string, { item: T; waiters: Array<Waiter<R>> }>();
-  private writing = false;
+  private busy = false;
 
   constructor(
-    private readonly write: (items: Map<string, T>) => Promise<Map<string, R>>,
+    private readonly call: (items: Map<string, T>) => Promise<Map<string, R>>,
     private readonly maxBatch = 5_000,
   ) {}
 
-  /** Resolves with the write's result for the key (undefined when the write returned none for it). */
+  /** Resolves with the call's result for the key (undefined when the call returned none for it). */
   submit(key: string, item: T): Promise<R | undefined> {
     return new Promise((resolve, reject) => {
       const entry = this.pending.get(key);
@@ -31,8 +31,8 @@ export class GroupWriter<T, R> {
   }
 
   private async drain(): Promise<void> {
-    if (this.writing) return;
-    this.writing = true;
+    if (this.busy) return;
+    this.busy = true;
     try {
       while (this.pending.size > 0) {
         const batch = new Map<string, { item: T; waiters: Array<Waiter<R>> }>();
@@ -42,14 +42,14 @@ export class GroupWriter<T, R> {
           if (batch.size >= this.maxBatch) break;
         }
         try {
-          const out = await this.write(new Map([...batch].map(([k, e]) => [k, e.item])));
+          const out = await this.call(new Map([...batch].map(([k, e]) => [k, e.item])));
           for (const [k, e] of batch) for (const w of e.waiters) w.resolve(out.get(k));
         } catch (err) {
           for (const e of batch.values()) for (const w of e.waiters) w.reject(err);
         }
       }
     } finally {
-      this.writing = false;
+      this.busy = false;
     }
   }
 }

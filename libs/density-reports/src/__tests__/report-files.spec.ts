@@ -1,10 +1,10 @@
 import { parse } from 'csv-parse/sync';
 import { FitDataPoint } from '@app/database';
 import { calibrateReference } from '@app/density';
-import { LeaderboardRowDto } from '../leaderboard/dto/leaderboard.dto';
-import { leaderboardCsv, scoreChartSpec } from '../reports/report-files';
+import type { LeaderboardRow } from '../leaderboard-reader';
+import { leaderboardCsv, scoreChartSpec } from '../report-files';
 
-const row = (over: Partial<LeaderboardRowDto>): LeaderboardRowDto => ({
+const row = (over: Partial<LeaderboardRow>): LeaderboardRow => ({
   rank: null, modelId: 'id', model: 'm', params: 1e6, activeParams: null, releaseDate: null, score: null, effectiveParams: null, density: null,
   densityUndefinedReason: null, densityMessage: null, benchmarks: {}, tokenValue: null, costDensity: null, computeDensity: null, efficiency: null, sources: [],
   ...over,

@@ -13,7 +13,7 @@ const RENDER_TIMEOUT_MS = 120_000;
  */
 function workerScript(): string {
   if (!__filename.endsWith('.ts')) return join(__dirname, 'chart-render.worker.js');
-  const root = resolve(__dirname, '..', '..', '..', '..', '..');
+  const root = resolve(__dirname, '..', '..', '..');
   const built = join(root, 'dist', relative(root, __dirname), 'chart-render.worker.js');
   if (!existsSync(built)) throw new DensityException(DensityErrorCode.RenderFailed, `${built} is missing: run npm run build:ts`);
   return built;
@@ -24,7 +24,7 @@ export interface RenderedChart {
   png: Buffer;
 }
 
-/** Renders charts (Vega-Lite specs → SVG + PNG) in a worker thread, so a large plot never blocks the API. */
+/** Renders charts (Vega-Lite specs → SVG + PNG) in a worker thread, so a large plot never blocks the service's event loop. */
 @Injectable()
 export class ChartRendererService {
   render(specs: readonly object[], pngWidth?: number): Promise<RenderedChart[]> {

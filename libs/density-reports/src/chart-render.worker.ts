@@ -1,5 +1,5 @@
 // Worker thread body of ChartRendererService: renders Vega-Lite specs to SVG (vega) and PNG (resvg) off the
-// API's event loop. vega is ESM-only with top-level await: libs/density loads it with a real import(), which
+// service's event loop. vega is ESM-only with top-level await: libs/density loads it with a real import(), which
 // only works in plain Node (not in jest's module sandbox) — another reason it runs here.
 import { parentPort, workerData } from 'node:worker_threads';
 import { DensityException, renderSvg, svgToPng } from '@app/density';

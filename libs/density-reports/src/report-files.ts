@@ -1,8 +1,7 @@
 import { stringify } from 'csv-stringify/sync';
-import { FitDataPoint } from '@app/database';
-import { DensityTrend, ReferenceCalibration, densityTrendSpec, referenceScoreCurve, scoreVsParamsSpec } from '@app/density';
-import { LeaderboardRowDto } from '../leaderboard/dto/leaderboard.dto';
-import { TrendPoint } from '../leaderboard/trend.service';
+import { FitDataPoint, TrendPoint } from '@app/database';
+import { AVERAGE, DensityTrend, ReferenceCalibration, densityTrendSpec, referenceScoreCurve, scoreVsParamsSpec } from '@app/density';
+import type { LeaderboardRow } from './leaderboard-reader';
 
 type Spec = ReturnType<typeof scoreVsParamsSpec>;
 
@@ -16,7 +15,7 @@ const FIXED_COLUMNS = [
  * <benchmark>_score and <benchmark>_density), plus token value (correct per 1k generated tokens), cost density
  * (correct per dollar), compute density (correct per TFLOP) and the score sources. Empty cells are nulls.
  */
-export function leaderboardCsv(rows: readonly LeaderboardRowDto[]): string {
+export function leaderboardCsv(rows: readonly LeaderboardRow[]): string {
   const benchmarks = [...new Set(rows.flatMap((r) => Object.keys(r.benchmarks)))].sort();
   const columns = [...FIXED_COLUMNS, ...benchmarks.flatMap((b) => [`${b}_score`, `${b}_density`]), 'sources'];
   const records = rows.map((r) => [
@@ -47,14 +46,14 @@ function referencePoints(calibration: ReferenceCalibration, dataPoints: readonly
  * Score (AVERAGE) against parameters on a log axis: the leaderboard's models, the reference family's members,
  * and the family's curve S(L(N, D0)). Null when nothing has a score.
  */
-export function scoreChartSpec(rows: readonly LeaderboardRowDto[], calibration: ReferenceCalibration, dataPoints: readonly FitDataPoint[], title?: string): Spec | null {
+export function scoreChartSpec(rows: readonly LeaderboardRow[], calibration: ReferenceCalibration, dataPoints: readonly FitDataPoint[], title?: string): Spec | null {
   const evaluated = rows.filter((r) => r.score !== null).map((r) => ({ model: r.model, params: r.params, score: r.score!, series: 'evaluated' }));
   const reference = referencePoints(calibration, dataPoints).map((p) => ({ ...p, series: 'reference family' }));
   const points = [...evaluated, ...reference];
   if (points.length === 0) return null;
   const sizes = points.map((p) => p.params);
   const curve = referenceScoreCurve(calibration.average, calibration.d0Tokens, [Math.min(...sizes) / 2, Math.max(...sizes) * 2]);
-  return scoreVsParamsSpec(points, { benchmark: 'AVERAGE', curve, title });
+  return scoreVsParamsSpec(points, { benchmark: AVERAGE, curve, title });
 }
 
 /** Density against release date (log axis) with the fitted trend line and the frontier highlighted. */
@@ -70,7 +69,7 @@ export function reportJson(input: {
   reference: { id: string; name: string; d0Tokens: number };
   fitVersion: { id: string; version: number };
   total: number;
-  rows: readonly LeaderboardRowDto[];
+  rows: readonly LeaderboardRow[];
   trend: DensityTrend | null;
   skipped: Record<string, string>;
 }): string {
