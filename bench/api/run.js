@@ -6,8 +6,9 @@
  * by autocannon on loopback against the api process of the embedded stack (scratch Postgres DB,
  * Redis prefix of its own, results process running).
  *
- *   npm run build:ts && npm run bench:api -- [--runs 1000] [--duration 10] [--connections 16,64] [--reps 3]
+ *   npm run build:ts && npm run bench:api -- [--runs 1000[,10000,…]] [--duration 10] [--connections 16,64] [--reps 3]
  *                                            [--only get,list,list-filtered,submit] [--cpu-prof DIR]
+ *                                            [--scope project|all] [--compare-indexes idx_a,idx_b] [--explain]
  *
  * The stack starts with no worker process: submitted runs are really planned, stored (run, run
  * benchmark, shard rows) and enqueued as a BullMQ flow (finalize-run parent + shard children), but
@@ -16,7 +17,15 @@
  * (default pool cpu, whose queue has no consumer here).
  *
  * Before the measurement --runs runs are created through the API (the same body, so each has
- * limit/shardSize shards) for get and list to read. Each scenario runs --duration seconds per
+ * limit/shardSize shards) for get and list to read. With several counts (--runs 1000,10000) the first
+ * are created through the API and each further step adds copies of them in SQL (runs rows only, older
+ * than the originals: the list reads runs, and 9,000 more submits would take minutes and fill Redis),
+ * and every scenario is measured again at each step. Requests carry a member key of the default project
+ * (--scope project, what a user's key sends: every list then filters on project_id) or the stack's
+ * admin key (--scope all). --compare-indexes measures each step without and with the named indexes of
+ * runs (dropped, then re-created from their own definitions) side by side; --explain prints EXPLAIN
+ * (ANALYZE, BUFFERS) of list-filtered's page and count statements (built by RunsRepository's code) at
+ * each step and variant. Each scenario runs --duration seconds per
  * connection count; the whole set repeats --reps times and the medians are printed. Any non-2xx
  * response or error fails the benchmark. autocannon runs in this process, on the same 2 cores as
  * the api, Postgres and Redis: the figures are the whole machine's, not the api's alone.
@@ -24,10 +33,11 @@
 const fs = require('node:fs');
 const path = require('node:path');
 const autocannon = require('autocannon');
-const { arg, header, median, fmt, cpuSeconds } = require('../lib/common');
-const { startBenchStack } = require('../lib/stack');
+const os = require('node:os');
+const { arg, flag, header, median, fmt, cpuSeconds, dist } = require('../lib/common');
+const { startBenchStack, client } = require('../lib/stack');
 
-const nRuns = arg('runs', 1000);
+const runSteps = String(arg('runs', '1000')).split(',').map(Number);
 const duration = arg('duration', 10);
 const connectionsList = String(arg('connections', '16,64')).split(',').map(Number);
 const reps = arg('reps', 3);
@@ -35,7 +45,12 @@ const only = arg('only', '') ? arg('only', '').split(',') : null;
 const limitDocs = arg('limit', 1000);
 const shardSize = arg('shard-size', 100);
 const cpuProfDir = arg('cpu-prof', '');
+const scope = arg('scope', 'project');
+const compareIndexes = arg('compare-indexes', '') ? arg('compare-indexes', '').split(',') : [];
+const explain = flag('explain');
 const modelFile = 'stories260K.gguf';
+const DEFAULT_PROJECT_ID = '00000000-0000-4000-8000-000000000001';
+const load = () => os.loadavg().map((l) => l.toFixed(2)).join(' ');
 
 function cannon(opts) {
   return new Promise((resolve, reject) => {
@@ -43,8 +58,31 @@ function cannon(opts) {
   });
 }
 
+/** Copies of the API-created runs (rows only) until the table holds total runs; the copies are older than every original. */
+async function growRuns(db, total) {
+  await db.query(
+    `INSERT INTO runs (model_id, project_id, status, pool, priority, shard_size, seed, benchmarks, created_at)
+     SELECT r.model_id, r.project_id, r.status, r.pool, r.priority, r.shard_size, r.seed, r.benchmarks,
+            lo.t - make_interval(secs => g)
+       FROM generate_series(1, $1::int - (SELECT count(*)::int FROM runs)) g
+       CROSS JOIN (SELECT min(created_at) AS t FROM runs) lo
+       CROSS JOIN LATERAL (SELECT * FROM runs ORDER BY created_at DESC LIMIT 1) r`,
+    [total],
+  );
+  await db.query('VACUUM ANALYZE runs');
+}
+
+async function explainFiltered(db, filter) {
+  const { buildRunListSql } = dist('libs/database/src/repositories/runs.repository');
+  for (const count of [false, true]) {
+    const { sql, params } = buildRunListSql(filter, count);
+    const plan = (await db.query(`EXPLAIN (ANALYZE, BUFFERS) ${sql}`, params)).rows.map((r) => r['QUERY PLAN']);
+    console.log(`    EXPLAIN ${count ? 'count' : 'page'}:\n${plan.map((l) => `      ${l}`).join('\n')}`);
+  }
+}
+
 async function main() {
-  header(`API under load: submit, get-run, list-runs (${nRuns} runs stored, ${duration} s per scenario, connections ${connectionsList.join('/')}, ${reps} reps)`);
+  header(`API under load: submit, get-run, list-runs (${runSteps.join(' → ')} runs stored, ${duration} s per scenario, connections ${connectionsList.join('/')}, ${reps} reps, scope ${scope})`);
   const env = { LOG_LEVEL: 'warn' };
   if (cpuProfDir) {
     fs.mkdirSync(cpuProfDir, { recursive: true });
@@ -60,6 +98,8 @@ async function main() {
   const apiPid = bench.stack.processes.find((p) => p.name === 'api').pid;
   try {
     const modelId = await bench.api.model('stories260K', modelFile, 292800);
+    const key = scope === 'project' ? (await bench.api.post('/v1/keys', { name: 'bench member', role: 'member', project: 'default' })).key : bench.stack.apiKey;
+    const api = client(apiUrl, () => null, key);
     const body = { modelId, benchmarks: [{ name: 'hellaswag', limit: limitDocs }], shardSize };
     const bodyJson = JSON.stringify(body);
 
@@ -69,20 +109,23 @@ async function main() {
     let next = 0;
     await Promise.all(
       Array.from({ length: 8 }, async () => {
-        while (next < nRuns) {
+        while (next < runSteps[0]) {
           next++;
-          ids.push((await bench.api.post('/v1/runs', body)).id);
+          ids.push((await api.post('/v1/runs', body)).id);
         }
       }),
     );
     const shardsPerRun = Math.ceil(limitDocs / shardSize);
     console.log(`setup: ${ids.length} runs (${shardsPerRun} shards each) created through POST /v1/runs in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
-    const listFilter = `status=queued&modelId=${modelId}&pool=cpu&limit=20&offset=${Math.min(100, Math.floor(nRuns / 2))}`;
-    const sample = await bench.api.get(`/v1/runs/${ids[0]}`);
+    const offset = Math.min(100, Math.floor(runSteps[0] / 2));
+    const listFilter = `status=queued&modelId=${modelId}&pool=cpu&limit=20&offset=${offset}`;
+    const sample = await api.get(`/v1/runs/${ids[0]}`);
     if (sample.progress.total !== limitDocs || sample.shards.pending !== shardsPerRun) throw new Error(`unexpected run view ${JSON.stringify(sample)}`);
-    const page = await bench.api.get(`/v1/runs?${listFilter}`);
-    if (page.items.length !== Math.min(20, nRuns - Math.min(100, Math.floor(nRuns / 2)))) throw new Error(`unexpected list page ${JSON.stringify(page).slice(0, 300)}`);
+    const page = await api.get(`/v1/runs?${listFilter}`);
+    if (page.items.length !== Math.min(20, runSteps[0] - offset)) throw new Error(`unexpected list page ${JSON.stringify(page).slice(0, 300)}`);
+    const repoFilter = { projectId: scope === 'project' ? DEFAULT_PROJECT_ID : null, status: 'queued', modelId, pool: 'cpu', limit: 20, offset };
 
+    const headers = (h = {}) => ({ ...h, authorization: `Bearer ${key}` });
     const scenarios = [
       {
         name: 'get',
@@ -102,43 +145,60 @@ async function main() {
     for (const s of scenarios) console.log(`  ${s.name.padEnd(14)} ${s.what}`);
 
     // One short warm-up per scenario (JIT, connection pools).
-    for (const s of scenarios) await new Promise((r, j) => autocannon({ url: apiUrl, connections: 8, amount: 200, ...s.opts, headers: { ...(s.opts.headers ?? {}), authorization: `Bearer ${bench.stack.apiKey}` } }, (e, res) => (e ? j(e) : r(res))));
+    for (const s of scenarios) await new Promise((r, j) => autocannon({ url: apiUrl, connections: 8, amount: 200, ...s.opts, headers: headers(s.opts.headers) }, (e, res) => (e ? j(e) : r(res))));
 
-    const results = {}; // `${name}@${connections}` → [{ rps, p50, p99, non2xx, errors }]
-    for (let rep = 1; rep <= reps; rep++) {
-      for (const s of scenarios) {
-        for (const connections of connectionsList) {
-          const cpu0 = cpuSeconds(apiPid);
-          const res = await cannon({ url: apiUrl, connections, ...s.opts, headers: { ...(s.opts.headers ?? {}), authorization: `Bearer ${bench.stack.apiKey}` } });
-          const apiCpu = (cpuSeconds(apiPid) - cpu0) / duration;
-          const r = {
-            rps: res.requests.average,
-            total: res.requests.total,
-            p50: res.latency.p50,
-            p99: res.latency.p99,
-            max: res.latency.max,
-            non2xx: res.non2xx,
-            errors: res.errors + res.timeouts,
-            apiCpu,
-          };
-          (results[`${s.name}@${connections}`] ??= []).push(r);
-          console.log(
-            `  rep ${rep} ${s.name.padEnd(14)} c=${String(connections).padStart(3)} ${fmt(r.rps, 0).padStart(6)} req/s  p50 ${fmt(r.p50, 1).padStart(6)} ms  p99 ${fmt(r.p99, 1).padStart(6)} ms  max ${fmt(r.max, 0).padStart(5)} ms  api cpu ${(r.apiCpu * 100).toFixed(0)}%  non-2xx ${r.non2xx}  errors ${r.errors}`,
-          );
-          if (r.non2xx || r.errors) throw new Error(`${s.name}: ${r.non2xx} non-2xx responses, ${r.errors} errors (see ${bench.stack.logsDir}/api.log)`);
+    const indexDefs = compareIndexes.length
+      ? (await bench.db.query(`SELECT indexname, indexdef FROM pg_indexes WHERE tablename = 'runs' AND indexname = ANY($1)`, [compareIndexes])).rows
+      : [];
+    if (indexDefs.length !== compareIndexes.length) throw new Error(`--compare-indexes: runs has ${indexDefs.map((d) => d.indexname).join(', ') || 'none'} of ${compareIndexes.join(', ')}`);
+    const variants = compareIndexes.length ? ['without', 'with'] : [''];
+    const setVariant = async (v) => {
+      for (const d of indexDefs) {
+        await bench.db.query(`DROP INDEX IF EXISTS "${d.indexname}"`);
+        if (v !== 'without') await bench.db.query(d.indexdef);
+      }
+      await bench.db.query('ANALYZE runs');
+    };
+
+    const results = {}; // `${step}|${variant}|${name}@${connections}` → [{ rps, p50, p99, non2xx, errors }]
+    for (const step of runSteps) {
+      if (step > runSteps[0]) await growRuns(bench.db, step);
+      // Reps outermost and variants alternating inside each rep: drift of the shared machine hits both alike.
+      for (let rep = 1; rep <= reps; rep++) {
+        for (const variant of variants) {
+          if (variant) await setVariant(variant);
+          const stored = (await bench.db.query('SELECT count(*)::int AS n FROM runs')).rows[0].n;
+          console.log(`  runs ${stored}${variant ? `, ${variant} ${compareIndexes.join(', ')}` : ''}, rep ${rep}, load ${load()}`);
+          if (explain && rep === 1) await explainFiltered(bench.db, repoFilter);
+          for (const s of scenarios) {
+            for (const connections of connectionsList) {
+              const cpu0 = cpuSeconds(apiPid);
+              const res = await cannon({ url: apiUrl, connections, ...s.opts, headers: headers(s.opts.headers) });
+              const apiCpu = (cpuSeconds(apiPid) - cpu0) / duration;
+              const r = { rps: res.requests.average, p50: res.latency.p50, p99: res.latency.p99, max: res.latency.max, non2xx: res.non2xx, errors: res.errors + res.timeouts, apiCpu };
+              (results[`${step}|${variant}|${s.name}@${connections}`] ??= []).push(r);
+              console.log(
+                `    ${s.name.padEnd(14)} c=${String(connections).padStart(3)} ${fmt(r.rps, 0).padStart(6)} req/s  p50 ${fmt(r.p50, 1).padStart(6)} ms  p99 ${fmt(r.p99, 1).padStart(6)} ms  max ${fmt(r.max, 0).padStart(5)} ms  api cpu ${(r.apiCpu * 100).toFixed(0)}%  non-2xx ${r.non2xx}  errors ${r.errors}`,
+              );
+              if (r.non2xx || r.errors) throw new Error(`${s.name}: ${r.non2xx} non-2xx responses, ${r.errors} errors (see ${bench.stack.logsDir}/api.log)`);
+            }
+          }
         }
       }
     }
-    const stored = (await bench.db.query('SELECT count(*)::int AS n FROM runs')).rows[0].n;
-    console.log(`\nresults (medians of ${reps}; runs in the database at the end: ${stored}; load ${require('node:os').loadavg().map((l) => l.toFixed(2)).join(' ')}):`);
-    console.log('| endpoint | connections | req/s | p50 ms | p99 ms | api CPU |');
-    console.log('|---|---:|---:|---:|---:|---:|');
-    for (const s of scenarios) {
-      for (const c of connectionsList) {
-        const rs = results[`${s.name}@${c}`];
-        console.log(
-          `| ${s.name} | ${c} | ${fmt(median(rs.map((r) => r.rps)), 0)} | ${fmt(median(rs.map((r) => r.p50)), 1)} | ${fmt(median(rs.map((r) => r.p99)), 1)} | ${(median(rs.map((r) => r.apiCpu)) * 100).toFixed(0)}% |`,
-        );
+    console.log(`\nresults (medians of ${reps}; load at the end ${load()}; submits add runs, so later steps hold more than their count):`);
+    console.log('| runs | indexes | endpoint | connections | req/s | p50 ms | p99 ms | api CPU |');
+    console.log('|---:|---|---|---:|---:|---:|---:|---:|');
+    for (const step of runSteps) {
+      for (const variant of variants) {
+        for (const s of scenarios) {
+          for (const c of connectionsList) {
+            const rs = results[`${step}|${variant}|${s.name}@${c}`];
+            console.log(
+              `| ${step} | ${variant || '(as migrated)'} | ${s.name} | ${c} | ${fmt(median(rs.map((r) => r.rps)), 0)} | ${fmt(median(rs.map((r) => r.p50)), 1)} | ${fmt(median(rs.map((r) => r.p99)), 1)} | ${(median(rs.map((r) => r.apiCpu)) * 100).toFixed(0)}% |`,
+            );
+          }
+        }
       }
     }
   } finally {

@@ -13,7 +13,7 @@
  * lasts from the POST to the run's finished_at; its timeline (from Postgres) shows where time went.
  */
 const path = require('node:path');
-const { MODELS_DIR, DATA_DIR, arg, header, dist, median, fmt } = require('../lib/common');
+const { MODELS_DIR, DATA_DIR, arg, header, dist, median, fmt, cpuSeconds } = require('../lib/common');
 const { startBenchStack } = require('../lib/stack');
 
 const items = arg('items', 2000);
@@ -37,10 +37,17 @@ async function main() {
   await backend.loglikelihood(requests.slice(0, 64));
   console.log(`backend: ${JSON.stringify({ contextSize: backend.info.contextSize, batchSize: backend.info.batchSize, sequences: backend.info.details.sequences, threads: backend.info.details.threads })}`);
 
+  /** CPU seconds of this process (user + system), where the backend-alone side runs. */
+  const ownCpu = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1e6;
+  };
   const engineAlone = async () => {
     const t0 = performance.now();
+    const c0 = ownCpu();
     const res = await backend.loglikelihood(requests);
     const sec = (performance.now() - t0) / 1000;
+    const cpu = { engine: ownCpu() - c0 };
     let k = 0;
     let acc = 0;
     let accNorm = 0;
@@ -50,14 +57,18 @@ async function main() {
       acc += r.metrics.acc;
       accNorm += r.metrics.acc_norm;
     }
-    return { sec, itemsPerSec: items / sec, acc: acc / items, accNorm: accNorm / items };
+    return { sec, itemsPerSec: items / sec, acc: acc / items, accNorm: accNorm / items, cpu };
   };
 
   const env = { WORKER_BACKENDS: 'llama-cpp', LOG_LEVEL: 'warn', ...(threads ? { WORKER_THREADS: String(threads) } : {}) };
   const bench = await startBenchStack({ name: 'service', workers: 1, env });
   try {
     const modelId = await bench.api.model('stories260K', modelFile, 292800);
+    // CPU per process over a service run: the worker's against the backend alone's says whether inference
+    // itself got dearer; the api's, results' and this process's (polls, the S3 server) what the service adds.
+    const procs = [...bench.stack.processes.map((p) => ({ name: p.name, read: () => cpuSeconds(p.pid) })), { name: 'bench+s3', read: ownCpu }];
     const service = async () => {
+      const cpu0 = procs.map((p) => p.read());
       const t0 = Date.now();
       const body = { modelId, benchmarks: [{ name: 'hellaswag', limit: items }], pool: 'cpu', ...(shardSize ? { shardSize } : {}) };
       const created = await bench.api.post('/v1/runs', body);
@@ -67,7 +78,8 @@ async function main() {
       const sec = (Date.parse(run.finishedAt) - t0) / 1000;
       if (run.status !== 'succeeded') throw new Error(`run ${run.id} ${run.status}: ${run.error}`);
       const m = run.benchmarks[0].metrics;
-      return { sec, itemsPerSec: items / sec, shards: created.shards, acc: m.acc.value, accNorm: m.acc_norm.value, timeline: await timeline(created.id) };
+      const cpu = Object.fromEntries(procs.map((p, i) => [p.name, p.read() - cpu0[i]]));
+      return { sec, itemsPerSec: items / sec, shards: created.shards, acc: m.acc.value, accNorm: m.acc_norm.value, timeline: await timeline(created.id), cpu };
     };
     /**
      * Where the service's time went, from Postgres: submit → first shard started (claimed), the spacing
@@ -97,6 +109,7 @@ async function main() {
         (which === 'service' ? svc : eng).push(res);
         console.log(`  rep ${r + 1} ${which.padEnd(8)} ${fmt(res.itemsPerSec, 1).padStart(8)} items/s (${res.sec.toFixed(2)} s${res.shards ? `, ${res.shards} shards` : ''}) acc ${res.acc.toFixed(4)} acc_norm ${res.accNorm.toFixed(4)}`);
         if (res.timeline) console.log(`      ${res.timeline}`);
+        console.log(`      cpu s: ${Object.entries(res.cpu).map(([k, v]) => `${k} ${v.toFixed(1)}`).join(', ')}; load ${require('node:os').loadavg().map((l) => l.toFixed(2)).join(' ')}`);
       }
     }
     const s = median(svc.map((x) => x.itemsPerSec));
@@ -106,6 +119,10 @@ async function main() {
     console.log(`  service (API → queue → worker → ingestion → finalized) ${fmt(s, 1)} items/s`);
     console.log(`  backend alone (one loglikelihood call)                 ${fmt(e, 1)} items/s`);
     console.log(`  ratio service / backend ${(s / e).toFixed(3)}  (target >= 0.9)`);
+    const workerCpu = median(svc.map((x) => x.cpu['worker-1'] ?? Object.entries(x.cpu).find(([k]) => k.startsWith('worker'))[1]));
+    const engineCpu = median(eng.map((x) => x.cpu.engine));
+    const others = median(svc.map((x) => Object.entries(x.cpu).filter(([k]) => !k.startsWith('worker')).reduce((a, [, v]) => a + v, 0)));
+    console.log(`  CPU ms per item: worker ${fmt((1000 * workerCpu) / items, 1)}, backend alone ${fmt((1000 * engineCpu) / items, 1)} (ratio ${(engineCpu / workerCpu).toFixed(3)}); api + results + bench ${fmt((1000 * others) / items, 1)}`);
     console.log(`  scores identical: ${same ? 'yes' : 'NO'} (acc ${eng[0].acc.toFixed(4)}, acc_norm ${eng[0].accNorm.toFixed(4)})`);
   } finally {
     await bench.stop();

@@ -54,6 +54,8 @@ export interface RunSummary {
 export interface Page<T> {
   items: T[];
   total: number;
+  /** Run lists count up to 1,000 past the page: false when total is a lower bound. */
+  totalExact?: boolean;
 }
 
 export interface Sample {

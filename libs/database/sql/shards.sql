@@ -3,6 +3,29 @@
 -- shards.cancel_open
 UPDATE shards SET status = $2 WHERE run_id = $1 AND status IN ($3, $4) RETURNING id;
 
+-- shards.claim
+WITH target AS (
+  SELECT s.id, s.status, s.run_id, r.status AS run_status, s.shard_index, s.benchmark, s.doc_start, s.doc_end, s.artifact_key,
+         rb.num_fewshot, r.seed, m.id AS model_id, m.name AS model_name, m.backend, r.backend_override
+    FROM shards s JOIN runs r ON r.id = s.run_id JOIN run_benchmarks rb ON rb.id = s.run_benchmark_id JOIN models m ON m.id = r.model_id
+   WHERE s.id = $1
+), started AS (
+  UPDATE shards s SET status = $3, worker_id = $2, attempts = s.attempts + 1, started_at = now(), done_samples = 0, output_tokens_per_s = NULL, error = NULL, envelope = NULL
+    FROM runs r
+   WHERE s.id = $1 AND r.id = s.run_id AND s.status NOT IN ($4, $5) AND r.status NOT IN ($6, $7, $8)
+  RETURNING s.run_id
+), run AS (
+  UPDATE runs SET status = $9, started_at = now() WHERE id IN (SELECT run_id FROM started) AND status = $10
+), busy AS (
+  UPDATE workers SET current_shard_id = $1 WHERE id = $2 AND EXISTS (SELECT 1 FROM started)
+)
+SELECT EXISTS (SELECT 1 FROM started) AS started, t.status AS shard_status, t.run_id, t.run_status,
+       t.id AS "shardId", t.run_id AS "runId", t.shard_index AS "shardIndex", t.benchmark, t.doc_start AS "docStart",
+       t.doc_end AS "docEnd", t.artifact_key AS "artifactKey", t.num_fewshot AS "numFewshot", t.seed,
+       CASE WHEN EXISTS (SELECT 1 FROM started) AND t.run_status = $10 THEN $9 ELSE t.run_status END AS "runStatus",
+       t.model_id AS "modelId", t.model_name AS "modelName", t.backend, t.backend_override AS "backendOverride"
+  FROM (SELECT 1) one LEFT JOIN target t ON true;
+
 -- shards.counts_by_status
 SELECT status, count(*)::int AS n, sum(output_tokens_per_s) AS rate FROM shards WHERE run_id = $1 GROUP BY status;
 
@@ -57,26 +80,3 @@ SELECT artifact_key FROM shards WHERE run_id = $1 AND benchmark = $2 AND doc_sta
 
 -- shards.run_size
 SELECT count(*)::int AS shards, coalesce(sum(doc_end - doc_start), 0)::int AS samples FROM shards WHERE run_id = $1;
-
--- shards.spec
-SELECT s.id AS "shardId", s.run_id AS "runId", s.shard_index AS "shardIndex", s.benchmark, s.doc_start AS "docStart",
-       s.doc_end AS "docEnd", s.artifact_key AS "artifactKey", rb.num_fewshot AS "numFewshot", r.seed, r.status AS "runStatus",
-       m.id AS "modelId", m.name AS "modelName", m.backend, r.backend_override AS "backendOverride"
-  FROM shards s JOIN runs r ON r.id = s.run_id JOIN run_benchmarks rb ON rb.id = s.run_benchmark_id JOIN models m ON m.id = r.model_id
- WHERE s.id = $1;
-
--- shards.start
-WITH target AS (
-  SELECT s.id, s.status, s.run_id, r.status AS run_status FROM shards s JOIN runs r ON r.id = s.run_id WHERE s.id = $1
-), started AS (
-  UPDATE shards s SET status = $3, worker_id = $2, attempts = s.attempts + 1, started_at = now(), done_samples = 0, output_tokens_per_s = NULL, error = NULL, envelope = NULL
-    FROM runs r
-   WHERE s.id = $1 AND r.id = s.run_id AND s.status NOT IN ($4, $5) AND r.status NOT IN ($6, $7, $8)
-  RETURNING s.run_id
-), run AS (
-  UPDATE runs SET status = $9, started_at = now() WHERE id IN (SELECT run_id FROM started) AND status = $10
-), busy AS (
-  UPDATE workers SET current_shard_id = $1 WHERE id = $2 AND EXISTS (SELECT 1 FROM started)
-)
-SELECT EXISTS (SELECT 1 FROM started) AS started, t.status AS shard_status, t.run_id, t.run_status
-  FROM (SELECT 1) one LEFT JOIN target t ON true;

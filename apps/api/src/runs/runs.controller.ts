@@ -40,8 +40,8 @@ export class RunsController {
   @ApiOperation({ summary: 'List runs', description: 'Newest first; filters by status, model (name or id), pool, benchmark and creation date.' })
   @ApiOkResponse({ type: RunListResponseDto })
   async list(@Query() q: ListRunsQueryDto, @Scope() scope: ProjectScope): Promise<RunListResponseDto> {
-    const [items, total] = await this.runs.list(q, scope);
-    return { items: items.map((r) => this.views.summary(r)), total, limit: q.limit, offset: q.offset };
+    const [items, total, totalExact] = await this.runs.list(q, scope);
+    return { items: items.map((r) => this.views.summary(r)), total, totalExact, limit: q.limit, offset: q.offset };
   }
 
   @Get(':id')

@@ -103,7 +103,7 @@ export class RunsService {
     return run;
   }
 
-  async list(q: ListRunsQueryDto, scope: ProjectScope): Promise<[RunListItem[], number]> {
+  async list(q: ListRunsQueryDto, scope: ProjectScope): Promise<[RunListItem[], number, boolean]> {
     return this.runs.list({
       projectId: scope.projectId,
       status: q.status,

@@ -1,12 +1,12 @@
 import { Injectable } from '@nestjs/common';
 import { BackendKind, BackendSpec, notFound, ReplayBackendSpec, RunStatus, ShardSpec, ShardStatus } from '@app/contracts';
-import { ShardsRepository, WorkerEntity } from '@app/database';
+import { ShardSpecRow, ShardsRepository, WorkerEntity } from '@app/database';
 import { RunEvents } from '@app/queue';
 import { BenchmarkCatalog } from '../benchmarks/benchmark-catalog.service';
 
 const ENDED_RUN = [RunStatus.Cancelled, RunStatus.Failed, RunStatus.Succeeded];
 
-/** The worker-facing side of shards: claims (start + spec), progress reports with the shard's envelope. */
+/** The worker-facing side of shards: claims (start and spec in one), progress reports with the shard's envelope. */
 @Injectable()
 export class ShardsService {
   constructor(
@@ -15,17 +15,14 @@ export class ShardsService {
     private readonly events: RunEvents,
   ) {}
 
-  private async spec(id: string): Promise<ShardSpec> {
-    const row = await this.shards.spec(id);
-    if (!row) throw notFound('shard', id);
+  private async specOf(row: ShardSpecRow): Promise<ShardSpec> {
     const { modelId, modelName, backend, backendOverride, ...rest } = row;
     // A re-scoring run's shards replay its source's outputs of the same benchmark instead of running the model.
-    const override = backendOverride as BackendSpec | null;
-    const effective = override?.kind === BackendKind.Replay ? await this.replaySpec(override, rest as Pick<ShardSpec, 'benchmark' | 'docStart' | 'docEnd'>) : (override ?? backend);
+    const effective = backendOverride?.kind === BackendKind.Replay ? await this.replaySpec(backendOverride, rest) : (backendOverride ?? backend);
     return {
-      ...(rest as Omit<ShardSpec, 'model' | 'taskYaml'>),
-      model: { id: modelId as string, name: modelName as string, backend: effective as ShardSpec['model']['backend'] },
-      taskYaml: await this.catalog.yamlFor(rest.benchmark as string),
+      ...rest,
+      model: { id: modelId, name: modelName, backend: effective as ShardSpec['model']['backend'] },
+      taskYaml: await this.catalog.yamlFor(rest.benchmark),
     };
   }
 
@@ -42,30 +39,20 @@ export class ShardsService {
   }
 
   /**
-   * A worker starts (or restarts) a shard; its envelope is reset until the worker reports it. Refused
-   * when the run has ended or the shard is done or cancelled. One statement (the shard row's lock
-   * serializes racing starts): it runs once per shard on the dispatch path, where a transaction of
-   * five round trips was most of the API's cost.
+   * A worker's first request for a job: the shard starts (or restarts; its envelope is reset until the worker reports
+   * it) and its spec comes back, in one statement, so that a shard's start is recorded one round trip after the worker
+   * takes it. Refused when the run has ended or the shard is done or cancelled.
    */
-  private async start(id: string, worker: WorkerEntity): Promise<{ proceed: boolean; reason?: string }> {
-    const r = await this.shards.start(id, worker.id);
-    if (r.started) {
+  async claim(id: string, worker: WorkerEntity): Promise<{ proceed: boolean; reason?: string; spec?: ShardSpec }> {
+    const r = await this.shards.claim(id, worker.id);
+    if (r.started && r.spec) {
       void this.events.publish(r.run_id!, 'started');
-      return { proceed: true };
+      return { proceed: true, spec: await this.specOf(r.spec) };
     }
     if (!r.shard_status) throw notFound('shard', id);
     if (ENDED_RUN.includes(r.run_status!) || r.shard_status === ShardStatus.Cancelled) return { proceed: false, reason: `run ${r.run_id} is ${r.run_status}` };
     if (r.shard_status === ShardStatus.Done) return { proceed: false, reason: 'shard already done' };
     return { proceed: false, reason: 'the shard or its run changed while it was starting' };
-  }
-
-  /**
-   * start() and spec() in one call: the worker's first request for a job, so that a shard's start is
-   * recorded one round trip after the worker takes it. The envelope follows with the first progress report.
-   */
-  async claim(id: string, worker: WorkerEntity): Promise<{ proceed: boolean; reason?: string; spec?: ShardSpec }> {
-    const control = await this.start(id, worker);
-    return control.proceed ? { ...control, spec: await this.spec(id) } : control;
   }
 
   /**

@@ -12,6 +12,8 @@ export function RunsPage() {
   const [f, setF] = useState({ status: '', model: '', pool: '', benchmark: '', from: '', to: '' });
   const [offset, setOffset] = useState(0);
   const { data, error, loading } = useApi<Page<RunSummary>>(withQuery('/v1/runs', { ...f, limit: PAGE, offset }));
+  // the API stops counting 1,000 runs past the page: its total is then "at least"
+  const more = data?.totalExact === false ? '+' : '';
   const field = (k: keyof typeof f, label: string, type = 'text') => (
     <label>
       {label}
@@ -37,7 +39,7 @@ export function RunsPage() {
       <Status error={error} loading={loading && !data} />
       {data && (
         <>
-          <p aria-live="polite"><span data-testid="runs-total">{data.total}</span> runs</p>
+          <p aria-live="polite"><span data-testid="runs-total">{data.total}{more}</span> runs</p>
           <div className="scroll">
             <table>
               <thead>
@@ -59,7 +61,7 @@ export function RunsPage() {
           </div>
           <nav className="pager" aria-label="Runs pages">
             <button type="button" disabled={offset === 0} onClick={() => setOffset(Math.max(0, offset - PAGE))}>Previous</button>
-            <span>{data.total ? `${offset + 1}–${Math.min(offset + PAGE, data.total)} of ${data.total}` : 'none'}</span>
+            <span>{data.total ? `${offset + 1}–${Math.min(offset + PAGE, data.total)} of ${data.total}${more}` : 'none'}</span>
             <button type="button" disabled={offset + PAGE >= data.total} onClick={() => setOffset(offset + PAGE)}>Next</button>
           </nav>
         </>

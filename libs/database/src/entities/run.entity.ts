@@ -14,6 +14,8 @@ export interface RequestedBenchmark {
 @Entity({ name: 'runs' })
 @Index('idx_runs_status_created', ['status', 'createdAt'])
 @Index('idx_runs_model', ['modelId'])
+// project-scoped lists, newest first (every member's and viewer's list filters on its project)
+@Index('idx_runs_project_created', ['projectId', 'createdAt'])
 @Index('uq_runs_project_idempotency_key', ['projectId', 'idempotencyKey'], { unique: true })
 export class RunEntity {
   @PrimaryGeneratedColumn('uuid') id: string;

@@ -102,23 +102,16 @@ export interface RunUsageRow {
 }
 
 /** One stored density of a run, with the fit version it is against. */
-export interface RunFigureRow {
-  fitVersionId: string;
-  referenceId: string;
+export interface RunFigureRow
+  extends Pick<
+    DensityEntity,
+    | 'fitVersionId' | 'referenceId' | 'benchmark' | 'metric' | 'score' | 'params' | 'lossHat'
+    | 'effectiveParams' | 'density' | 'undefinedReason' | 'message' | 'extrapolated'
+  > {
   reference: string;
   version: number;
   d0Tokens: number;
   method: string | null;
-  benchmark: string;
-  metric: string | null;
-  score: number | null;
-  params: number;
-  lossHat: number | null;
-  effectiveParams: number | null;
-  density: number | null;
-  undefinedReason: string | null;
-  message: string | null;
-  extrapolated: { params: boolean; loss: boolean } | null;
   validation: { validated: boolean; typicalFactor: number | null; worstFactor: number | null } | null;
 }
 

@@ -1,5 +1,6 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
+import type { DensityEntity } from '../entities/density.entity';
 import type { SqlStatements } from './sql';
 
 /** Sort key → SQL column of the ranked rows (a fixed map: nothing from the request reaches the SQL text). */
@@ -68,17 +69,10 @@ export interface LeaderboardHeadRow {
   token_value: unknown; cost_density: unknown; compute_density: unknown; rank: string | null; total: string;
 }
 
-export interface LeaderboardCellRow {
-  modelId: string;
-  benchmark: string;
-  metric: string | null;
-  score: number | null;
-  scoreSource: string | null;
-  effectiveParams: number | null;
-  density: number | null;
-  undefinedReason: string | null;
-  message: string | null;
-}
+export type LeaderboardCellRow = Pick<
+  DensityEntity,
+  'modelId' | 'benchmark' | 'metric' | 'score' | 'scoreSource' | 'effectiveParams' | 'density' | 'undefinedReason' | 'message'
+>;
 
 export interface TrendPoint {
   model: string;

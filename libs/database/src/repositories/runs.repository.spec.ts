@@ -1,5 +1,5 @@
 import { RunStatus } from '@app/contracts';
-import { buildRunListSql } from './runs.repository';
+import { buildRunListSql, RUN_COUNT_AHEAD } from './runs.repository';
 
 describe('buildRunListSql', () => {
   it('without filters: no WHERE, the page as $1 and $2', () => {
@@ -24,12 +24,13 @@ describe('buildRunListSql', () => {
     expect(buildRunListSql({ model: { nameOrId: 'x', orId: true }, limit: 1, offset: 0 }).sql).toContain('(m.name = $1 OR m.id = CAST($1 AS uuid))');
   });
 
-  it('counts with the same filters and without the page', () => {
+  it('counts with the same filters, without the page, up to RUN_COUNT_AHEAD matches past it', () => {
     const { sql, params } = buildRunListSql({ projectId: 'p', pool: 'cpu', limit: 5, offset: 10 }, true);
-    expect(sql).toMatch(/^\s*SELECT count\(\*\)::int AS n/);
+    expect(sql).toMatch(/^\s*SELECT count\(\*\)::int AS n FROM \(/);
     expect(sql).toContain('r.project_id = $1');
     expect(sql).toContain('r.pool = $2');
-    expect(sql).not.toContain('LIMIT');
-    expect(params).toEqual(['p', 'cpu']);
+    expect(sql).not.toContain('OFFSET');
+    expect(sql).toMatch(/LIMIT \$3\) matched$/);
+    expect(params).toEqual(['p', 'cpu', 10 + 5 + RUN_COUNT_AHEAD]);
   });
 });

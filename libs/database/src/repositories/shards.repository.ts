@@ -2,6 +2,7 @@ import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
 import { ArtifactKind, BackendSpec, RunStatus, ShardStatus } from '@app/contracts';
 import { ShardEntity } from '../entities/shard.entity';
+import type { ShardRange } from './samples.repository';
 import { managerOf, Queryable, returningRows, SqlStatements } from './sql';
 
 const ENDED_RUN = [RunStatus.Cancelled, RunStatus.Failed, RunStatus.Succeeded];
@@ -32,6 +33,11 @@ export interface ShardStartRow {
   run_status: RunStatus | null;
 }
 
+/** The answer to a claim: the start's, with the shard's spec when it started. */
+export interface ShardClaimRow extends ShardStartRow {
+  spec: ShardSpecRow | null;
+}
+
 /** The answer to a progress report: whether it was recorded, and the shard's and its run's state. */
 export interface ShardProgressRow {
   updated: boolean;
@@ -55,12 +61,7 @@ export interface OpenShardRow {
 }
 
 /** A shard locked for ingestion: ingested already, and "fresh" (none of its documents in samples yet). */
-export interface IngestShardRow {
-  id: string;
-  runId: string;
-  benchmark: string;
-  docStart: number;
-  docEnd: number;
+export interface IngestShardRow extends ShardRange {
   artifactKey: string;
   ingested: boolean;
   fresh: boolean;
@@ -87,19 +88,17 @@ const ingestedKeysSql = (byBenchmark: boolean) =>
   `SELECT artifact_key FROM shards WHERE run_id = $1 AND ingested_at IS NOT NULL ${byBenchmark ? 'AND benchmark = $2 ' : ''}ORDER BY benchmark, doc_start`;
 
 export const SHARDS_SQL = {
-  spec: `
-    SELECT s.id AS "shardId", s.run_id AS "runId", s.shard_index AS "shardIndex", s.benchmark, s.doc_start AS "docStart",
-           s.doc_end AS "docEnd", s.artifact_key AS "artifactKey", rb.num_fewshot AS "numFewshot", r.seed, r.status AS "runStatus",
-           m.id AS "modelId", m.name AS "modelName", m.backend, r.backend_override AS "backendOverride"
-      FROM shards s JOIN runs r ON r.id = s.run_id JOIN run_benchmarks rb ON rb.id = s.run_benchmark_id JOIN models m ON m.id = r.model_id
-     WHERE s.id = $1`,
   // A source run's shards over a document range of a benchmark (a re-scoring shard's replay).
   replay_artifacts: `SELECT artifact_key FROM shards WHERE run_id = $1 AND benchmark = $2 AND doc_start < $4 AND doc_end > $3 ORDER BY doc_start`,
-  // One statement (the shard row's lock serializes racing starts). It also marks the worker busy with the shard:
-  // the workers table's one statement outside the workers repository, kept here so that a claim stays one round trip.
-  start: `
+  // A claim in one statement (the shard row's lock serializes racing claims): the start, and the spec from the same
+  // read. It also marks the worker busy with the shard: the workers table's one statement outside the workers
+  // repository, kept here so that a claim stays one round trip.
+  claim: `
     WITH target AS (
-      SELECT s.id, s.status, s.run_id, r.status AS run_status FROM shards s JOIN runs r ON r.id = s.run_id WHERE s.id = $1
+      SELECT s.id, s.status, s.run_id, r.status AS run_status, s.shard_index, s.benchmark, s.doc_start, s.doc_end, s.artifact_key,
+             rb.num_fewshot, r.seed, m.id AS model_id, m.name AS model_name, m.backend, r.backend_override
+        FROM shards s JOIN runs r ON r.id = s.run_id JOIN run_benchmarks rb ON rb.id = s.run_benchmark_id JOIN models m ON m.id = r.model_id
+       WHERE s.id = $1
     ), started AS (
       UPDATE shards s SET status = $3, worker_id = $2, attempts = s.attempts + 1, started_at = now(), done_samples = 0, output_tokens_per_s = NULL, error = NULL, envelope = NULL
         FROM runs r
@@ -110,7 +109,11 @@ export const SHARDS_SQL = {
     ), busy AS (
       UPDATE workers SET current_shard_id = $1 WHERE id = $2 AND EXISTS (SELECT 1 FROM started)
     )
-    SELECT EXISTS (SELECT 1 FROM started) AS started, t.status AS shard_status, t.run_id, t.run_status
+    SELECT EXISTS (SELECT 1 FROM started) AS started, t.status AS shard_status, t.run_id, t.run_status,
+           t.id AS "shardId", t.run_id AS "runId", t.shard_index AS "shardIndex", t.benchmark, t.doc_start AS "docStart",
+           t.doc_end AS "docEnd", t.artifact_key AS "artifactKey", t.num_fewshot AS "numFewshot", t.seed,
+           CASE WHEN EXISTS (SELECT 1 FROM started) AND t.run_status = $10 THEN $9 ELSE t.run_status END AS "runStatus",
+           t.model_id AS "modelId", t.model_name AS "modelName", t.backend, t.backend_override AS "backendOverride"
       FROM (SELECT 1) one LEFT JOIN target t ON true`,
   // A pending shard without a worker (the sweep put it back while its worker was only cut off) is taken back by that worker.
   progress: `
@@ -155,20 +158,19 @@ export class ShardsRepository {
     for (let i = 0; i < shards.length; i += 1000) await m.insert(ShardEntity, shards.slice(i, i + 1000));
   }
 
-  async spec(id: string): Promise<ShardSpecRow | null> {
-    const [row] = await this.db.query(SHARDS_SQL.spec, [id]);
-    return row ?? null;
-  }
-
   async replayArtifacts(sourceRunId: string, benchmark: string, docStart: number, docEnd: number): Promise<string[]> {
     const rows: Array<{ artifact_key: string }> = await this.db.query(SHARDS_SQL.replay_artifacts, [sourceRunId, benchmark, docStart, docEnd]);
     return rows.map((r) => r.artifact_key);
   }
 
-  /** A worker starts (or restarts) a shard unless it is done or cancelled or its run ended; its run starts with it. */
-  async start(id: string, workerId: string): Promise<ShardStartRow> {
-    const [row] = await this.db.query(SHARDS_SQL.start, [id, workerId, ShardStatus.Running, ShardStatus.Done, ShardStatus.Cancelled, ...ENDED_RUN, RunStatus.Running, RunStatus.Queued]);
-    return row;
+  /**
+   * A worker starts (or restarts) a shard unless it is done or cancelled or its run ended; its run starts with it.
+   * The answer carries the shard's spec when it started.
+   */
+  async claim(id: string, workerId: string): Promise<ShardClaimRow> {
+    const [row] = await this.db.query(SHARDS_SQL.claim, [id, workerId, ShardStatus.Running, ShardStatus.Done, ShardStatus.Cancelled, ...ENDED_RUN, RunStatus.Running, RunStatus.Queued]);
+    const { started, shard_status, run_id, run_status, ...spec } = row as ShardStartRow & ShardSpecRow;
+    return { started, shard_status, run_id, run_status, spec: started ? spec : null };
   }
 
   /** Records a running shard's progress if it is still the worker's; null: no such shard. */

@@ -69,7 +69,8 @@ export class RunSummaryDto {
 
 export class RunListResponseDto {
   @ApiProperty({ type: [RunSummaryDto] }) items!: RunSummaryDto[];
-  @ApiProperty() total!: number;
+  @ApiProperty({ description: 'runs matching the filters, counted up to 1,000 past this page: with totalExact false, at least this many' }) total!: number;
+  @ApiProperty({ description: 'false when more runs match than total (the count stopped 1,000 runs past this page)' }) totalExact!: boolean;
   @ApiProperty() limit!: number;
   @ApiProperty() offset!: number;
 }
