@@ -1,4 +1,5 @@
 // Every migration, in order. Generated with `typeorm migration:generate` and reviewed; never edited once merged.
+import type { MigrationInterface } from 'typeorm';
 import { InitSchema1795458609979 } from './1795458609979-InitSchema';
 import { AddDensity1795460113907 } from './1795460113907-AddDensity';
 import { AddBenchmarkGroupsAndCustomTasks1795462563605 } from './1795462563605-AddBenchmarkGroupsAndCustomTasks';
@@ -13,4 +14,4 @@ import { AddProjectsAndKeys1796510000000 } from './1796510000000-AddProjectsAndK
 import { AddDensityFitsAndReportStatus1796520000000 } from './1796520000000-AddDensityFitsAndReportStatus';
 import { AddDensityReportScope1796530000000 } from './1796530000000-AddDensityReportScope';
 
-export const MIGRATIONS: Function[] = [InitSchema1795458609979, AddDensity1795460113907, AddBenchmarkGroupsAndCustomTasks1795462563605, AddRunBackendOverride1795465098034, AddShardsRunBenchmarkIndex1795467000000, RunShardSizeAuto1795468000000, AddBuiltinReferences1795469000000, AddDensityCalibrations1796485671847, AddModelArchitecture1796490000000, AddShardOutputRate1796500000000, AddProjectsAndKeys1796510000000, AddDensityFitsAndReportStatus1796520000000, AddDensityReportScope1796530000000];
+export const MIGRATIONS: Array<new () => MigrationInterface> = [InitSchema1795458609979, AddDensity1795460113907, AddBenchmarkGroupsAndCustomTasks1795462563605, AddRunBackendOverride1795465098034, AddShardsRunBenchmarkIndex1795467000000, RunShardSizeAuto1795468000000, AddBuiltinReferences1795469000000, AddDensityCalibrations1796485671847, AddModelArchitecture1796490000000, AddShardOutputRate1796500000000, AddProjectsAndKeys1796510000000, AddDensityFitsAndReportStatus1796520000000, AddDensityReportScope1796530000000];

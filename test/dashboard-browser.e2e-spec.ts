@@ -4,6 +4,7 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { BrowserContext, Page } from 'playwright-core';
 import request from 'supertest';
+import { DataSource } from 'typeorm';
 import { fitReference, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { BROWSER_OUTPUT, launchChromium } from '../libs/testing/src/browser';
 import { curveLoss, curveScore } from '../apps/api/test/calibration-family';
@@ -41,13 +42,13 @@ describe('dashboard in a real browser', () => {
 
   beforeAll(async () => {
     ({ app, url, key } = await startApi(AppModule, configureApp));
-    await truncateAll(app.get(require('typeorm').DataSource));
+    await truncateAll(app.get(DataSource));
     results = await startResults(ResultsModule);
     http = authed(app);
     worker = new WorkerProcess('browser-worker', url, { WORKER_BACKENDS: 'llama-cpp,replay' });
     await http.post('/v1/models').send({ name: 'stories260K', paramsTotal: 292800, priceInputPerM: 0.5, priceOutputPerM: 1.5, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201);
     // A reference family (exact points of known curves) and three dated models: a leaderboard, both plots and a trend.
-    await app.get(require('typeorm').DataSource).query('TRUNCATE density_references, density_imports, density_reports, densities, run_efficiency RESTART IDENTITY CASCADE');
+    await app.get(DataSource).query('TRUNCATE density_references, density_imports, density_reports, densities, run_efficiency RESTART IDENTITY CASCADE');
     const members = [];
     for (const [i, [n, t]] of [[1e7, 2e9], [3e7, 3e9], [1e8, 2e10], [3e8, 2e10], [1e9, 3e11]].entries()) {
       const m = await http.post('/v1/models').send({ name: `member-${i}`, paramsTotal: n, trainingTokens: t, backend: { kind: 'imported' } }).expect(201);

@@ -15,7 +15,6 @@ const FAST = { SHARD_LOCK_DURATION_MS: '4000', SHARD_STALLED_INTERVAL_MS: '1000'
 
 const lab = NetnsLab.create(2);
 const skip = 'skip' in lab ? lab.skip : null;
-// eslint-disable-next-line no-console
 if (skip) console.warn(`multi-host test skipped: ${skip}`);
 
 /**

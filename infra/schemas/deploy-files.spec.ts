@@ -32,7 +32,7 @@ function k8sModel(apiVersion: string, kind: string): new (doc: unknown) => { val
   const path = apiVersion.startsWith('keda.sh/')
     ? `@kubernetes-models/keda/${apiVersion}/${kind}`
     : `kubernetes-models/${apiVersion}/${kind}`;
-  // eslint-disable-next-line @typescript-eslint/no-var-requires
+  // eslint-disable-next-line @typescript-eslint/no-require-imports -- the module path is computed from the document kind
   return (require(path) as Record<string, new (doc: unknown) => { validate(): void }>)[kind];
 }
 

@@ -6,7 +6,7 @@ import { Readable, Transform } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 
 // s3rver has no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver ships no type declarations
 const FilesystemStore = require('s3rver/lib/stores/filesystem') as new (root: string) => S3rverStore;
 
 interface S3rverStore {

@@ -2,8 +2,7 @@ import { mkdir } from 'node:fs/promises';
 import { AtomicFilesystemStore } from './atomic-s3-store';
 import { freePort } from './free-port';
 
-// s3rver has no type declarations.
-// eslint-disable-next-line @typescript-eslint/no-var-requires
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- s3rver ships no type declarations
 const S3rver = require('s3rver') as new (opts: Record<string, unknown>) => {
   run(): Promise<{ port: number }>;
   close(): Promise<void>;

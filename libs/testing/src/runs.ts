@@ -7,6 +7,7 @@ import { waitFor } from './wait';
 type Http = ReturnType<typeof request>;
 
 /** Submits a run through the API and waits until it has ended; returns GET /v1/runs/:id's body. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any -- the run view as the API returns it (supertest bodies are untyped)
 export async function submitAndWait(http: Http, body: Record<string, unknown>, timeoutMs = 900_000): Promise<any> {
   const sub = await http.post('/v1/runs').send(body).expect(202);
   return waitFor(async () => {
@@ -28,6 +29,6 @@ export async function runSamples(http: Http, store: ArtifactStore, runId: string
 }
 
 /** A run's stored samples and distinct documents: equal, and equal to the run's size, when every sample is there exactly once. */
-export async function sampleCounts(db: { query(sql: string, params: unknown[]): Promise<any[]> }, runId: string): Promise<{ n: number; d: number }> {
+export async function sampleCounts(db: { query(sql: string, params: unknown[]): Promise<Array<{ n: number; d: number }>> }, runId: string): Promise<{ n: number; d: number }> {
   return (await db.query(`SELECT count(*)::int AS n, count(DISTINCT (benchmark, doc_id))::int AS d FROM samples WHERE run_id = $1`, [runId]))[0];
 }

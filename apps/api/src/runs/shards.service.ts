@@ -1,5 +1,5 @@
 import { Injectable } from '@nestjs/common';
-import { BackendKind, BackendSpec, notFound, ReplayBackendSpec, RunStatus, ShardSpec, ShardStatus } from '@app/contracts';
+import { BackendKind, notFound, ReplayBackendSpec, RunStatus, ShardSpec, ShardStatus } from '@app/contracts';
 import { ShardSpecRow, ShardsRepository, WorkerEntity } from '@app/database';
 import { RunEvents } from '@app/queue';
 import { BenchmarkCatalog } from '../benchmarks/benchmark-catalog.service';

@@ -16,6 +16,7 @@ export function RunPage({ id }: { id: string }) {
   const [run, setRun] = useState<RunView | null>(null);
   const [error, setError] = useState<string | null>(null);
   const [action, setAction] = useState<string | null>(null);
+  // eslint-disable-next-line react-hooks/exhaustive-deps -- another run starts its rate estimate afresh
   const rates = useMemo(() => new ProgressRates(), [id]);
   useEffect(() => {
     const abort = new AbortController();

@@ -1,6 +1,6 @@
 import { Injectable, Logger } from '@nestjs/common';
 import { RunStatus } from '@app/contracts';
-import { AtRunEndVersion, DensitiesRepository, DensityReferencesRepository, ModelEntity } from '@app/database';
+import { DensitiesRepository, DensityReferencesRepository, ModelEntity } from '@app/database';
 import { benchmarkKey, primaryMetricKey, readCalibration } from '@app/density';
 import { BenchmarkSummary } from '../finalize/results-json';
 import { DensityRow, DensitySubject, densityRows, hasAnyCalibratedScore } from './density-rows';

@@ -152,7 +152,7 @@ function checkFields(value: Record<string, unknown>, schema: Record<string, Chec
 /** Validates a task config's fields and their types; errors name the task, the field and the YAML line. */
 export function validateTaskConfig(config: TaskConfig, ctx: Omit<Ctx, 'task'>): void {
   const c: Ctx = { ...ctx, task: typeof config.task === 'string' ? config.task : '(unnamed)' };
-  if (typeof config.task !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.\-]*$/.test(config.task)) {
+  if (typeof config.task !== 'string' || !/^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(config.task)) {
     fail(c, 'task', 'is required: a name of letters, digits, "_", "-" or "."');
   }
   checkFields(config as unknown as Record<string, unknown>, TASK_FIELDS, '', c, UNSUPPORTED);

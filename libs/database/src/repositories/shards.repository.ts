@@ -148,6 +148,14 @@ export const SHARDS_SQL = {
 } satisfies SqlStatements;
 
 /** The shards aggregate: the units of work of a run, from planning through claim and progress to ingestion. */
+/** What a worker reports with a shard's first progress: the task, backend, batch and machine behind its numbers. */
+export interface ShardEnvelope {
+  task?: unknown;
+  backend?: Record<string, unknown>;
+  batch?: unknown;
+  worker?: { id?: string | null; machine?: unknown };
+}
+
 @Injectable()
 export class ShardsRepository {
   constructor(private readonly db: DataSource) {}
@@ -206,7 +214,7 @@ export class ShardsRepository {
   }
 
   /** The envelopes the workers reported, in shard order. */
-  envelopes(runId: string): Promise<Array<{ benchmark: string; envelope: Record<string, any> | null }>> {
+  envelopes(runId: string): Promise<Array<{ benchmark: string; envelope: ShardEnvelope | null }>> {
     return this.db.query(SHARDS_SQL.envelopes, [runId]);
   }
 

@@ -21,7 +21,7 @@ describe('effective parameter size and density (Xiao et al. Eqs. 1 and 4)', () =
     //                ÷ a = 0.4866251939 / 50 = 0.00973250388
     //                N̂ = 0.00973250388^(−1/0.25) = 0.00973250388^−4 = 1 / 8.97232e−9 = 1.114555e8
     //   Eq. 1:       ρ = N̂ / N = 1.114555e8 / 1e8 = 1.114555
-    const byHand = { lossHat: 0.5, effectiveParams: 1.1145553945719625e8, density: 1.1145553945719625 };
+    const byHand = { lossHat: 0.5, effectiveParams: 1.1145553945719625e8, density: 1.1145553945719624 };
 
     it('matches the hand arithmetic with the true curves', () => {
       expect(Math.pow(5e12, 0.25)).toBeCloseTo(1495.3487812, 6);

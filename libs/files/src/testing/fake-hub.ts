@@ -53,10 +53,11 @@ export class FakeHub {
 
   /** Two loopback servers: the Hub and its CDN (another origin, as in production). */
   static async start(opts: { lfsFrom?: number } = {}): Promise<FakeHub> {
-    let self: FakeHub | undefined;
-    const hub = createServer((req, res) => self!.onHub(req, res));
-    const cdn = createServer((req, res) => self!.onCdn(req, res));
-    self = new FakeHub(hub, cdn, opts.lfsFrom ?? 1024);
+    // The servers' handlers need the instance, which needs the servers.
+    const ref: { self?: FakeHub } = {};
+    const hub = createServer((req, res) => ref.self!.onHub(req, res));
+    const cdn = createServer((req, res) => ref.self!.onCdn(req, res));
+    const self = (ref.self = new FakeHub(hub, cdn, opts.lfsFrom ?? 1024));
     await Promise.all([listen(hub), listen(cdn)]);
     return self;
   }

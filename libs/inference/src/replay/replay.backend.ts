@@ -159,8 +159,9 @@ export class ReplayBackend implements InferenceBackend {
   private index(text: Buffer, key: string): void {
     forEachRecord(text, key, (r) => {
       this.counts.records++;
-      if (r.responses) for (const { key: k, response } of r.responses) this.answers.has(k) || this.answers.set(k, withoutCacheFlag(response));
-      else {
+      if (r.responses) {
+        for (const { key: k, response } of r.responses) if (!this.answers.has(k)) this.answers.set(k, withoutCacheFlag(response));
+      } else {
         this.counts.legacyRecords++;
         indexLegacy(r, this.answers, this.legacyGenerations);
       }
