@@ -8,7 +8,7 @@
  * rate achieved and the api's CPU.
  *
  *   npm run build:ts && node bench/control-plane/run.js [--workers 10000] [--period 5] [--duration 30]
- *                                                       [--sockets 256] [--claims-per-s 50] [--shards 20000] [--cpu-prof DIR]
+ *                                                       [--warmup 10] [--sockets 256] [--claims-per-s 50] [--shards 20000] [--cpu-prof DIR]
  *
  * The stack is the embedded one (api + results processes, machine Postgres and Redis) with no worker
  * process: the claims go straight to POST /v1/shards/:id/claim for the shards of one run (hellaswag
@@ -22,6 +22,7 @@ const { startBenchStack } = require('../lib/stack');
 const nWorkers = arg('workers', 10000);
 const periodS = arg('period', 5);
 const durationS = arg('duration', 30);
+const warmupS = arg('warmup', 10);
 const sockets = arg('sockets', 256);
 const claimsPerS = arg('claims-per-s', 50);
 const nShards = arg('shards', 20000);
@@ -57,7 +58,7 @@ async function pool(n, concurrency, fn) {
 }
 
 async function main() {
-  header(`control plane: ${nWorkers} workers heartbeating every ${periodS} s (${fmt(nWorkers / periodS, 0)}/s) + ${claimsPerS} claims/s, ${durationS} s, ≤ ${sockets} sockets`);
+  header(`control plane: ${nWorkers} workers heartbeating every ${periodS} s (${fmt(nWorkers / periodS, 0)}/s) + ${claimsPerS} claims/s, ${durationS} s measured after ${warmupS} s, ≤ ${sockets} sockets`);
   const env = { ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: 'warn' };
   if (cpuProfDir) {
     // Node 20 refuses --cpu-prof in NODE_OPTIONS: profile the api process through the preload instead
@@ -84,20 +85,30 @@ async function main() {
     const shardIds = (await bench.db.query('SELECT id FROM shards WHERE run_id = $1 ORDER BY shard_index', [run.id])).rows.map((r) => r.id);
     console.log(`setup: run of ${shardIds.length} shards submitted in ${((performance.now() - t0) / 1000).toFixed(1)} s`);
 
-    const hb = [];
-    const claims = [];
+    let hb = [];
+    let claims = [];
     const errors = [];
     const timers = [];
-    const stopAt = performance.now() + durationS * 1000;
-    const cpu0 = cpuSeconds(apiPid);
-    const self0 = process.cpuUsage();
+    // The fleet runs --warmup s before the measured window (every worker's first beat lands in the first period, and
+    // the api's code paths are cold): a fleet in its steady state is what is measured.
+    const measureFrom = performance.now() + warmupS * 1000;
+    const stopAt = measureFrom + durationS * 1000;
+    let cpu0 = 0;
+    let self0 = null;
+    // The simulator's own stalls (its GC, timers) would count as the api's latency: measured, and printed.
+    const loopDelay = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 5 });
+    timers.push(setTimeout(() => {
+      cpu0 = cpuSeconds(apiPid);
+      self0 = process.cpuUsage();
+      loopDelay.enable();
+    }, warmupS * 1000));
     // Heartbeats: worker i is due at a random offset in the first period, then every period.
     for (const [i, w] of creds.entries()) {
       const beat = (due) => {
         if (due > stopAt) return;
         timers.push(setTimeout(() => {
           call('POST', `/v1/workers/${w.id}/heartbeat`, { currentShardId: null, info: { gpu: 'sim' } }, w.credential)
-            .then(() => hb.push([performance.now() - due, performance.now()]), (e) => errors.push(e.message));
+            .then(() => hb.push([performance.now() - due, performance.now(), due]), (e) => errors.push(e.message));
           beat(due + periodS * 1000);
         }, Math.max(0, due - performance.now())));
       };
@@ -114,16 +125,20 @@ async function main() {
       timers.push(setTimeout(() => {
         call('POST', `/v1/shards/${id}/claim`, undefined, w.credential).then((r) => {
           if (!r.proceed) errors.push(`claim refused: ${r.reason}`);
-          claims.push([performance.now() - due, performance.now()]);
+          claims.push([performance.now() - due, performance.now(), due]);
         }, (e) => errors.push(e.message));
       }, due - performance.now()));
     }
-    await new Promise((r) => setTimeout(r, durationS * 1000 + 200));
+    await new Promise((r) => setTimeout(r, (warmupS + durationS) * 1000 + 200));
     // Requests still in flight finish (their latency counts); none are started after the end.
     for (const t of timers) clearTimeout(t);
-    const expected = Math.round((nWorkers / periodS) * durationS);
+    const expected = Math.round((nWorkers / periodS) * (warmupS + durationS));
     for (let waited = 0; hb.length + errors.length < expected * 0.98 && waited < 60_000; waited += 200) await new Promise((r) => setTimeout(r, 200));
-    const wall = (performance.now() - (stopAt - durationS * 1000)) / 1000;
+    const wall = (performance.now() - measureFrom) / 1000;
+    // Only requests due in the measured window count.
+    const inWindow = (xs) => xs.filter((x) => x[2] >= measureFrom);
+    hb = inWindow(hb);
+    claims = inWindow(claims);
     const apiCpu = (cpuSeconds(apiPid) - cpu0) / wall;
     const selfCpu = (process.cpuUsage(self0).user + process.cpuUsage(self0).system) / 1e6 / wall;
     const p = (xs, q) => fmt(percentile(xs.map((x) => x[0]), q), 1);
@@ -137,6 +152,16 @@ async function main() {
     console.log(`| claim | ${claims.length} | ${served(claims)} (${claimsPerS}) | ${p(claims, 50)} | ${p(claims, 99)} | ${max(claims)} |`);
     // CPU per request holds under load (wall latency does not): what the api would need to serve the fleet alone.
     const perRequestMs = (apiCpu * wall * 1000) / Math.max(1, hb.length + claims.length);
+    // By when requests were due (5 s slices of the window): a stall shows where it happened.
+    const t0w = measureFrom;
+    const slices = [];
+    for (let a = 0; a < durationS; a += 5) {
+      const inSlice = hb.filter((x) => x[2] - t0w >= a * 1000 && x[2] - t0w < (a + 5) * 1000);
+      if (inSlice.length) slices.push(`${a}–${Math.min(a + 5, durationS)} s: p50 ${p(inSlice, 50)} / p99 ${p(inSlice, 99)}`);
+    }
+    console.log(`heartbeat latency by when due: ${slices.join('; ')}`);
+    loopDelay.disable();
+    console.log(`simulator event-loop delay: p99 ${fmt(loopDelay.percentile(99) / 1e6, 1)} ms, max ${fmt(loopDelay.max / 1e6, 1)} ms`);
     console.log(`backlog drained ${fmt(wall - durationS, 1)} s after the window; api CPU ${(apiCpu * 100).toFixed(0)}% (${perRequestMs.toFixed(2)} ms per request), this process (simulator + S3 server) ${(selfCpu * 100).toFixed(0)}% of one core; errors ${errors.length}${errors.length ? ` (first: ${errors[0]})` : ''}; load ${require('node:os').loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
     await bench.stop();
