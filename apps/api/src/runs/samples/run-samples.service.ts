@@ -1,10 +1,10 @@
 import { Injectable } from '@nestjs/common';
-import { gunzipSync } from 'node:zlib';
 import { DomainException, ErrorCode, SampleRecord } from '@app/contracts';
 import { SamplesRepository, ShardsRepository } from '@app/database';
 import { ArtifactStore } from '@app/storage';
 import { RunsService } from '../runs.service';
 import { ListSamplesQueryDto } from './list-samples.dto';
+import { parseSampleArtifact } from './sample-artifact';
 import { sampleMatches, SampleView, sampleView } from './sample-view';
 
 /** Parsed shard artifacts kept in memory (paging through a run reads each artifact once). */
@@ -67,13 +67,7 @@ export class RunSamplesService {
     }
     const body = await this.store.getBuffer(key);
     if (!body) throw new DomainException(ErrorCode.MissingResource, `samples artifact ${key} is missing from storage`);
-    const parsed = gunzipSync(body)
-      .toString('utf8')
-      .split('\n')
-      .filter((l) => l.trim())
-      .map((l) => JSON.parse(l) as SampleRecord)
-      .sort((a, b) => a.doc_id - b.doc_id);
-    const out = new Map(parsed.map((r) => [r.doc_id, r]));
+    const out = parseSampleArtifact(key, body);
     this.cache.set(key, out);
     if (this.cache.size > CACHE_ENTRIES) this.cache.delete(this.cache.keys().next().value!);
     return out;
