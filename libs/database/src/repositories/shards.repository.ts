@@ -1,29 +1,19 @@
 import { Injectable } from '@nestjs/common';
 import { DataSource } from 'typeorm';
-import { ArtifactKind, BackendSpec, RunStatus, ShardStatus } from '@app/contracts';
+import { ArtifactKind, BackendSpec, RunStatus, ShardSpec, ShardStatus } from '@app/contracts';
 import { ShardEntity } from '../entities/shard.entity';
 import type { ShardRange } from './samples.repository';
 import { managerOf, Queryable, returningRows, SqlStatements } from './sql';
 
 const ENDED_RUN = [RunStatus.Cancelled, RunStatus.Failed, RunStatus.Succeeded];
 
-/** A shard as its claim needs it: its range, its run's seed and status, its model and the run's backend override. */
-export interface ShardSpecRow {
-  shardId: string;
-  runId: string;
-  shardIndex: number;
-  benchmark: string;
-  docStart: number;
-  docEnd: number;
-  artifactKey: string;
-  numFewshot: number | null;
-  seed: number;
-  runStatus: RunStatus;
+/** A shard as its claim needs it: the spec a worker gets, with the model's columns and the run's backend override. */
+export type ShardSpecRow = Omit<ShardSpec, 'model' | 'taskYaml'> & {
   modelId: string;
   modelName: string;
   backend: BackendSpec;
   backendOverride: BackendSpec | null;
-}
+};
 
 /** The answer to a start: whether it started, and the shard's and its run's state (all null: no such shard). */
 export interface ShardStartRow {
