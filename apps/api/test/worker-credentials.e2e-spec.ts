@@ -38,7 +38,7 @@ describe('worker credentials and enrollment tokens', () => {
     expect(last_used_at).not.toBeNull();
   });
 
-  it('a fleet this process never saw (an API restart) is read in batches: every worker authenticated as itself, a wrong secret refused', async () => {
+  it('a fleet this process never saw (an API restart) is read in batches: every worker authenticated as itself, a wrong secret or a malformed id refused', async () => {
     const fleet = await Promise.all(
       Array.from({ length: 40 }, async (_, i) => {
         const { secret, hash } = newSecret();
@@ -50,9 +50,11 @@ describe('worker credentials and enrollment tokens', () => {
       }),
     );
     const beat = (id: string, credential: string) => anon().post(`/v1/workers/${id}/heartbeat`).set('Authorization', `Bearer ${credential}`).send({ info: { n: id } });
-    const answers = await Promise.all([...fleet.map((w) => beat(w.id, w.credential)), beat(fleet[0].id, `${fleet[0].id}.${newSecret().secret}`)]);
-    expect(answers.slice(0, -1).map((r) => r.status)).toEqual(fleet.map(() => 200));
-    expect(answers.at(-1)!.status).toBe(401);
+    // Among them a wrong secret, and an id of the right length that is no UUID (it must not fail the batch it would join).
+    const bad = [beat(fleet[0].id, `${fleet[0].id}.${newSecret().secret}`), beat(fleet[1].id, `${'-'.repeat(36)}.${newSecret().secret}`)];
+    const answers = await Promise.all([...fleet.map((w) => beat(w.id, w.credential)), ...bad]);
+    expect(answers.slice(0, -2).map((r) => r.status)).toEqual(fleet.map(() => 200));
+    expect(answers.slice(-2).map((r) => r.status)).toEqual([401, 401]);
     const rows: Array<{ id: string; info: { n: string } }> = await db.query(`SELECT id, info FROM workers WHERE name LIKE 'cold-%'`);
     expect(rows.every((r) => r.info.n === r.id)).toBe(true);
   });

@@ -8,8 +8,12 @@ export function newSecret(): { secret: string; hash: string } {
 
 export const hashSecret = (secret: string): string => createHash('sha256').update(secret).digest('hex');
 
+/**
+ * The worker id must be a well-formed UUID: it goes into reads batched with other workers' (a malformed one would
+ * fail the whole batch's uuid cast).
+ */
 export function parseCredential(header: string | undefined): { workerId: string; secret: string } | null {
-  const m = /^Bearer\s+([0-9a-f-]{36})\.([A-Za-z0-9_-]{20,})$/.exec(header ?? '');
+  const m = /^Bearer\s+([0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12})\.([A-Za-z0-9_-]{20,})$/.exec(header ?? '');
   return m ? { workerId: m[1], secret: m[2] } : null;
 }
 
