@@ -6,7 +6,7 @@ import { SampleRecord } from '@app/contracts';
 import { ArtifactStore } from '@app/storage';
 import { startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/bootstrap';
+import { apiBootstrap } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
 
 const TASKS = ['arc_easy', 'arc_challenge', 'hellaswag', 'gsm8k', 'humaneval', 'mbpp', 'truthfulqa_mc1', 'truthfulqa_mc2', 'tinystories'];
@@ -24,7 +24,7 @@ describe('every built-in task through the whole pipeline on a real model', () =>
 
   beforeAll(async () => {
     let url: string;
-    ({ app, url, db } = await startApi(AppModule, configureApp));
+    ({ app, url, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     results = await startResults(ResultsModule);
     store = app.get(ArtifactStore);

@@ -5,7 +5,7 @@ import { SampleRecord } from '@app/contracts';
 import { ArtifactStore } from '@app/storage';
 import { runSamples, startApi, startResults, submitAndWait, truncateAll, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/bootstrap';
+import { apiBootstrap } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
 
 // A user reads a built-in task's YAML from the API, registers it under another name, and runs both
@@ -37,7 +37,7 @@ describe('a copy of a built-in task registered through the API scores like the o
 
   beforeAll(async () => {
     let url: string;
-    ({ app, url, db } = await startApi(AppModule, configureApp));
+    ({ app, url, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     await db.query('TRUNCATE custom_benchmarks');
     results = await startResults(ResultsModule);

@@ -6,7 +6,7 @@ import { join } from 'node:path';
 import request from 'supertest';
 import { processesUnder, REPO_ROOT, runProcess, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/bootstrap';
+import { apiBootstrap } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
 
 const BIN = join(REPO_ROOT, 'bin', 'densebench.js');
@@ -24,7 +24,7 @@ describe('the densebench CLI, as processes against a running stack', () => {
     runProcess(process.execPath, [BIN, ...args], REPO_ROOT, { PATH: process.env.PATH, HOME: home, DENSEBENCH_HOME: join(home, '.densebench'), DENSEBENCH_API_KEY: key, ...env });
 
   beforeAll(async () => {
-    const api = await startApi(AppModule, configureApp);
+    const api = await startApi(AppModule, apiBootstrap);
     ({ app, url, key } = api);
     await truncateAll(api.db);
     results = await startResults(ResultsModule);

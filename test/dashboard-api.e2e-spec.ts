@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ArtifactStore } from '@app/storage';
 import { readEvents, runSamples, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/bootstrap';
+import { apiBootstrap } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
 
 /** What the dashboard reads: live progress as server-sent events, per-sample records, run filters, workers' shards. */
@@ -23,7 +23,7 @@ describe('dashboard API: run events, samples, run filters, workers with their sh
   let ended: unknown = null;
 
   beforeAll(async () => {
-    ({ app, url, db, key } = await startApi(AppModule, configureApp));
+    ({ app, url, db, key } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     results = await startResults(ResultsModule);
     http = authed(app);

@@ -9,7 +9,7 @@ import { fitReference, startApi, startResults, truncateAll, waitFor, WorkerProce
 import { BROWSER_OUTPUT, launchChromium } from '../libs/testing/src/browser';
 import { curveLoss, curveScore } from '../apps/api/test/calibration-family';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/bootstrap';
+import { apiBootstrap } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
 
 /** The dashboard's number format (apps/dashboard/src/format.ts fmtNum, 4 significant digits). */
@@ -41,7 +41,7 @@ describe('dashboard in a real browser', () => {
   const text = (selector: string) => page.locator(selector).first().innerText();
 
   beforeAll(async () => {
-    ({ app, url, key } = await startApi(AppModule, configureApp));
+    ({ app, url, key } = await startApi(AppModule, apiBootstrap));
     await truncateAll(app.get(DataSource));
     results = await startResults(ResultsModule);
     http = authed(app);

@@ -8,7 +8,7 @@ import { missingFileMessage } from '@app/files';
 import { runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { FakeHub, sha256Hex } from '../libs/files/src/testing/fake-hub';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/bootstrap';
+import { apiBootstrap } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
 
 const COMMIT = 'f'.repeat(40);
@@ -33,7 +33,7 @@ describe('the files a run needs, as a worker finds them: an hf:// model download
   beforeAll(async () => {
     hub = await FakeHub.start();
     hub.addRepo({ id: 'karpathy/tinyllamas', refs: { main: COMMIT }, commits: { [COMMIT]: { 'stories260K.gguf': gguf } } });
-    const api = await startApi(AppModule, configureApp, { DENSEBENCH_DATA_DIR: apiData });
+    const api = await startApi(AppModule, apiBootstrap, { DENSEBENCH_DATA_DIR: apiData });
     app = api.app;
     await truncateAll(api.db);
     results = await startResults(ResultsModule);

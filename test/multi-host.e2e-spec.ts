@@ -8,7 +8,7 @@ import { NetnsLab, runEnded, sampleCounts, startApi, startResults, truncateAll, 
 import { EmbeddedRedis, startEmbeddedRedis } from '../infra/embedded/src/embedded-redis';
 import { EmbeddedS3, startEmbeddedS3 } from '../infra/embedded/src/embedded-s3';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/bootstrap';
+import { apiBootstrap } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
 
 const FAST = { SHARD_LOCK_DURATION_MS: '4000', SHARD_STALLED_INTERVAL_MS: '1000', WORKER_HEARTBEAT_MS: '400', WORKER_LOST_AFTER_MS: '2500', RECONCILE_EVERY_MS: '2000', RECONCILE_GRACE_MS: '3000' };
@@ -45,7 +45,7 @@ if (skip) console.warn(`multi-host test skipped: ${skip}`);
     s3 = await startEmbeddedS3(await mkdtemp(join(tmpdir(), 'netns-s3-')), undefined, net.serverAddress);
     const env = { ...FAST, REDIS_URL: redis.url, S3_ENDPOINT: s3.endpoint };
     let url: string;
-    ({ app, url, db } = await startApi(AppModule, configureApp, env, net.serverAddress));
+    ({ app, url, db } = await startApi(AppModule, apiBootstrap, env, net.serverAddress));
     await truncateAll(db);
     results = await startResults(ResultsModule, env);
     http = authed(app);

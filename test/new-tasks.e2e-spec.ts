@@ -5,7 +5,7 @@ import { SampleRecord } from '@app/contracts';
 import { ArtifactStore } from '@app/storage';
 import { runSamples, startApi, startResults, submitAndWait, truncateAll, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/bootstrap';
+import { apiBootstrap } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
 
 /** Task → the metric keys its run reports (besides the conditional loss). */
@@ -42,7 +42,7 @@ describe('the tasks added for the density reference run end to end on a real mod
 
   beforeAll(async () => {
     let url: string;
-    ({ app, url, db } = await startApi(AppModule, configureApp));
+    ({ app, url, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     results = await startResults(ResultsModule);
     http = authed(app);

@@ -9,7 +9,7 @@ import { ArtifactStore } from '@app/storage';
 import { MODELS_DIR, runEnded, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { OpenAiTestServer } from '@app/testing/openai-test-server';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/bootstrap';
+import { apiBootstrap } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
 
 const KEY_ENV = 'DENSEBENCH_E2E_OPENAI_KEY';
@@ -44,7 +44,7 @@ describe('a run of a model behind an OpenAI-compatible server, and its rerun fro
 
   beforeAll(async () => {
     server = await OpenAiTestServer.start({ modelPath: STORIES, modelName: 'stories260K', apiKey: KEY, threads: 1 });
-    ({ app, url, db } = await startApi(AppModule, configureApp));
+    ({ app, url, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     results = await startResults(ResultsModule);
     store = app.get(ArtifactStore);

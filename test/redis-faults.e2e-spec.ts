@@ -9,7 +9,7 @@ import { runEnded, sampleCounts, startApi, startResults, truncateAll, waitFor, W
 import { EmbeddedRedis, startEmbeddedRedis } from '../infra/embedded/src/embedded-redis';
 import { freePort } from '../infra/embedded/src/free-port';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/bootstrap';
+import { apiBootstrap } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
 
 /** Fast failure detection and a reconciler that runs every second on runs older than 1.5 s. */
@@ -62,7 +62,7 @@ describe('Redis faults: the queue rebuilt from Postgres, nothing lost or doubled
     aofDir = await mkdtemp(join(tmpdir(), 'redis-fault-'));
     await startRedis({ fresh: false });
     const env = { ...FAST, REDIS_URL: redis.url };
-    ({ app, db } = await startApi(AppModule, configureApp, env));
+    ({ app, db } = await startApi(AppModule, apiBootstrap, env));
     await truncateAll(db);
     results = await startResults(ResultsModule, env);
     http = authed(app);

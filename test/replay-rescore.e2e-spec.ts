@@ -7,7 +7,7 @@ import { SampleRecord } from '@app/contracts';
 import { ArtifactStore } from '@app/storage';
 import { runEnded, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/bootstrap';
+import { apiBootstrap } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
 
 /**
@@ -37,7 +37,7 @@ describe('re-scoring a run from its stored outputs (replay backend)', () => {
   };
 
   beforeAll(async () => {
-    ({ app, url, db } = await startApi(AppModule, configureApp));
+    ({ app, url, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     results = await startResults(ResultsModule);
     store = app.get(ArtifactStore);

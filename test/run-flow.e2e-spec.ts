@@ -11,7 +11,7 @@ import { HandedRows, jobIds, PoolQueues, RowsHandoff } from '@app/queue';
 import { ArtifactStore } from '@app/storage';
 import { MODELS_DIR, runEnded, serviceEnv, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/bootstrap';
+import { apiBootstrap } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
 import { SampleArtifactWriter } from '../apps/worker/src/shards/sample-artifact-writer';
 
@@ -33,7 +33,7 @@ describe('a real evaluation end to end: API → BullMQ → worker processes → 
     (await http.post('/v1/models').send({ name, paramsTotal: 292800, backend: { kind: 'llama-cpp', path } }).expect(201)).body.id as string;
 
   beforeAll(async () => {
-    ({ app, url, db } = await startApi(AppModule, configureApp, QUEUE_ENV));
+    ({ app, url, db } = await startApi(AppModule, apiBootstrap, QUEUE_ENV));
     await truncateAll(db);
     results = await startResults(ResultsModule, QUEUE_ENV);
     store = app.get(ArtifactStore);

@@ -9,7 +9,7 @@ import { runMigrations } from '../libs/database/src/migrate';
 import { EmbeddedS3, startEmbeddedS3 } from '../infra/embedded/src/embedded-s3';
 import { freePort } from '../infra/embedded/src/free-port';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/bootstrap';
+import { apiBootstrap } from '../apps/api/src/bootstrap';
 
 const FAST = { SHARD_LOCK_DURATION_MS: '4000', SHARD_STALLED_INTERVAL_MS: '1000', WORKER_HEARTBEAT_MS: '400', WORKER_LOST_AFTER_MS: '2500', RECONCILE_EVERY_MS: '1000', RECONCILE_GRACE_MS: '1500' };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -59,7 +59,7 @@ describe('Postgres, S3 and results-service faults mid-run', () => {
     s3 = await startEmbeddedS3(s3Dir, s3Port);
     // A queue prefix of its own: no other service of this jest run takes these jobs.
     env = { ...FAST, DATABASE_URL: pg.url, S3_ENDPOINT: s3.endpoint, QUEUE_PREFIX: `${readState().queuePrefix}-store` };
-    ({ app, db } = await startApi(AppModule, configureApp, env));
+    ({ app, db } = await startApi(AppModule, apiBootstrap, env));
     http = authed(app);
     await startResultsProcess();
     modelId = (await http.post('/v1/models').send({ name: 'stories260K', paramsTotal: 292800, backend: { kind: 'llama-cpp', path: 'stories260K.gguf' } }).expect(201)).body.id;

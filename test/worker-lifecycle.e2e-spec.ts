@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../apps/api/src/app.module';
-import { configureApp } from '../apps/api/src/bootstrap';
+import { apiBootstrap } from '../apps/api/src/bootstrap';
 import { ResultsModule } from '../apps/results/src/results.module';
 
 const FAST = { SHARD_LOCK_DURATION_MS: '4000', SHARD_STALLED_INTERVAL_MS: '1000', WORKER_HEARTBEAT_MS: '400', WORKER_LOST_AFTER_MS: '2500' };
@@ -35,7 +35,7 @@ describe('worker agents: pools, graceful shutdown, drain, removal, lost workers'
     expect((await db.query(`SELECT count(*)::int AS n, count(DISTINCT doc_id)::int AS d FROM samples WHERE run_id = $1`, [runId]))[0]).toEqual({ n, d: n });
 
   beforeAll(async () => {
-    ({ app, url, db } = await startApi(AppModule, configureApp, FAST));
+    ({ app, url, db } = await startApi(AppModule, apiBootstrap, FAST));
     await truncateAll(db);
     results = await startResults(ResultsModule, FAST);
     http = authed(app);

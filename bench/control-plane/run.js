@@ -52,6 +52,18 @@ function requester(base) {
     });
 }
 
+/** The api's event-loop delay since the previous scrape (prom-client resets it) and its GC pauses so far, from /metrics. */
+async function apiStats(base) {
+  const text = await (await fetch(`${base}/metrics`)).text();
+  const value = (name) => Number((text.match(new RegExp(`^densebench_api_${name} (\\S+)`, 'm')) ?? [])[1]);
+  const gc = {};
+  for (const m of text.matchAll(/^densebench_api_nodejs_gc_duration_seconds_(sum|count)\{kind="(\w+)"\} (\S+)/gm)) {
+    gc[m[2]] ??= [0, 0];
+    gc[m[2]][m[1] === 'sum' ? 0 : 1] = Number(m[3]);
+  }
+  return { lagP99: value('nodejs_eventloop_lag_p99_seconds'), lagMax: value('nodejs_eventloop_lag_max_seconds'), gc };
+}
+
 async function pool(n, concurrency, fn) {
   let next = 0;
   await Promise.all(Array.from({ length: concurrency }, async () => { while (next < n) await fn(next++); }));
@@ -59,7 +71,8 @@ async function pool(n, concurrency, fn) {
 
 async function main() {
   header(`control plane: ${nWorkers} workers heartbeating every ${periodS} s (${fmt(nWorkers / periodS, 0)}/s) + ${claimsPerS} claims/s, ${durationS} s measured after ${warmupS} s, ≤ ${sockets} sockets`);
-  const env = { ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: 'warn' };
+  // /metrics open: the api's own event-loop delay and GC pauses in the window are scraped from it.
+  const env = { ENROLLMENT_TOKEN: TOKEN, LOG_LEVEL: 'warn', API_OPEN_ENDPOINTS: 'health,metrics' };
   if (cpuProfDir) {
     // Node 20 refuses --cpu-prof in NODE_OPTIONS: profile the api process through the preload instead
     Object.assign(env, {
@@ -97,7 +110,10 @@ async function main() {
     let self0 = null;
     // The simulator's own stalls (its GC, timers) would count as the api's latency: measured, and printed.
     const loopDelay = require('node:perf_hooks').monitorEventLoopDelay({ resolution: 5 });
+    let apiStats0 = null;
+    let apiStats1 = null;
     timers.push(setTimeout(() => {
+      apiStats(bench.stack.apiUrl).then((s) => (apiStats0 = s), () => {});
       cpu0 = cpuSeconds(apiPid);
       self0 = process.cpuUsage();
       loopDelay.enable();
@@ -129,6 +145,7 @@ async function main() {
         }, (e) => errors.push(e.message));
       }, due - performance.now()));
     }
+    timers.push(setTimeout(() => apiStats(bench.stack.apiUrl).then((s) => (apiStats1 = s), () => {}), (warmupS + durationS) * 1000));
     await new Promise((r) => setTimeout(r, (warmupS + durationS) * 1000 + 200));
     // Requests still in flight finish (their latency counts); none are started after the end.
     for (const t of timers) clearTimeout(t);
@@ -162,6 +179,14 @@ async function main() {
     console.log(`heartbeat latency by when due: ${slices.join('; ')}`);
     loopDelay.disable();
     console.log(`simulator event-loop delay: p99 ${fmt(loopDelay.percentile(99) / 1e6, 1)} ms, max ${fmt(loopDelay.max / 1e6, 1)} ms`);
+    if (apiStats0 && apiStats1) {
+      const gc = Object.keys(apiStats1.gc).map((k) => {
+        const [s1, n1] = apiStats1.gc[k];
+        const [s0, n0] = apiStats0.gc[k] ?? [0, 0];
+        return `${k} ${n1 - n0}× ${fmt((s1 - s0) * 1000, 0)} ms`;
+      });
+      console.log(`api event-loop delay in the window: p99 ${fmt(apiStats1.lagP99 * 1000, 1)} ms, max ${fmt(apiStats1.lagMax * 1000, 1)} ms; GC: ${gc.join(', ')}`);
+    }
     console.log(`backlog drained ${fmt(wall - durationS, 1)} s after the window; api CPU ${(apiCpu * 100).toFixed(0)}% (${perRequestMs.toFixed(2)} ms per request), this process (simulator + S3 server) ${(selfCpu * 100).toFixed(0)}% of one core; errors ${errors.length}${errors.length ? ` (first: ${errors[0]})` : ''}; load ${require('node:os').loadavg().map((l) => l.toFixed(2)).join(' ')}`);
   } finally {
     await bench.stop();

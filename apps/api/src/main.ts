@@ -3,11 +3,11 @@ import { Logger } from '@nestjs/common';
 import { NestFactory } from '@nestjs/core';
 import { apiConfigFrom, loadEnv } from '@app/config';
 import { AppModule } from './app.module';
-import { configureApp } from './bootstrap';
+import { apiBootstrap } from './bootstrap';
 
 async function main(): Promise<void> {
   const cfg = apiConfigFrom(loadEnv());
-  const app = configureApp(await NestFactory.create(AppModule, { bufferLogs: false }));
+  const app = await apiBootstrap.configure(await NestFactory.create(AppModule, apiBootstrap.adapter(), { ...apiBootstrap.options, bufferLogs: false }));
   await app.listen(cfg.port, cfg.host);
   new Logger('api').log(`listening on http://${cfg.host}:${cfg.port} (OpenAPI at /docs)`);
 }

@@ -7,7 +7,7 @@ import { DataSource } from 'typeorm';
 import { Role } from '@app/auth';
 import { authed, ENROLLMENT_TOKEN, startApi, testArtifactStore, testKey, truncateAll } from '@app/testing';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
+import { apiBootstrap } from '../src/bootstrap';
 
 type Who = 'anonymous' | 'revoked' | 'admin' | 'operator' | 'memberA' | 'viewerA' | 'memberB' | 'viewerB';
 type Need = 'read' | 'write' | 'operate' | 'admin' | 'metrics';
@@ -58,7 +58,7 @@ describe('access control: every endpoint × every role × own project / other pr
   const as = (who: Who) => (who === 'anonymous' ? request(app.getHttpServer()) : authed(app, keys[who]));
 
   beforeAll(async () => {
-    ({ app, db } = await startApi(AppModule, configureApp));
+    ({ app, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     await db.query(`TRUNCATE custom_benchmarks, density_references, density_imports, density_reports, enrollment_tokens CASCADE`);
     await db.query(`DELETE FROM api_keys WHERE name <> 'test-admin'`);

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ErrorCode } from '@app/contracts';
 import { startApi, truncateAll, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
+import { apiBootstrap } from '../src/bootstrap';
 import { WorkersService } from '../src/workers/workers.service';
 
 describe('API input validation (real Postgres, Redis, S3)', () => {
@@ -14,7 +14,7 @@ describe('API input validation (real Postgres, Redis, S3)', () => {
   let modelId: string;
 
   beforeAll(async () => {
-    ({ app, db } = await startApi(AppModule, configureApp));
+    ({ app, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     http = authed(app);
     const res = await http
@@ -50,6 +50,26 @@ describe('API input validation (real Postgres, Redis, S3)', () => {
     const res = await http.post('/v1/runs').set('content-type', 'application/json').send('{"modelId": ').expect(400);
     expect(res.body.error).toBe('invalid_json');
     expect(res.body.message).toContain('not valid JSON');
+  });
+
+  it("names the parser's reason for malformed JSON, and refuses __proto__ keys", async () => {
+    const res = await http.post('/v1/runs').set('content-type', 'application/json').send('{"modelId": ').expect(400);
+    expect(res.body.message).toMatch(/^request body is not valid JSON: \S/);
+    const proto = await http.post('/v1/runs').set('content-type', 'application/json').send('{"__proto__": {"admin": true}}').expect(400);
+    expect(proto.body.error).toBe('invalid_json');
+  });
+
+  it('reads an empty body sent as JSON as an empty object (clients that always send the header), and leaves a text body out where an endpoint takes none', async () => {
+    // The worker's and the CLI's clients send Content-Type: application/json on every request, with or without a body.
+    const runs = async () => (await db.query('SELECT count(*)::int AS n FROM runs'))[0].n;
+    const before = await runs();
+    const empty = await http.post('/v1/runs').set('content-type', 'application/json').send('').expect(400);
+    expect(empty.body.message.join(' ')).toContain('modelId');
+    const csv = await http.post('/v1/runs').set('content-type', 'text/csv').send('model,params\nx,7B\n').expect(400);
+    expect(csv.body.message.join(' ')).toContain('modelId');
+    const yaml = await http.post('/v1/projects').set('content-type', 'application/yaml').send('name: x\n').expect(400);
+    expect(yaml.body.message.join(' ')).toContain('name');
+    expect(await runs()).toBe(before);
   });
 
   it('rejects unknown fields, missing fields and a bad pool', async () => {

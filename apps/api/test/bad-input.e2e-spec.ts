@@ -4,7 +4,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { authed, startApi, truncateAll } from '@app/testing';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
+import { apiBootstrap } from '../src/bootstrap';
 
 /** Strings that have broken services before: injection, traversal, unicode, control characters, sizes. */
 const NASTY = [
@@ -48,7 +48,7 @@ describe('bad input on every endpoint: a 4xx with a clear message, nothing writt
   const counts = async () => (await Promise.all(TABLES.map(async (t) => (await db.query(`SELECT count(*)::int AS n FROM ${t}`))[0].n))).join(',');
 
   beforeAll(async () => {
-    ({ app, db } = await startApi(AppModule, configureApp));
+    ({ app, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
   });
   afterAll(() => app?.close());

@@ -6,7 +6,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { startApi, truncateAll, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
+import { apiBootstrap } from '../src/bootstrap';
 
 const dir = mkdtempSync(join(tmpdir(), 'densebench-yaml-'));
 const data = join(dir, 'qa.jsonl');
@@ -30,7 +30,7 @@ describe('benchmarks: the built-in suite and YAML tasks registered through the A
   let http: ReturnType<typeof request>;
 
   beforeAll(async () => {
-    ({ app, db } = await startApi(AppModule, configureApp));
+    ({ app, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     await db.query('TRUNCATE custom_benchmarks');
     http = authed(app);

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
+import { apiBootstrap } from '../src/bootstrap';
 import { ResultsModule } from '../../results/src/results.module';
 
 /*
@@ -93,7 +93,7 @@ export class CalibrationStack {
   private worker?: WorkerProcess;
 
   async start(workerName: string): Promise<void> {
-    ({ app: this.app, url: this.url, db: this.db, key: this.key } = await startApi(AppModule, configureApp));
+    ({ app: this.app, url: this.url, db: this.db, key: this.key } = await startApi(AppModule, apiBootstrap));
     await truncateAll(this.db);
     await this.truncateDensity();
     await this.startResults();

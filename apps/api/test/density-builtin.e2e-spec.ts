@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ReferenceCalibration } from '@app/density';
 import { startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
+import { apiBootstrap } from '../src/bootstrap';
 import { ResultsModule } from '../../results/src/results.module';
 import { BuiltinReferenceService } from '../../results/src/density/builtin/builtin-reference.service';
 import { readPythiaTable } from '../../results/src/density/builtin/pythia-calibration';
@@ -26,7 +26,7 @@ describe('the built-in Pythia reference (results service install → API → a r
   const pythia = async () => (await http.get('/v1/density/references').expect(200)).body.find((r: { name: string }) => r.name === 'pythia');
 
   beforeAll(async () => {
-    ({ app, url, db } = await startApi(AppModule, configureApp));
+    ({ app, url, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     await truncateDensity();
     results = await startResults(ResultsModule);

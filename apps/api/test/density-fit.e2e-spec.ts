@@ -6,7 +6,7 @@ import { DensityFitsRepository } from '@app/database';
 import { DensityRequestsScheduler } from '../../results/src/density/density-requests.scheduler';
 import { FitReferenceService } from '../../results/src/density/fit-reference.service';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
+import { apiBootstrap } from '../src/bootstrap';
 import { ResultsModule } from '../../results/src/results.module';
 
 /*
@@ -56,7 +56,7 @@ describe('density: reference fit, leaderboard, chance level, too few points and 
     }, `leaderboard ${query}`, 30_000, 200);
 
   beforeAll(async () => {
-    ({ app, db } = await startApi(AppModule, configureApp));
+    ({ app, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     await truncateDensity();
     results = await startResults(ResultsModule);

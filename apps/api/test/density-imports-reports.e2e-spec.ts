@@ -6,7 +6,7 @@ import { fitReference, pollDensityJob, startApi, startResults, truncateAll, wait
 import { DensityReportsRepository } from '@app/database';
 import { BuildReportService } from '../../results/src/density/build-report.service';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
+import { apiBootstrap } from '../src/bootstrap';
 import { ResultsModule } from '../../results/src/results.module';
 
 // The family of density-fit.e2e-spec.ts: exact points of known curves (see there for the hand computation).
@@ -73,7 +73,7 @@ describe('density: imports of existing results and reports (REST, real Postgres/
     }, `leaderboard ${query}`, 30_000, 200);
 
   beforeAll(async () => {
-    ({ app, db } = await startApi(AppModule, configureApp));
+    ({ app, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     await truncateDensity();
     results = await startResults(ResultsModule);

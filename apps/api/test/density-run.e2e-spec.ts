@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { ArtifactStore } from '@app/storage';
 import { fitReference, startApi, startResults, truncateAll, waitFor, WorkerProcess, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
+import { apiBootstrap } from '../src/bootstrap';
 import { ResultsModule } from '../../results/src/results.module';
 
 // A reference family of exact points of known curves (as in density-fit.e2e-spec.ts), so the run's density can be
@@ -36,7 +36,7 @@ describe('density at run end: a real stories260K run on ARC-Easy (worker process
     db.query('TRUNCATE density_references, density_imports, density_reports, densities, run_efficiency RESTART IDENTITY CASCADE');
 
   beforeAll(async () => {
-    ({ app, url, db } = await startApi(AppModule, configureApp));
+    ({ app, url, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     await truncateDensity();
     results = await startResults(ResultsModule);

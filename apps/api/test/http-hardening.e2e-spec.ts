@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { authed, startApi } from '@app/testing';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
+import { apiBootstrap } from '../src/bootstrap';
 
 describe('HTTP hardening: security headers, CORS off unless configured, rate limits per key, open endpoints by configuration', () => {
   let app: INestApplication;
@@ -13,7 +13,7 @@ describe('HTTP hardening: security headers, CORS off unless configured, rate lim
   });
 
   it('sends security headers, no X-Powered-By and no CORS headers by default; health is open, metrics is not', async () => {
-    ({ app } = await startApi(AppModule, configureApp));
+    ({ app } = await startApi(AppModule, apiBootstrap));
     const res = await authed(app).get('/v1/runs').set('Origin', 'https://evil.example').expect(200);
     expect(res.headers['x-content-type-options']).toBe('nosniff');
     expect(res.headers['content-security-policy']).toContain("default-src 'self'");
@@ -28,7 +28,7 @@ describe('HTTP hardening: security headers, CORS off unless configured, rate lim
   });
 
   it('allows only the configured origins, opens metrics when configured, and limits each key to its rate', async () => {
-    ({ app } = await startApi(AppModule, configureApp, { API_CORS_ORIGINS: 'https://dash.example', API_OPEN_ENDPOINTS: 'health,metrics', API_RATE_LIMIT_PER_MINUTE: '5' }));
+    ({ app } = await startApi(AppModule, apiBootstrap, { API_CORS_ORIGINS: 'https://dash.example', API_OPEN_ENDPOINTS: 'health,metrics', API_RATE_LIMIT_PER_MINUTE: '5' }));
     const anon = request(app.getHttpServer());
     const pre = await anon.options('/v1/runs').set('Origin', 'https://dash.example').set('Access-Control-Request-Method', 'POST').expect(204);
     expect(pre.headers['access-control-allow-origin']).toBe('https://dash.example');

@@ -7,7 +7,7 @@ import { kitDir } from '@app/config';
 import { MODELS_DIR, startApi, truncateAll, authed } from '@app/testing';
 import { FakeHub } from '../../../libs/files/src/testing/fake-hub';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
+import { apiBootstrap } from '../src/bootstrap';
 
 const COMMIT = 'a'.repeat(40);
 
@@ -20,7 +20,7 @@ describe('registering a model: its file checked and its size read from the GGUF 
   beforeAll(async () => {
     hub = await FakeHub.start({ lfsFrom: 1024 });
     hub.addRepo({ id: 'karpathy/tinyllamas', refs: { main: COMMIT }, commits: { [COMMIT]: { 'stories260K.gguf': readFileSync(join(kitDir(), 'models', 'stories260K.gguf')), 'README.md': 'not a model' } } });
-    ({ app, db } = await startApi(AppModule, configureApp, { HF_ENDPOINT: hub.endpoint }));
+    ({ app, db } = await startApi(AppModule, apiBootstrap, { HF_ENDPOINT: hub.endpoint }));
     await truncateAll(db);
     http = authed(app);
   });

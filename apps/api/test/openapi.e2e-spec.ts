@@ -2,7 +2,7 @@ import { INestApplication } from '@nestjs/common';
 import request from 'supertest';
 import { startApi } from '@app/testing';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
+import { apiBootstrap } from '../src/bootstrap';
 
 type Schema = { $ref?: string; example?: unknown; examples?: unknown; properties?: Record<string, Schema>; items?: Schema; allOf?: Schema[] };
 type Doc = { paths: Record<string, Record<string, any>>; components: { schemas: Record<string, Schema> } };
@@ -34,7 +34,7 @@ describe('the OpenAPI document at /docs/openapi.json', () => {
   let doc: Doc;
 
   beforeAll(async () => {
-    ({ app } = await startApi(AppModule, configureApp));
+    ({ app } = await startApi(AppModule, apiBootstrap));
     doc = (await request(app.getHttpServer()).get('/docs/openapi.json').expect(200)).body;
   });
   afterAll(async () => app?.close());

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { RunEntity, RUN_COUNT_AHEAD } from '@app/database';
 import { startApi, truncateAll, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
+import { apiBootstrap } from '../src/bootstrap';
 
 const DEFAULT_PROJECT_ID = '00000000-0000-4000-8000-000000000001';
 
@@ -18,7 +18,7 @@ describe('GET /v1/runs as runs pile up (real Postgres)', () => {
   const running = 5;
 
   beforeAll(async () => {
-    ({ app, db } = await startApi(AppModule, configureApp));
+    ({ app, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     http = authed(app);
     modelId = (

@@ -4,7 +4,7 @@ import { DataSource } from 'typeorm';
 import { jobIds, PoolQueues } from '@app/queue';
 import { ENROLLMENT_TOKEN, startApi, truncateAll, authed } from '@app/testing';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
+import { apiBootstrap } from '../src/bootstrap';
 
 /** The worker-facing shard endpoints (spec, start, progress) against real Postgres; no worker process. */
 describe('shard endpoints (real Postgres, Redis)', () => {
@@ -16,7 +16,7 @@ describe('shard endpoints (real Postgres, Redis)', () => {
   let auth: string;
 
   beforeAll(async () => {
-    ({ app, db } = await startApi(AppModule, configureApp));
+    ({ app, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     http = authed(app);
     const model = await http

@@ -3,7 +3,7 @@ import request from 'supertest';
 import { DataSource } from 'typeorm';
 import { authed, ENROLLMENT_TOKEN, startApi, truncateAll } from '@app/testing';
 import { AppModule } from '../src/app.module';
-import { configureApp } from '../src/bootstrap';
+import { apiBootstrap } from '../src/bootstrap';
 import { newSecret } from '../src/workers/worker-credentials';
 
 /** Workers: enrollment tokens of their own, a credential each (rotated on re-registration), their own shards only. */
@@ -16,7 +16,7 @@ describe('worker credentials and enrollment tokens', () => {
     anon().post('/v1/workers/register').send({ enrollmentToken: token, name: 'w', pools: ['idle'], backends: ['llama-cpp'], ...extra });
 
   beforeAll(async () => {
-    ({ app, db } = await startApi(AppModule, configureApp));
+    ({ app, db } = await startApi(AppModule, apiBootstrap));
     await truncateAll(db);
     await db.query('TRUNCATE enrollment_tokens');
     http = authed(app);

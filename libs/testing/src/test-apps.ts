@@ -1,5 +1,5 @@
-import { INestApplication, INestApplicationContext } from '@nestjs/common';
-import { NestFactory } from '@nestjs/core';
+import { INestApplication, INestApplicationContext, NestApplicationOptions } from '@nestjs/common';
+import { AbstractHttpAdapter, NestFactory } from '@nestjs/core';
 import { Test } from '@nestjs/testing';
 import request from 'supertest';
 import { DataSource } from 'typeorm';
@@ -11,15 +11,22 @@ import { applyServiceEnv } from './test-env';
  * Boots the real api AppModule (HTTP on a random port) and optionally the results service, in this
  * process, against the real Postgres/Redis/S3 of the test environment.
  */
+/** How the api builds its HTTP server and configures the app (apps/api's apiBootstrap: libs do not import apps). */
+export interface ApiBootstrap {
+  adapter: () => AbstractHttpAdapter;
+  options: NestApplicationOptions;
+  configure: (app: INestApplication) => Promise<INestApplication>;
+}
+
 export async function startApi(
   appModule: unknown,
-  configure: (app: INestApplication) => INestApplication,
+  api: ApiBootstrap,
   env: Record<string, string> = {},
   host = '127.0.0.1',
 ): Promise<{ app: INestApplication; url: string; db: DataSource; key: string }> {
   applyServiceEnv(env);
   const moduleRef = await Test.createTestingModule({ imports: [appModule as never] }).compile();
-  const app = configure(moduleRef.createNestApplication({ logger: ['error', 'warn'] }));
+  const app = await api.configure(moduleRef.createNestApplication(api.adapter(), { ...api.options, logger: ['error', 'warn'] }));
   await app.listen(0, host);
   const addr = app.getHttpServer().address() as { port: number };
   const db = app.get(DataSource);

@@ -1,7 +1,6 @@
 import { Controller, Get, Param, ParseUUIDPipe, Query, Res } from '@nestjs/common';
 import { ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { pipeline } from 'node:stream/promises';
+import type { FastifyReply } from 'fastify';
 import { ArtifactEntity } from '@app/database';
 import { ArtifactResponseDto } from './dto/artifact.dto';
 import { ArtifactsService } from './artifacts.service';
@@ -40,15 +39,14 @@ export class ArtifactsController {
   @ApiProduces('application/octet-stream')
   @ApiQuery({ name: 'presign', required: false, description: 'redirect to a short-lived presigned URL instead' })
   @ApiOperation({ summary: 'Download an artifact byte for byte (or a presigned URL)' })
-  async download(@Param('id', ParseUUIDPipe) id: string, @Scope() scope: ProjectScope, @Query('presign') presign: string | undefined, @Res() res: Response): Promise<void> {
+  async download(@Param('id', ParseUUIDPipe) id: string, @Scope() scope: ProjectScope, @Query('presign') presign: string | undefined, @Res() res: FastifyReply): Promise<void> {
     if (presign === 'true' || presign === '1') {
-      res.redirect(302, await this.artifacts.presign(id, scope, 300));
+      await res.redirect(await this.artifacts.presign(id, scope, 300), 302);
       return;
     }
     const { artifact, object } = await this.artifacts.open(id, scope);
-    res.setHeader('Content-Type', artifact.contentType);
-    res.setHeader('Content-Length', String(object.sizeBytes));
-    res.setHeader('Content-Disposition', `attachment; filename="${artifact.key.split('/').pop()}"`);
-    await pipeline(object.body, res);
+    res.header('Content-Type', artifact.contentType).header('Content-Length', String(object.sizeBytes));
+    res.header('Content-Disposition', `attachment; filename="${artifact.key.split('/').pop()}"`);
+    await res.send(object.body);
   }
 }

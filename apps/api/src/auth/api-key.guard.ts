@@ -1,7 +1,7 @@
 import { CanActivate, ExecutionContext, Inject, Injectable } from '@nestjs/common';
 import type { ConfigType } from '@nestjs/config';
 import { Reflector } from '@nestjs/core';
-import type { Request } from 'express';
+import type { FastifyRequest } from 'fastify';
 import { can, Permission } from '@app/auth';
 import { apiConfig } from '@app/config';
 import { DomainException, ErrorCode } from '@app/contracts';
@@ -26,7 +26,7 @@ export class ApiKeyGuard implements CanActivate {
   async canActivate(ctx: ExecutionContext): Promise<boolean> {
     if (ctx.getType() !== 'http') return true;
     const meta = <T>(key: string) => this.reflector.getAllAndOverride<T | undefined>(key, [ctx.getHandler(), ctx.getClass()]);
-    const req = ctx.switchToHttp().getRequest<Request & AuthedRequest & { worker?: unknown }>();
+    const req = ctx.switchToHttp().getRequest<FastifyRequest & AuthedRequest & { worker?: unknown }>();
     const open = meta<string>(OPEN_ENDPOINT);
     if (open && this.cfg.openEndpoints.includes(open)) return true;
     if (meta<boolean>(WORKER_ROUTE)) return true;

@@ -1,11 +1,11 @@
-import { MiddlewareConsumer, Module, NestModule } from '@nestjs/common';
+import { Module } from '@nestjs/common';
 import { APP_GUARD } from '@nestjs/core';
 import { ThrottlerModule } from '@nestjs/throttler';
 import { apiConfigFrom, loadEnv } from '@app/config';
 import { WorkersModule } from '../workers/workers.module';
 import { ApiKeyGuard } from './api-key.guard';
 import { AuditController } from './audit.controller';
-import { AuditMiddleware } from './audit.middleware';
+import { AuditRecorder } from './audit-recorder';
 import { KeysController } from './keys.controller';
 import { KeysService } from './keys.service';
 import { KeyThrottlerGuard } from './key-throttler.guard';
@@ -24,13 +24,10 @@ import { ProjectsService } from './projects.service';
   providers: [
     KeysService,
     ProjectsService,
+    AuditRecorder,
     { provide: APP_GUARD, useClass: ApiKeyGuard },
     { provide: APP_GUARD, useClass: KeyThrottlerGuard },
   ],
   exports: [KeysService, ProjectsService],
 })
-export class AuthModule implements NestModule {
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(AuditMiddleware).forRoutes('*');
-  }
-}
+export class AuthModule {}

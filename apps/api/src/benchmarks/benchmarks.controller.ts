@@ -1,6 +1,6 @@
 import { Body, Controller, Get, Headers, HttpCode, Param, Post, Query, Res } from '@nestjs/common';
 import { ApiBody, ApiConsumes, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiQuery, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { invalidInput, notFound } from '@app/contracts';
 import { BenchmarkCatalog } from './benchmark-catalog.service';
 
@@ -32,7 +32,7 @@ export class BenchmarksController {
   @ApiProduces('application/json', 'application/yaml')
   @ApiQuery({ name: 'format', required: false, enum: ['json', 'yaml'] })
   @ApiOperation({ summary: 'A task or group with its YAML (or the YAML alone)' })
-  async get(@Param('name') name: string, @Scope() scope: ProjectScope, @Headers('accept') accept: string | undefined, @Query('format') format: string | undefined, @Res({ passthrough: true }) res: Response): Promise<unknown> {
+  async get(@Param('name') name: string, @Scope() scope: ProjectScope, @Headers('accept') accept: string | undefined, @Query('format') format: string | undefined, @Res({ passthrough: true }) res: FastifyReply): Promise<unknown> {
     await this.catalog.ensureVisible([name], scope);
     const all = this.catalog.registry.describe();
     const found = [...all.tasks, ...all.groups].find((t) => t.name === name);

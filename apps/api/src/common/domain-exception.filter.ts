@@ -1,8 +1,9 @@
 import { ArgumentsHost, BadRequestException, Catch, ExceptionFilter, HttpException, HttpStatus, Logger } from '@nestjs/common';
 import { randomUUID } from 'node:crypto';
-import type { Request, Response } from 'express';
+import type { FastifyReply, FastifyRequest } from 'fastify';
 import { DomainException, ErrorCode } from '@app/contracts';
 import { DensityErrorCode } from '@app/density';
+import { InvalidJsonBodyError } from './body-parsers';
 
 const STATUS: Record<ErrorCode | DensityErrorCode, number> = {
   [ErrorCode.NotFound]: HttpStatus.NOT_FOUND,
@@ -36,15 +37,15 @@ export class DomainExceptionFilter implements ExceptionFilter {
 
   catch(exception: unknown, host: ArgumentsHost): void {
     const ctx = host.switchToHttp();
-    const res = ctx.getResponse<Response>();
-    const req = ctx.getRequest<Request>();
+    const res = ctx.getResponse<FastifyReply>();
+    const req = ctx.getRequest<FastifyRequest>();
     const correlationId = (req.headers['x-correlation-id'] as string | undefined) ?? randomUUID();
     const { status, body } = this.toBody(exception, req, correlationId);
-    res.setHeader('x-correlation-id', correlationId);
-    res.status(status).json({ statusCode: status, ...body, correlationId });
+    res.header('x-correlation-id', correlationId);
+    res.status(status).send({ statusCode: status, ...body, correlationId });
   }
 
-  private toBody(exception: unknown, req: Request, correlationId: string): { status: number; body: Record<string, unknown> } {
+  private toBody(exception: unknown, req: FastifyRequest, correlationId: string): { status: number; body: Record<string, unknown> } {
     if (exception instanceof DomainException) {
       const status = STATUS[exception.code as ErrorCode | DensityErrorCode] ?? HttpStatus.INTERNAL_SERVER_ERROR;
       if (status === HttpStatus.INTERNAL_SERVER_ERROR) {
@@ -53,12 +54,9 @@ export class DomainExceptionFilter implements ExceptionFilter {
       }
       return { status, body: { error: exception.code, message: exception.message, details: exception.details } };
     }
-    // Nest turns body-parser's SyntaxError (malformed JSON) into a BadRequestException carrying its message.
-    if (exception instanceof BadRequestException && /JSON/.test(exception.message) && exception.getResponse() !== null) {
-      const r = exception.getResponse() as { message?: unknown };
-      if (typeof r === 'object' && typeof r.message === 'string' && /JSON/.test(r.message)) {
-        return { status: 400, body: { error: 'invalid_json', message: `request body is not valid JSON: ${r.message}` } };
-      }
+    const e = exception as { code?: string; statusCode?: number; message?: string };
+    if (e?.statusCode === 413 || (exception instanceof HttpException && exception.getStatus() === 413)) {
+      return { status: 413, body: { error: 'payload_too_large', message: 'request body is too large' } };
     }
     if (exception instanceof HttpException) {
       const status = exception.getStatus();
@@ -66,13 +64,11 @@ export class DomainExceptionFilter implements ExceptionFilter {
       const message = typeof r === 'string' ? r : (r as { message?: unknown }).message ?? exception.message;
       return { status, body: { error: HttpStatus[status]?.toLowerCase() ?? 'error', message } };
     }
-    // body-parser: malformed JSON or an oversized body
-    const e = exception as { type?: string; status?: number; message?: string };
-    if (e?.type === 'entity.parse.failed') {
-      return { status: 400, body: { error: 'invalid_json', message: `request body is not valid JSON: ${e.message}` } };
-    }
-    if (e?.type === 'entity.too.large') {
-      return { status: 413, body: { error: 'payload_too_large', message: 'request body is too large' } };
+    // The HTTP server's own refusals, before any handler: malformed JSON, a path the static files refuse (Fastify's
+    // errors carry their status).
+    if (exception instanceof InvalidJsonBodyError) return { status: 400, body: { error: 'invalid_json', message: exception.message } };
+    if (typeof e?.statusCode === 'number' && e.statusCode >= 400 && e.statusCode < 500) {
+      return { status: e.statusCode, body: { error: HttpStatus[e.statusCode]?.toLowerCase() ?? 'error', message: e.message } };
     }
     this.logger.error(`${req.method} ${req.url} failed [${correlationId}]: ${(exception as Error)?.stack ?? exception}`);
     return { status: 500, body: INTERNAL_BODY };

@@ -1,5 +1,4 @@
-import { MiddlewareConsumer, Module, NestModule, RequestMethod } from '@nestjs/common';
-import { text } from 'express';
+import { Module } from '@nestjs/common';
 import { DensityReportsModule } from '@app/density-reports';
 import { ReferenceFitsModule } from '@app/reference-fits';
 import { ModelsModule } from '../models/models.module';
@@ -37,9 +36,4 @@ import { ReportsService } from './reports/reports.service';
     ReportsService, CalibrationsService, CalibrationViewService,
   ],
 })
-export class DensityModule implements NestModule {
-  /** CSV tables of published scores arrive as text/csv, which the global JSON parser leaves alone. */
-  configure(consumer: MiddlewareConsumer): void {
-    consumer.apply(text({ type: 'text/csv', limit: '10mb' })).forRoutes({ path: 'v1/density/imports', method: RequestMethod.POST });
-  }
-}
+export class DensityModule {}

@@ -1,6 +1,6 @@
 import { Body, Controller, Get, HttpCode, Param, ParseIntPipe, ParseUUIDPipe, Post, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiCreatedResponse, ApiOkResponse, ApiOperation, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
+import type { FastifyReply } from 'fastify';
 import { CreateReferenceRequestDto } from './dto/create-reference.dto';
 import { FitRequestResponseDto, FitVersionResponseDto, ReferenceResponseDto } from './dto/reference-response.dto';
 import { ReferenceFitService } from './reference-fit.service';
@@ -56,9 +56,9 @@ export class ReferencesController {
   @HttpCode(202)
   @ApiAcceptedResponse({ type: FitRequestResponseDto, headers: { Location: { description: 'the fit request to poll', schema: { type: 'string' } } } })
   @ApiOperation({ summary: 'Fit a reference family (a new version), as a job' })
-  async fit(@Param('id', ParseUUIDPipe) id: string, @Scope() scope: ProjectScope, @Res({ passthrough: true }) res: Response): Promise<FitRequestResponseDto> {
+  async fit(@Param('id', ParseUUIDPipe) id: string, @Scope() scope: ProjectScope, @Res({ passthrough: true }) res: FastifyReply): Promise<FitRequestResponseDto> {
     const { fit, version } = await this.fits.request(id, scope);
-    res.setHeader('Location', `/v1/density/references/${id}/fits/${fit.id}`);
+    res.header('Location', `/v1/density/references/${id}/fits/${fit.id}`);
     return referenceView.fit(fit, version);
   }
 

@@ -2,8 +2,7 @@ import type { ProjectScope } from '@app/auth';
 import { Scope } from '../../auth/auth.decorators';
 import { Body, Controller, Get, HttpCode, Param, ParseUUIDPipe, Post, Query, Res } from '@nestjs/common';
 import { ApiAcceptedResponse, ApiOkResponse, ApiOperation, ApiParam, ApiProduces, ApiTags } from '@nestjs/swagger';
-import type { Response } from 'express';
-import { pipeline } from 'node:stream/promises';
+import type { FastifyReply } from 'fastify';
 import { DensityReportEntity } from '@app/database';
 import { PaginationQueryDto } from '../../common/pagination.dto';
 import { CreateReportRequestDto, ReportListResponseDto, ReportResponseDto } from './dto/report.dto';
@@ -37,9 +36,9 @@ export class ReportsController {
     headers: { Location: { description: 'the report to poll', schema: { type: 'string' } } },
   })
   @ApiOperation({ summary: 'Build a density report (JSON, CSV, SVG/PNG plots) into S3, as a job' })
-  async create(@Body() dto: CreateReportRequestDto, @Scope() scope: ProjectScope, @Res({ passthrough: true }) res: Response): Promise<ReportResponseDto> {
+  async create(@Body() dto: CreateReportRequestDto, @Scope() scope: ProjectScope, @Res({ passthrough: true }) res: FastifyReply): Promise<ReportResponseDto> {
     const report = await this.reports.create(dto, scope);
-    res.setHeader('Location', `/v1/density/reports/${report.id}`);
+    res.header('Location', `/v1/density/reports/${report.id}`);
     return toDto(report);
   }
 
@@ -63,11 +62,9 @@ export class ReportsController {
   @ApiParam({ name: 'name', example: 'score-vs-params.svg' })
   @ApiProduces('application/json', 'text/csv', 'image/svg+xml', 'image/png')
   @ApiOperation({ summary: 'Download a report file byte for byte' })
-  async download(@Param('id', ParseUUIDPipe) id: string, @Param('name') name: string, @Scope() scope: ProjectScope, @Res() res: Response): Promise<void> {
+  async download(@Param('id', ParseUUIDPipe) id: string, @Param('name') name: string, @Scope() scope: ProjectScope, @Res() res: FastifyReply): Promise<void> {
     const { file, object } = await this.reports.open(id, name, scope);
-    res.setHeader('Content-Type', file.contentType);
-    res.setHeader('Content-Length', String(object.sizeBytes));
-    res.setHeader('Content-Disposition', `attachment; filename="${file.name}"`);
-    await pipeline(object.body, res);
+    res.header('Content-Type', file.contentType).header('Content-Length', String(object.sizeBytes)).header('Content-Disposition', `attachment; filename="${file.name}"`);
+    await res.send(object.body);
   }
 }
