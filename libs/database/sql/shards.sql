@@ -56,6 +56,9 @@ SELECT sh.id, sh.run_id AS "runId", sh.benchmark, sh.doc_start AS "docStart", sh
 SELECT id, doc_end - doc_start AS samples, artifact_key FROM shards
  WHERE run_id = $1 AND ingested_at IS NULL AND status IN ($2, $3) ORDER BY benchmark, shard_index;
 
+-- shards.open_not_ingested_of_runs
+SELECT run_id, id FROM shards WHERE run_id = ANY($1::uuid[]) AND ingested_at IS NULL AND status IN ($2, $3);
+
 -- shards.progress
 WITH upd AS (
   UPDATE shards SET done_samples = LEAST($3, doc_end - doc_start), envelope = coalesce($5::jsonb, envelope), status = $4, worker_id = $2,

@@ -26,6 +26,9 @@ export interface ReconcileOutcome {
  * with the same job ids. Running it twice, or beside a submission or a worker, enqueues nothing twice:
  * BullMQ ignores an id it has, and ingestion is idempotent on (run, benchmark, doc).
  */
+/** Runs checked per database query and Redis round trip. */
+const RECONCILE_BATCH = 500;
+
 @Injectable()
 export class ReconcileRunsService {
   private readonly logger = new Logger(ReconcileRunsService.name);
@@ -44,17 +47,52 @@ export class ReconcileRunsService {
   async reconcile(): Promise<ReconcileOutcome> {
     const runs: QueuedRun[] = await this.runs.openRuns(this.cfg.reconcileGraceMs);
     const out: ReconcileOutcome = { rebuilt: [], requeued: 0, ingested: 0 };
-    for (const run of runs) {
+    for (let i = 0; i < runs.length; i += RECONCILE_BATCH) {
+      const batch = runs.slice(i, i + RECONCILE_BATCH);
+      let suspects: QueuedRun[];
       try {
-        await this.reconcileRun(run, out);
+        suspects = await this.suspects(batch);
       } catch (err) {
-        this.logger.warn(`run ${run.id} not reconciled this time: ${(err as Error).message}`);
+        this.logger.warn(`${batch.length} run(s) not reconciled this time: ${(err as Error).message}`);
+        continue;
+      }
+      for (const run of suspects) {
+        try {
+          await this.reconcileRun(run, out);
+        } catch (err) {
+          this.logger.warn(`run ${run.id} not reconciled this time: ${(err as Error).message}`);
+        }
       }
     }
     if (out.rebuilt.length || out.requeued || out.ingested) {
       this.logger.warn(`reconciled: ${out.rebuilt.length} flow(s) rebuilt (${out.rebuilt.join(', ')}), ${out.requeued} shard job(s) requeued, ${out.ingested} stored shard(s) ingested`);
     }
     return out;
+  }
+
+  /**
+   * The runs of a batch that may have lost a job: their finalize job, or the job of one of their open shards, is not
+   * in BullMQ. One query and one Redis round trip for the whole batch, so that thousands of queued runs waiting for
+   * workers cost a few statements a pass; only the suspects are looked at one by one.
+   */
+  private async suspects(batch: QueuedRun[]): Promise<QueuedRun[]> {
+    const open = new Map<string, string[]>();
+    for (const s of await this.shards.openNotIngestedOfRuns(batch.map((r) => r.id))) open.set(s.run_id, [...(open.get(s.run_id) ?? []), s.id]);
+    const client = (await this.results.client) as unknown as IORedis;
+    const p = client.pipeline();
+    for (const run of batch) {
+      p.exists(this.results.toKey(jobIds.finalize(run.id)));
+      const queue = this.pools.get(run.pool, run.backend);
+      for (const id of open.get(run.id) ?? []) p.exists(queue.toKey(jobIds.shard(id)));
+    }
+    const res = (await p.exec()) ?? [];
+    let at = 0;
+    return batch.filter((run) => {
+      const n = 1 + (open.get(run.id)?.length ?? 0);
+      const found = res.slice(at, at + n);
+      at += n;
+      return found.length < n || found.some(([err, exists]) => err || exists === 0);
+    });
   }
 
   private async reconcileRun(run: QueuedRun, out: ReconcileOutcome): Promise<void> {

@@ -121,6 +121,8 @@ export const SHARDS_SQL = {
   open_not_ingested: `
     SELECT id, doc_end - doc_start AS samples, artifact_key FROM shards
      WHERE run_id = $1 AND ingested_at IS NULL AND status IN ($2, $3) ORDER BY benchmark, shard_index`,
+  open_not_ingested_of_runs: `
+    SELECT run_id, id FROM shards WHERE run_id = ANY($1::uuid[]) AND ingested_at IS NULL AND status IN ($2, $3)`,
   lock_for_ingest: lockSql(false),
   lock_for_ingest_skip_locked: lockSql(true),
   // Marks shards done and ingested and records their sample artifacts: one statement for any number of shards.
@@ -210,6 +212,11 @@ export class ShardsRepository {
 
   openNotIngested(runId: string): Promise<OpenShardRow[]> {
     return this.db.query(SHARDS_SQL.open_not_ingested, [runId, ShardStatus.Pending, ShardStatus.Running]);
+  }
+
+  /** The ids of the open, not ingested shards of many runs, in one query. */
+  openNotIngestedOfRuns(runIds: string[]): Promise<Array<{ run_id: string; id: string }>> {
+    return this.db.query(SHARDS_SQL.open_not_ingested_of_runs, [runIds, ShardStatus.Pending, ShardStatus.Running]);
   }
 
   /**
