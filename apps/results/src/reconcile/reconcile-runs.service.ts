@@ -77,7 +77,11 @@ export class ReconcileRunsService {
    */
   private async suspects(batch: QueuedRun[]): Promise<QueuedRun[]> {
     const open = new Map<string, string[]>();
-    for (const s of await this.shards.openNotIngestedOfRuns(batch.map((r) => r.id))) open.set(s.run_id, [...(open.get(s.run_id) ?? []), s.id]);
+    for (const s of await this.shards.openNotIngestedOfRuns(batch.map((r) => r.id))) {
+      const ids = open.get(s.run_id);
+      if (ids) ids.push(s.id);
+      else open.set(s.run_id, [s.id]);
+    }
     const client = (await this.results.client) as unknown as IORedis;
     const p = client.pipeline();
     for (const run of batch) {
