@@ -54,7 +54,7 @@ export class DomainExceptionFilter implements ExceptionFilter {
       }
       return { status, body: { error: exception.code, message: exception.message, details: exception.details } };
     }
-    const e = exception as { code?: string; statusCode?: number; message?: string };
+    const e = exception as { statusCode?: number; message?: string };
     if (e?.statusCode === 413 || (exception instanceof HttpException && exception.getStatus() === 413)) {
       return { status: 413, body: { error: 'payload_too_large', message: 'request body is too large' } };
     }

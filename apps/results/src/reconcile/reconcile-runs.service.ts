@@ -18,6 +18,9 @@ export interface ReconcileOutcome {
   ingested: number;
 }
 
+/** Runs checked per database query and Redis round trip. */
+const RECONCILE_BATCH = 500;
+
 /**
  * Postgres is enough to rebuild the queue. For every run Postgres says is queued or running (older than
  * RECONCILE_GRACE_MS: a younger one may still be enqueueing), the shards not yet ingested that have no
@@ -26,9 +29,6 @@ export interface ReconcileOutcome {
  * with the same job ids. Running it twice, or beside a submission or a worker, enqueues nothing twice:
  * BullMQ ignores an id it has, and ingestion is idempotent on (run, benchmark, doc).
  */
-/** Runs checked per database query and Redis round trip. */
-const RECONCILE_BATCH = 500;
-
 @Injectable()
 export class ReconcileRunsService {
   private readonly logger = new Logger(ReconcileRunsService.name);

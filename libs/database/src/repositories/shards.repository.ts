@@ -139,7 +139,6 @@ export const SHARDS_SQL = {
   ingested_keys_of_benchmark: ingestedKeysSql(true),
 } satisfies SqlStatements;
 
-/** The shards aggregate: the units of work of a run, from planning through claim and progress to ingestion. */
 /** What a worker reports with a shard's first progress: the task, backend, batch and machine behind its numbers. */
 export interface ShardEnvelope {
   task?: unknown;
@@ -148,6 +147,7 @@ export interface ShardEnvelope {
   worker?: { id?: string | null; machine?: unknown };
 }
 
+/** The shards aggregate: the units of work of a run, from planning through claim and progress to ingestion. */
 @Injectable()
 export class ShardsRepository {
   constructor(private readonly db: DataSource) {}
